@@ -1,0 +1,33 @@
+import { timingSafeEqual } from 'node:crypto';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { GatewayError } from '@app/contracts';
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
+  const apiKey = request.headers['x-api-key'];
+  return typeof apiKey === 'string' ? apiKey : undefined;
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** `/admin/*` needs `Authorization: Bearer $ADMIN_API_KEY` once ADMIN_API_KEY is set. */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const adminKey = this.config.controls.adminApiKey;
+    if (!adminKey) return true;
+    const token = bearerToken(context.switchToHttp().getRequest<FastifyRequest>());
+    if (!token) throw new GatewayError(401, 'Missing admin API key', 'authentication_error', 'missing_api_key');
+    if (!safeEqual(token, adminKey)) throw new GatewayError(401, 'Invalid admin API key', 'authentication_error', 'invalid_api_key');
+    return true;
+  }
+}

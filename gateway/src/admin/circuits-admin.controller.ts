@@ -1,0 +1,21 @@
+import { Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { CircuitRegistry } from '../routing/circuit-registry';
+import { ProviderStatusService } from '../health/provider-status.service';
+import { AdminGuard } from './admin.guard';
+
+@Controller('admin')
+@UseGuards(AdminGuard)
+export class CircuitsAdminController {
+  constructor(
+    @Inject(CircuitRegistry) private readonly circuits: CircuitRegistry,
+    @Inject(ProviderStatusService) private readonly providers: ProviderStatusService,
+  ) {}
+
+  /** Every circuit back to closed (seed 001). */
+  @Post('reset')
+  @HttpCode(200)
+  reset() {
+    this.circuits.resetAll();
+    return { status: 'reset', providers: this.providers.summary().providers };
+  }
+}

@@ -1,0 +1,51 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { Logger } from 'pino';
+import { AdminGuard } from './admin/admin.guard';
+import { CircuitsAdminController } from './admin/circuits-admin.controller';
+import { ChatCompletionService } from './chat/chat-completion.service';
+import { HealthController } from './health/health.controller';
+import { ProviderStatusService } from './health/provider-status.service';
+import { AiQueryController } from './http/ai-query.controller';
+import { ChatCompletionsController } from './http/chat-completions.controller';
+import { EmbeddingsController } from './http/embeddings.controller';
+import { ModelsController } from './http/models.controller';
+import { LOGGER } from './logging/logger';
+import { PROVIDER_SERVICES, ROUTER_OBSERVERS, RoutingModule } from './routing/routing.module';
+
+/** Process-wide values every module may inject: the config, the logger, observer and service hooks. */
+@Global()
+@Module({})
+class CoreModule {
+  static register(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: ROUTER_OBSERVERS, useValue: [] },
+        { provide: PROVIDER_SERVICES, useValue: {} },
+      ],
+      exports: [APP_CONFIG, LOGGER, ROUTER_OBSERVERS, PROVIDER_SERVICES],
+    };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CoreModule.register(config, logger), RoutingModule.register()],
+      controllers: [
+        ChatCompletionsController,
+        EmbeddingsController,
+        ModelsController,
+        AiQueryController,
+        HealthController,
+        CircuitsAdminController,
+      ],
+      providers: [ChatCompletionService, ProviderStatusService, AdminGuard],
+    };
+  }
+}

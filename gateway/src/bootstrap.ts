@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '@app/config';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { OpenAIExceptionFilter } from './http/openai-exception.filter';
+
+/**
+ * Builds the gateway application (not yet listening). Used by `main.ts` and by e2e tests, which
+ * boot the real app in-process against fake upstreams.
+ */
+export async function createGatewayApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.server.maxBodyBytes,
+    logger: false,
+    return503OnClosing: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger), adapter, {
+    logger: ['error', 'warn'],
+    bufferLogs: false,
+  });
+  app.useGlobalFilters(new OpenAIExceptionFilter(logger));
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '@app/config';
+import { APP_CONFIG } from '@app/config';
+import { ProviderRegistry } from '../providers/provider-registry';
+import type { CircuitState } from '../routing/circuit-breaker';
+import { CircuitRegistry } from '../routing/circuit-registry';
+
+export interface ProviderStatus {
+  id: string;
+  type: string;
+  available: boolean;
+  circuit_state: CircuitState;
+  consecutive_failures: number;
+  retry_at: string | null;
+}
+
+const CLOUD_TYPES = new Set(['openai-compatible', 'azure', 'anthropic', 'gemini', 'bedrock']);
+
+/** Each provider's availability as the router sees it: from circuit state only, no upstream calls. */
+@Injectable()
+export class ProviderStatusService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ProviderRegistry) private readonly registry: ProviderRegistry,
+    @Inject(CircuitRegistry) private readonly circuits: CircuitRegistry,
+  ) {}
+
+  statuses(): ProviderStatus[] {
+    return this.registry.providers.map((provider) => {
+      const snapshot = this.circuits.get(provider.id).snapshot();
+      return {
+        id: provider.id,
+        type: provider.type,
+        available: snapshot.state !== 'open',
+        circuit_state: snapshot.state,
+        consecutive_failures: snapshot.consecutiveFailures,
+        retry_at: snapshot.state === 'open' && snapshot.retryAt ? new Date(snapshot.retryAt).toISOString() : null,
+      };
+    });
+  }
+
+  /** The seed-001 summary fields kept in `GET /health`. */
+  summary() {
+    const statuses = this.statuses();
+    const anyAvailable = (predicate: (status: ProviderStatus) => boolean) =>
+      statuses.some((status) => predicate(status) && status.available);
+    const isLocal = (status: ProviderStatus) => status.type === 'local' || status.id === 'ollama';
+    const primary = statuses.find((status) => status.id === this.config.routing.defaultChain[0]) ?? statuses[0];
+    return {
+      status: statuses.length === 0 ? 'no_providers' : statuses.some((status) => status.available) ? 'ok' : 'degraded',
+      copilot_available: anyAvailable((status) => status.type === 'copilot'),
+      cloud_available: anyAvailable((status) => CLOUD_TYPES.has(status.type) && !isLocal(status)),
+      local_available: anyAvailable(isLocal),
+      circuit_state: primary?.circuit_state ?? 'closed',
+      default_chain: this.config.routing.defaultChain,
+      providers: Object.fromEntries(statuses.map(({ id, ...rest }) => [id, rest])),
+    };
+  }
+}

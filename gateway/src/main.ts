@@ -1,0 +1,38 @@
+import { ConfigError, loadConfigWithWarnings } from '@app/config';
+import { createGatewayApp } from './bootstrap';
+import { createLogger } from './logging/logger';
+
+async function main(): Promise<void> {
+  let loaded;
+  try {
+    loaded = loadConfigWithWarnings(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { config, warnings } = loaded;
+  const logger = createLogger(config.server.logLevel, 'gateway');
+  for (const warning of warnings) logger.warn(warning);
+  const app = await createGatewayApp(config, logger);
+  await app.listen(config.server.port, config.server.host);
+  logger.info(
+    { host: config.server.host, port: config.server.port, providers: config.providers.map((p) => p.id), chain: config.routing.defaultChain },
+    'gateway listening',
+  );
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    logger.flush();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gateway failed to start: ${(error as Error)?.message ?? String(error)}\n`);
+  process.exit(1);
+});

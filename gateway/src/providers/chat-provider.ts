@@ -1,0 +1,57 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EmbeddingsResult,
+} from '@app/contracts';
+import type { ProviderConfig } from '@app/config';
+
+/** What the router hands to an adapter for one attempt. */
+export interface ProviderCallContext {
+  /** Aborted when the client disconnects or a timeout fires; adapters pass it to their SDK. */
+  signal: AbortSignal;
+  requestId: string;
+  /**
+   * Call when response headers arrive on a non-streaming call, so the router's first-byte
+   * timeout stops and only the total timeout bounds reading the body.
+   */
+  markFirstByte?: () => void;
+}
+
+/**
+ * One upstream model provider. Requests and results are in OpenAI's Chat Completions format;
+ * each adapter translates to and from its provider's wire format, and throws `ProviderError`
+ * (from `@app/contracts`) for every failure so the router never sees provider-specific errors.
+ *
+ * `request.model` is already the provider's concrete model, and gateway-only fields
+ * (`provider`, `cache`) are already removed.
+ */
+export interface ChatProvider {
+  readonly id: string;
+  readonly type: ProviderConfig['type'];
+  readonly config: ProviderConfig;
+
+  /**
+   * Throws a 400 `GatewayError.unsupportedField(...)` for a field this provider can neither honour
+   * nor translate. Called before any attempt so a bad field is never silently dropped.
+   */
+  assertSupported(request: ChatCompletionRequest): void;
+
+  chat(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ChatCompletion>;
+
+  /**
+   * Chunks in OpenAI's `chat.completion.chunk` shape. When the request asks for
+   * `stream_options.include_usage`, the last chunk carries `usage` (and `choices: []`); adapters
+   * should always ask their upstream for usage so cost accounting sees it.
+   */
+  stream(request: ChatCompletionRequest, context: ProviderCallContext): AsyncIterable<ChatCompletionChunk>;
+
+  /** Absent when the provider has no embeddings API. */
+  embed?(
+    request: { model: string; input: string[] | number[][]; dimensions?: number },
+    context: ProviderCallContext,
+  ): Promise<EmbeddingsResult>;
+
+  /** A cheap reachability probe that spends no tokens (e.g. GET /models). */
+  probe?(context: ProviderCallContext): Promise<void>;
+}

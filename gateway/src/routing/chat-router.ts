@@ -1,0 +1,136 @@
+import {
+  GatewayError,
+  ProviderError,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  type EmbeddingsResult,
+} from '@app/contracts';
+import type { RoutingConfig } from '@app/config';
+import type { AttemptController } from './attempt-controller';
+import type { CircuitRegistry } from './circuit-registry';
+import type { ResolvedTarget, RouteResolver } from './route-resolver';
+import type { AttemptRecord, RouterObserver } from './router-observer';
+import { TargetExecutor } from './target-executor';
+
+export interface Routed<T> {
+  result: T;
+  provider: string;
+  model: string;
+  attempts: AttemptRecord[];
+}
+
+export interface RoutedStream {
+  provider: string;
+  model: string;
+  attempts: AttemptRecord[];
+  /** Every chunk, starting with the first one (which has already arrived). */
+  chunks: AsyncIterable<ChatCompletionChunk>;
+}
+
+/** Removes gateway-only fields and substitutes the target's concrete model. */
+function upstreamRequest(request: ChatCompletionRequest, model: string): ChatCompletionRequest {
+  const { provider: _provider, cache: _cache, ...rest } = request;
+  return { ...rest, model };
+}
+
+/**
+ * The routing brain: resolve the route, then let the executor walk its targets. Streams commit to
+ * a target only when its first chunk arrives, so a provider that fails before its first token is
+ * replaced without the client noticing.
+ */
+export class ChatRouter {
+  private readonly executor: TargetExecutor;
+
+  constructor(
+    private readonly routing: RoutingConfig,
+    private readonly resolver: RouteResolver,
+    private readonly circuits: CircuitRegistry,
+    private readonly observers: RouterObserver[] = [],
+  ) {
+    this.executor = new TargetExecutor(routing, circuits, observers);
+  }
+
+  async complete(request: ChatCompletionRequest, requestId: string, signal: AbortSignal): Promise<Routed<ChatCompletion>> {
+    const route = this.resolver.resolve(request.model, request.provider);
+    this.assertSupported(route.targets, request);
+    const execution = await this.executor.execute(route, 'chat', requestId, signal, (target, context) =>
+      target.provider.chat(upstreamRequest(request, target.model), context),
+    );
+    execution.attempt.dispose();
+    return { result: execution.result, provider: execution.target.provider.id, model: execution.target.model, attempts: execution.attempts };
+  }
+
+  async openStream(request: ChatCompletionRequest, requestId: string, signal: AbortSignal): Promise<RoutedStream> {
+    const route = this.resolver.resolve(request.model, request.provider);
+    this.assertSupported(route.targets, request);
+    const started = performance.now();
+    const execution = await this.executor.execute(route, 'stream', requestId, signal, async (target, context) => {
+      const iterator = target.provider.stream(upstreamRequest(request, target.model), context)[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      if (first.done) throw new ProviderError('upstream stream ended before its first chunk', { kind: 'invalid_response' });
+      return { first: first.value, iterator };
+    });
+    const { target, attempts, attempt } = execution;
+    for (const observer of this.observers) {
+      observer.firstChunk?.(target.provider.id, target.model, (performance.now() - started) / 1000);
+    }
+    return {
+      provider: target.provider.id,
+      model: target.model,
+      attempts,
+      chunks: this.followStream(execution.result.first, execution.result.iterator, target, attempt),
+    };
+  }
+
+  async embed(
+    request: { model: string; input: string[] | number[][]; dimensions?: number; provider?: string },
+    requestId: string,
+    signal: AbortSignal,
+  ): Promise<Routed<EmbeddingsResult>> {
+    const route = this.resolver.resolve(request.model, request.provider, 'embeddings');
+    route.targets = route.targets.filter((target) => target.provider.embed !== undefined);
+    if (route.targets.length === 0) {
+      throw new GatewayError(400, `No provider serving '${request.model}' supports embeddings`, 'invalid_request_error', 'model_not_supported', 'model');
+    }
+    const execution = await this.executor.execute(route, 'embeddings', requestId, signal, (target, context) =>
+      target.provider.embed!({ model: target.model, input: request.input, dimensions: request.dimensions }, context),
+    );
+    execution.attempt.dispose();
+    return { result: execution.result, provider: execution.target.provider.id, model: execution.target.model, attempts: execution.attempts };
+  }
+
+  /** A field one target cannot honour is rejected before any call, naming the field. */
+  private assertSupported(targets: ResolvedTarget[], request: ChatCompletionRequest): void {
+    for (const target of targets) target.provider.assertSupported(request);
+  }
+
+  private async *followStream(
+    first: ChatCompletionChunk,
+    iterator: AsyncIterator<ChatCompletionChunk>,
+    target: ResolvedTarget,
+    attempt: AttemptController,
+  ): AsyncGenerator<ChatCompletionChunk> {
+    try {
+      yield first;
+      for (;;) {
+        attempt.touchIdle(this.routing.streamIdleTimeoutMs);
+        let next: IteratorResult<ChatCompletionChunk>;
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          const reason = attempt.abortReason;
+          if (!attempt.clientAborted) this.circuits.get(target.provider.id).recordFailure();
+          throw reason && !attempt.clientAborted ? reason : error;
+        }
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      attempt.dispose();
+      // Ends the upstream request when the consumer stops early (client gone).
+      if (!attempt.signal.aborted) attempt.abort(new ProviderError('stream closed', { kind: 'aborted' }));
+      await iterator.return?.().catch(() => undefined);
+    }
+  }
+}

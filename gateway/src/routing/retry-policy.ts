@@ -1,0 +1,47 @@
+import { ProviderError } from '@app/contracts';
+
+export interface RetryPolicyOptions {
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Injected for tests. @defaultValue Math.random */
+  random?: () => number;
+}
+
+/**
+ * Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter"),
+ * honouring the upstream's Retry-After. A Retry-After longer than `maxDelayMs` is not waited for:
+ * the router moves to the next target instead of holding the client.
+ */
+export class RetryPolicy {
+  private readonly random: () => number;
+
+  constructor(private readonly options: RetryPolicyOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Delay before retry number `retry` (1-based), or null when the error should not be retried. */
+  delayBeforeRetry(error: ProviderError, retry: number): number | null {
+    if (!error.retryable || retry > this.options.maxRetries) return null;
+    if (error.retryAfterMs !== undefined) {
+      return error.retryAfterMs <= this.options.maxDelayMs ? error.retryAfterMs : null;
+    }
+    const ceiling = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (retry - 1));
+    return Math.round(this.random() * ceiling);
+  }
+}
+
+export function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, milliseconds);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,95 @@
+import { GatewayError } from '@app/contracts';
+import type { RoutingConfig } from '@app/config';
+import type { ChatProvider } from '../providers/chat-provider';
+import type { ProviderRegistry } from '../providers/provider-registry';
+
+export interface ResolvedTarget {
+  provider: ChatProvider;
+  model: string;
+}
+
+export interface ResolvedRoute {
+  /** What the client asked for (alias or concrete model). */
+  requested: string;
+  targets: ResolvedTarget[];
+}
+
+/** Aliases that always mean "the default chain". */
+export const DEFAULT_ALIASES = ['default', 'auto'];
+
+export type RouteKind = 'chat' | 'embeddings';
+
+/**
+ * Turns a request's `model` (and optional `provider` pin) into an ordered list of targets:
+ * 1. a route alias from GATEWAY_CONFIG, or `default`/`auto` → that route's chain;
+ * 2. `provider/model` → that provider with that model;
+ * 3. a concrete model some provider serves → that provider first, then the rest of the default
+ *    chain with their own default models (the seeds' "keep answering when a provider is down");
+ * 4. anything else → 404 model_not_found.
+ * A `provider` pin keeps only that provider's targets (its default model when the route had none).
+ */
+export class RouteResolver {
+  private readonly routes: Map<string, { provider: string; model?: string }[]>;
+
+  constructor(
+    private readonly routing: RoutingConfig,
+    private readonly registry: ProviderRegistry,
+  ) {
+    this.routes = new Map(routing.routes.map((route) => [route.alias, route.targets]));
+    const defaultTargets = routing.defaultChain.map((provider) => ({ provider }));
+    for (const alias of DEFAULT_ALIASES) if (!this.routes.has(alias)) this.routes.set(alias, defaultTargets);
+  }
+
+  resolve(model: string, pin: string | undefined, kind: RouteKind = 'chat'): ResolvedRoute {
+    const pinned = pin === undefined ? undefined : this.registry.find(pin);
+    if (pin !== undefined && !pinned) {
+      throw new GatewayError(400, `Unknown provider '${pin}'`, 'invalid_request_error', 'provider_not_found', 'provider');
+    }
+    let targets = this.targetsFor(model, kind);
+    if (pinned) {
+      targets = targets.filter((target) => target.provider === pinned);
+      if (targets.length === 0) targets = [{ provider: pinned, model: this.defaultModel(pinned, kind, model) }];
+    }
+    if (targets.length === 0) throw GatewayError.modelNotFound(model);
+    return { requested: model, targets };
+  }
+
+  /** Every model name a client may send, with the provider that owns it. */
+  listModels(): { id: string; ownedBy: string }[] {
+    const models = new Map<string, string>();
+    for (const alias of this.routes.keys()) models.set(alias, 'gateway');
+    for (const provider of this.registry.providers) {
+      for (const model of provider.config.models) if (!models.has(model)) models.set(model, provider.id);
+    }
+    return [...models].map(([id, ownedBy]) => ({ id, ownedBy }));
+  }
+
+  private targetsFor(model: string, kind: RouteKind): ResolvedTarget[] {
+    const route = this.routes.get(model);
+    if (route) {
+      return route.flatMap(({ provider: id, model: routeModel }) => {
+        const provider = this.registry.find(id);
+        if (!provider) return [];
+        return [{ provider, model: routeModel ?? this.defaultModel(provider, kind) }];
+      });
+    }
+    const slash = model.indexOf('/');
+    if (slash > 0) {
+      const provider = this.registry.find(model.slice(0, slash));
+      if (provider) return [{ provider, model: model.slice(slash + 1) }];
+    }
+    const owner = this.registry.providers.find((provider) => provider.config.models.includes(model));
+    if (!owner) return [];
+    const fallbacks = this.routing.defaultChain
+      .map((id) => this.registry.find(id))
+      .filter((provider): provider is ChatProvider => provider !== undefined && provider !== owner)
+      .filter((provider) => kind === 'chat' || provider.embed !== undefined)
+      .map((provider) => ({ provider, model: this.defaultModel(provider, kind) }));
+    return [{ provider: owner, model }, ...fallbacks];
+  }
+
+  private defaultModel(provider: ChatProvider, kind: RouteKind, requested?: string): string {
+    if (requested && provider.config.models.includes(requested)) return requested;
+    return kind === 'embeddings' ? (provider.config.embeddingModel ?? provider.config.defaultModel) : provider.config.defaultModel;
+  }
+}

@@ -1,0 +1,120 @@
+/** The typed configuration both apps receive, built once at boot by `loadConfig()`. */
+
+export type ProviderType =
+  | 'openai-compatible'
+  | 'anthropic'
+  | 'gemini'
+  | 'copilot'
+  | 'azure'
+  | 'bedrock'
+  | 'local';
+
+export interface ProviderConfig {
+  /** Unique id used in routes, headers, metrics and `"provider"` pins (e.g. "openai"). */
+  id: string;
+  type: ProviderType;
+  baseUrl?: string;
+  /** Resolved secret; never logged or returned. */
+  apiKey?: string;
+  /** Model used when a route names this provider without a model. */
+  defaultModel: string;
+  /** Concrete models this provider serves (requests may name them directly). */
+  models: string[];
+  embeddingModel?: string;
+  /** Other names that pin this provider (e.g. "local-worker" for "local"). */
+  aliases: string[];
+  /** Extra HTTP headers sent upstream. */
+  headers: Record<string, string>;
+  /** Type-specific settings (Azure deployment, Bedrock region, Anthropic max tokens…). */
+  options: Record<string, string | number | boolean | undefined>;
+}
+
+export interface RouteTarget {
+  provider: string;
+  /** Absent: the provider's default model. */
+  model?: string;
+}
+
+export interface RouteConfig {
+  alias: string;
+  targets: RouteTarget[];
+}
+
+export interface ModelPrice {
+  /** USD per 1M input (prompt) tokens. */
+  input: number;
+  /** USD per 1M output (completion) tokens. */
+  output: number;
+}
+
+export interface RoutingConfig {
+  /** Provider ids in fallback order for the default route and for concrete-model fallback. */
+  defaultChain: string[];
+  routes: RouteConfig[];
+  failureThreshold: number;
+  recoveryTimeoutMs: number;
+  maxRetries: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  requestTimeoutMs: number;
+  firstByteTimeoutMs: number;
+  streamIdleTimeoutMs: number;
+}
+
+export interface WorkerConfig {
+  port: number;
+  host: string;
+  llmModelPath?: string;
+  llmConcurrency: number;
+  llmThreads: number;
+  llmContextSize: number;
+  llmSystemPrompt?: string;
+  embeddingBackend: 'transformers' | 'llamacpp';
+  embeddingModel: string;
+  embeddingModelPath?: string;
+  modelsDir: string;
+  allowRemoteModels: boolean;
+  preload: boolean;
+  maxQueue: number;
+  jobAttempts: number;
+  dataDir: string;
+  chatModelName: string;
+  embeddingModelName: string;
+}
+
+export interface RagConfig {
+  maxDocumentBytes: number;
+  maxDocumentsPerRequest: number;
+  chunkSize: number;
+  chunkOverlap: number;
+  efSearch: number;
+  defaultCollection: string;
+}
+
+export interface ControlsConfig {
+  adminApiKey?: string;
+  cacheEnabled: boolean;
+  cacheTtlSeconds: number;
+  cacheMaxEntries: number;
+  rateLimitRpm: number;
+  rateLimitTpm: number;
+  metricsEnabled: boolean;
+  /** Per-model prices from config; merged over the shipped price table. */
+  prices: Record<string, ModelPrice>;
+}
+
+export interface AppConfig {
+  server: {
+    port: number;
+    host: string;
+    logLevel: string;
+    logPayloads: boolean;
+    maxBodyBytes: number;
+  };
+  redisUrl?: string;
+  providers: ProviderConfig[];
+  routing: RoutingConfig;
+  worker: WorkerConfig;
+  rag: RagConfig;
+  controls: ControlsConfig;
+}

@@ -1,0 +1,141 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+import { envBoolean, envInt, envList, envNumber, envString, envUrl } from './env-parsers';
+
+/**
+ * Every environment variable the gateway and the worker read, in one place. `.env.example`
+ * documents each; `loadConfig()` parses `process.env` once at boot and fails naming the variable.
+ */
+export const envSchema = z.object({
+  // --- server -------------------------------------------------------------------------------
+  PORT: envInt(8080, { min: 0, max: 65535 }),
+  HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('127.0.0.1')),
+  LOG_LEVEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  LOG_PAYLOADS: envBoolean(false),
+  MAX_BODY_BYTES: envInt(4 * 1024 * 1024, { min: 1024 }),
+  GATEWAY_CONFIG: envString(),
+  REDIS_URL: envUrl(),
+
+  // --- routing and resilience -----------------------------------------------------------------
+  PROVIDER_ORDER: envList(),
+  FAILURE_THRESHOLD: envInt(3, { min: 1 }),
+  RECOVERY_TIMEOUT: envNumber(30, { min: 0 }),
+  MAX_RETRIES: envInt(2, { min: 0, max: 10 }),
+  RETRY_BASE_DELAY_MS: envInt(200, { min: 0 }),
+  RETRY_MAX_DELAY_MS: envInt(5000, { min: 0 }),
+  REQUEST_TIMEOUT_MS: envInt(120_000, { min: 1 }),
+  FIRST_BYTE_TIMEOUT_MS: envInt(30_000, { min: 1 }),
+  STREAM_IDLE_TIMEOUT_MS: envInt(30_000, { min: 1 }),
+
+  // --- OpenAI and OpenAI-compatible ---------------------------------------------------------
+  OPENAI_API_KEY: envString(),
+  OPENAI_BASE_URL: envUrl(),
+  CLOUD_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('gpt-4o-mini')),
+  OPENAI_EMBEDDING_MODEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('text-embedding-3-small'),
+  ),
+  OLLAMA_BASE_URL: envUrl(),
+  LOCAL_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('llama3.2')),
+  OLLAMA_EMBEDDING_MODEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('nomic-embed-text'),
+  ),
+
+  // --- Anthropic ------------------------------------------------------------------------------
+  ANTHROPIC_API_KEY: envString(),
+  CLAUDE_API_KEY: envString(),
+  ANTHROPIC_BASE_URL: envUrl(),
+  CLAUDE_ENABLED: envBoolean(undefined),
+  ANTHROPIC_MODEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('claude-sonnet-4-5'),
+  ),
+  ANTHROPIC_MAX_TOKENS: envInt(4096, { min: 1 }),
+
+  // --- Google Gemini ----------------------------------------------------------------------------
+  GEMINI_API_KEY: envString(),
+  GEMINI_BASE_URL: envUrl(),
+  GEMINI_ENABLED: envBoolean(undefined),
+  GEMINI_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('gemini-2.5-flash')),
+  GEMINI_EMBEDDING_MODEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('text-embedding-004'),
+  ),
+
+  // --- GitHub Copilot -------------------------------------------------------------------------
+  GITHUB_COPILOT_TOKEN: envString(),
+  COPILOT_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('gpt-4o')),
+  COPILOT_BASE_URL: envUrl(),
+  COPILOT_TOKEN_URL: envUrl(),
+
+  // --- Azure OpenAI -----------------------------------------------------------------------------
+  AZURE_OPENAI_API_KEY: envString(),
+  AZURE_OPENAI_ENDPOINT: envUrl(),
+  AZURE_OPENAI_DEPLOYMENT: envString(),
+  AZURE_OPENAI_API_VERSION: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('2024-10-21'),
+  ),
+
+  // --- AWS Bedrock ------------------------------------------------------------------------------
+  AWS_REGION: envString(),
+  BEDROCK_ENDPOINT: envUrl(),
+  BEDROCK_ENABLED: envBoolean(undefined),
+  BEDROCK_MODEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('anthropic.claude-3-5-sonnet-20240620-v1:0'),
+  ),
+
+  // --- local worker (llama.cpp, embeddings, RAG) ----------------------------------------------
+  LOCAL_ENABLED: envBoolean(undefined),
+  LOCAL_CHAT_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('local-llm')),
+  LOCAL_EMBEDDING_MODEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('local-embeddings'),
+  ),
+  WORKER_PORT: envInt(8000, { min: 0, max: 65535 }),
+  WORKER_HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('127.0.0.1')),
+  WORKER_LLM_MODEL_PATH: envString(),
+  WORKER_LLM_CONCURRENCY: envInt(2, { min: 1, max: 64 }),
+  WORKER_LLM_THREADS: envInt(availableParallelism(), { min: 1, max: 256 }),
+  WORKER_LLM_CONTEXT_SIZE: envInt(4096, { min: 64 }),
+  WORKER_LLM_SYSTEM_PROMPT: envString(),
+  WORKER_EMBEDDING_BACKEND: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['transformers', 'llamacpp']).default('transformers'),
+  ),
+  WORKER_EMBEDDING_MODEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('Xenova/all-MiniLM-L6-v2'),
+  ),
+  WORKER_EMBEDDING_MODEL_PATH: envString(),
+  WORKER_MODELS_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('./models')),
+  WORKER_ALLOW_REMOTE_MODELS: envBoolean(false),
+  WORKER_PRELOAD: envBoolean(false),
+  WORKER_MAX_QUEUE: envInt(100, { min: 1 }),
+  WORKER_JOB_ATTEMPTS: envInt(2, { min: 1, max: 10 }),
+  WORKER_DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('./data')),
+
+  // --- RAG ----------------------------------------------------------------------------------------
+  RAG_MAX_DOCUMENT_BYTES: envInt(1024 * 1024, { min: 1 }),
+  RAG_MAX_DOCUMENTS_PER_REQUEST: envInt(256, { min: 1 }),
+  RAG_CHUNK_SIZE: envInt(512, { min: 16 }),
+  RAG_CHUNK_OVERLAP: envInt(64, { min: 0 }),
+  RAG_EF_SEARCH: envInt(64, { min: 1 }),
+  RAG_DEFAULT_COLLECTION: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('default')),
+
+  // --- production controls ------------------------------------------------------------------------
+  ADMIN_API_KEY: envString(),
+  CACHE_ENABLED: envBoolean(true),
+  CACHE_TTL_SECONDS: envInt(3600, { min: 0 }),
+  CACHE_MAX_ENTRIES: envInt(1000, { min: 1 }),
+  RATE_LIMIT_RPM: envInt(0, { min: 0 }),
+  RATE_LIMIT_TPM: envInt(0, { min: 0 }),
+  METRICS_ENABLED: envBoolean(true),
+});
+
+export type Env = z.infer<typeof envSchema>;

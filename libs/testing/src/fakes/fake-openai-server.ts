@@ -1,0 +1,239 @@
+import type { ServerResponse } from 'node:http';
+import { FakeHttpServer, sendJson, startSse, type RecordedRequest } from './fake-http-server';
+
+/** What the fake does with a request. */
+export type OpenAIFakeBehaviour =
+  | 'ok'
+  | 'error-500'
+  | 'rate-limit' // 429 with Retry-After
+  | 'bad-request' // 400 with an OpenAI error body
+  | 'unauthorized'
+  | 'hang' // accepts, never answers
+  | 'reset' // destroys the connection without answering
+  | 'stream-die-before-first' // SSE headers, then the connection dies
+  | 'stream-die-after-first' // one chunk, then the connection dies
+  | 'malformed-json';
+
+export interface FakeOpenAIOptions {
+  /** Text the fake answers with; split into `chunks` stream chunks. */
+  reply?: string;
+  chunks?: number;
+  chunkDelayMs?: number;
+  retryAfterSeconds?: number;
+  embeddingDimensions?: number;
+  models?: string[];
+}
+
+interface ChatBody {
+  model?: string;
+  n?: number;
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  tools?: { function: { name: string } }[];
+  tool_choice?: unknown;
+  messages?: unknown[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * An OpenAI-compatible upstream on 127.0.0.1 (chat completions, streaming, embeddings, models)
+ * whose behaviour is switchable per request: `enqueue()` one-shot behaviours, `behaviour` for
+ * the rest. Deterministic answers: "<reply>" split into chunks, usage from word counts.
+ */
+export class FakeOpenAIServer {
+  behaviour: OpenAIFakeBehaviour = 'ok';
+  private readonly queue: OpenAIFakeBehaviour[] = [];
+  private readonly hanging = new Set<ServerResponse>();
+  readonly options: Required<FakeOpenAIOptions>;
+
+  private constructor(
+    readonly http: FakeHttpServer,
+    options: FakeOpenAIOptions,
+  ) {
+    this.options = {
+      reply: 'Hello from the fake upstream',
+      chunks: 5,
+      chunkDelayMs: 0,
+      retryAfterSeconds: 0,
+      embeddingDimensions: 8,
+      models: ['gpt-4o-mini', 'text-embedding-3-small'],
+      ...options,
+    };
+  }
+
+  static async start(options: FakeOpenAIOptions = {}, port = 0): Promise<FakeOpenAIServer> {
+    let fake: FakeOpenAIServer | undefined;
+    const http = await FakeHttpServer.start((request, response) => fake!.handle(request, response), port);
+    fake = new FakeOpenAIServer(http, options);
+    return fake;
+  }
+
+  /** Base URL for the `openai` SDK / the gateway's OPENAI_BASE_URL. */
+  get baseUrl(): string {
+    return `${this.http.origin}/v1`;
+  }
+
+  get requests(): RecordedRequest[] {
+    return this.http.requests;
+  }
+
+  /** Chat completion calls only. */
+  get chatRequests(): RecordedRequest[] {
+    return this.http.requests.filter((request) => request.path.endsWith('/chat/completions'));
+  }
+
+  enqueue(...behaviours: OpenAIFakeBehaviour[]): this {
+    this.queue.push(...behaviours);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const response of this.hanging) response.destroy();
+    await this.http.stop();
+  }
+
+  private next(): OpenAIFakeBehaviour {
+    return this.queue.shift() ?? this.behaviour;
+  }
+
+  private async handle(request: RecordedRequest, response: ServerResponse): Promise<void> {
+    const path = request.path.split('?')[0];
+    if (request.method === 'GET' && path.endsWith('/models')) {
+      return sendJson(response, 200, {
+        object: 'list',
+        data: this.options.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })),
+      });
+    }
+    const behaviour = this.next();
+    if (await this.misbehave(behaviour, request, response)) return;
+    if (path.endsWith('/chat/completions')) return this.chat(request.body as ChatBody, behaviour, response);
+    if (path.endsWith('/embeddings')) return this.embeddings(request.body as { input: unknown; model: string; encoding_format?: string }, response);
+    sendJson(response, 404, { error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } });
+  }
+
+  /** Handles the failure behaviours; returns true when the response is taken care of. */
+  private async misbehave(behaviour: OpenAIFakeBehaviour, request: RecordedRequest, response: ServerResponse): Promise<boolean> {
+    const error = (status: number, type: string, message: string, headers: Record<string, string> = {}) =>
+      sendJson(response, status, { error: { message, type, param: null, code: type } }, headers);
+    switch (behaviour) {
+      case 'error-500':
+        error(500, 'server_error', 'The fake upstream failed');
+        return true;
+      case 'rate-limit':
+        error(429, 'rate_limit_exceeded', 'Slow down', { 'retry-after': String(this.options.retryAfterSeconds) });
+        return true;
+      case 'bad-request':
+        sendJson(response, 400, { error: { message: "Invalid value for 'temperature'", type: 'invalid_request_error', param: 'temperature', code: 'invalid_value' } });
+        return true;
+      case 'unauthorized':
+        error(401, 'invalid_api_key', 'Incorrect API key provided');
+        return true;
+      case 'hang':
+        this.hanging.add(response);
+        response.on('close', () => this.hanging.delete(response));
+        return true;
+      case 'reset':
+        response.socket?.destroy();
+        return true;
+      case 'stream-die-before-first':
+        startSse(response);
+        setTimeout(() => response.socket?.destroy(), 10);
+        return true;
+      case 'malformed-json':
+        if ((request.body as ChatBody | undefined)?.stream) {
+          startSse(response);
+          response.end('data: {"id": "broken", "choices": [\n\n');
+        } else {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end('{"id": "broken", "choices": [');
+        }
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private completionBase(body: ChatBody) {
+    return { id: `chatcmpl-fake-${this.http.requests.length}`, created: Math.floor(Date.now() / 1000), model: body.model ?? 'unknown' };
+  }
+
+  private usage(body: ChatBody) {
+    const promptTokens = JSON.stringify(body.messages ?? []).split(/\s+/).length;
+    const completionTokens = this.options.reply.split(/\s+/).length * (body.n ?? 1);
+    return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  }
+
+  private toolCall(body: ChatBody) {
+    const tool = body.tools?.[0];
+    if (!tool || body.tool_choice === 'none') return undefined;
+    return { id: 'call_fake_1', type: 'function' as const, function: { name: tool.function.name, arguments: '{"city":"Paris"}' } };
+  }
+
+  private async chat(body: ChatBody, behaviour: OpenAIFakeBehaviour, response: ServerResponse): Promise<void> {
+    const toolCall = this.toolCall(body);
+    if (!body.stream) {
+      const choices = Array.from({ length: body.n ?? 1 }, (_, index) => ({
+        index,
+        message: toolCall
+          ? { role: 'assistant', content: null, tool_calls: [toolCall], refusal: null }
+          : { role: 'assistant', content: this.options.reply, refusal: null },
+        logprobs: null,
+        finish_reason: toolCall ? 'tool_calls' : 'stop',
+      }));
+      return sendJson(response, 200, { ...this.completionBase(body), object: 'chat.completion', choices, usage: this.usage(body), system_fingerprint: 'fp_fake' });
+    }
+    startSse(response);
+    const base = { ...this.completionBase(body), object: 'chat.completion.chunk' };
+    const write = (chunk: object) => response.write(`data: ${JSON.stringify({ ...base, ...chunk })}\n\n`);
+    const pieces = toolCall ? [] : this.splitReply();
+    write({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] });
+    if (behaviour === 'stream-die-after-first') {
+      await sleep(20);
+      response.socket?.destroy();
+      return;
+    }
+    if (toolCall) {
+      write({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, ...toolCall }] }, finish_reason: null }] });
+    }
+    for (const piece of pieces) {
+      if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
+      if (response.destroyed) return;
+      write({ choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] });
+    }
+    write({ choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: toolCall ? 'tool_calls' : 'stop' }] });
+    if (body.stream_options?.include_usage) write({ choices: [], usage: this.usage(body) });
+    response.end('data: [DONE]\n\n');
+  }
+
+  private splitReply(): string[] {
+    const words = this.options.reply.split(' ');
+    const count = Math.max(1, Math.min(this.options.chunks, words.length));
+    const size = Math.ceil(words.length / count);
+    const pieces: string[] = [];
+    for (let index = 0; index < words.length; index += size) {
+      pieces.push((index > 0 ? ' ' : '') + words.slice(index, index + size).join(' '));
+    }
+    return pieces;
+  }
+
+  private embeddings(body: { input: unknown; model: string; encoding_format?: string }, response: ServerResponse): void {
+    const inputs = Array.isArray(body.input) ? body.input : [body.input];
+    const data = inputs.map((input, index) => {
+      const vector = fakeEmbedding(JSON.stringify(input), this.options.embeddingDimensions);
+      const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+      return { object: 'embedding', index, embedding };
+    });
+    const tokens = inputs.map((input) => JSON.stringify(input).split(/\s+/).length).reduce((a, b) => a + b, 0);
+    sendJson(response, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+  }
+}
+
+/** A deterministic unit vector from a string (FNV-1a seeded). */
+export function fakeEmbedding(text: string, dimensions: number): number[] {
+  let hash = 2166136261;
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+  const vector = Array.from({ length: dimensions }, (_, index) => Math.sin(hash + index * 7919));
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
+}
