@@ -1,0 +1,2 @@
+export * from './fakes/fake-http-server';
+export * from './fakes/fake-openai-server';
