@@ -30,7 +30,8 @@ export class FakeHttpServer {
   private constructor(private readonly server: Server) {}
 
   static async start(handler: FakeHandler, port = 0): Promise<FakeHttpServer> {
-    let fake: FakeHttpServer | undefined;
+    // The handler needs the instance, which needs the server: bind it once both exist.
+    const bound: { fake?: FakeHttpServer } = {};
     const server = createServer((incoming, response) => {
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -49,20 +50,20 @@ export class FakeHttpServer {
           body,
           rawBody,
         };
-        fake!.requests.push(recorded);
+        bound.fake!.requests.push(recorded);
         response.on('close', () => {
-          if (!response.writableFinished) fake!.noteClientAbort();
+          if (!response.writableFinished) bound.fake!.noteClientAbort();
         });
         Promise.resolve(handler(recorded, response, incoming)).catch(() => response.destroy());
       });
     });
-    fake = new FakeHttpServer(server);
+    bound.fake = new FakeHttpServer(server);
     server.on('connection', (socket) => {
-      fake!.sockets.add(socket);
-      socket.on('close', () => fake!.sockets.delete(socket));
+      bound.fake!.sockets.add(socket);
+      socket.on('close', () => bound.fake!.sockets.delete(socket));
     });
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    return fake;
+    return bound.fake!;
   }
 
   get port(): number {

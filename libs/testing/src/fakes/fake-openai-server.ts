@@ -22,6 +22,10 @@ export interface FakeOpenAIOptions {
   retryAfterSeconds?: number;
   embeddingDimensions?: number;
   models?: string[];
+  /** 'every-tool' answers with one call per declared tool (parallel tool calls). Default 'first-tool'. */
+  toolCalls?: 'first-tool' | 'every-tool';
+  /** When true, a request whose last message is a tool result gets the text reply. Default false. */
+  answerToolResults?: boolean;
 }
 
 interface ChatBody {
@@ -31,7 +35,7 @@ interface ChatBody {
   stream_options?: { include_usage?: boolean };
   tools?: { function: { name: string } }[];
   tool_choice?: unknown;
-  messages?: unknown[];
+  messages?: { role?: string }[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -58,15 +62,18 @@ export class FakeOpenAIServer {
       retryAfterSeconds: 0,
       embeddingDimensions: 8,
       models: ['gpt-4o-mini', 'text-embedding-3-small'],
+      toolCalls: 'first-tool',
+      answerToolResults: false,
       ...options,
     };
   }
 
   static async start(options: FakeOpenAIOptions = {}, port = 0): Promise<FakeOpenAIServer> {
-    let fake: FakeOpenAIServer | undefined;
-    const http = await FakeHttpServer.start((request, response) => fake!.handle(request, response), port);
-    fake = new FakeOpenAIServer(http, options);
-    return fake;
+    // The handler needs the instance, which needs the server: bind it once both exist.
+    const bound: { fake?: FakeOpenAIServer } = {};
+    const http = await FakeHttpServer.start((request, response) => bound.fake!.handle(request, response), port);
+    bound.fake = new FakeOpenAIServer(http, options);
+    return bound.fake!;
   }
 
   /** Base URL for the `openai` SDK / the gateway's OPENAI_BASE_URL. */
@@ -164,19 +171,25 @@ export class FakeOpenAIServer {
     return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
   }
 
-  private toolCall(body: ChatBody) {
-    const tool = body.tools?.[0];
-    if (!tool || body.tool_choice === 'none') return undefined;
-    return { id: 'call_fake_1', type: 'function' as const, function: { name: tool.function.name, arguments: '{"city":"Paris"}' } };
+  private toolCalls(body: ChatBody) {
+    const lastIsToolResult = body.messages?.[body.messages.length - 1]?.role === 'tool';
+    if (!body.tools?.length || body.tool_choice === 'none' || (this.options.answerToolResults && lastIsToolResult)) return [];
+    const tools = this.options.toolCalls === 'every-tool' ? body.tools : body.tools.slice(0, 1);
+    return tools.map((tool, index) => ({
+      id: `call_fake_${index + 1}`,
+      type: 'function' as const,
+      function: { name: tool.function.name, arguments: '{"city":"Paris"}' },
+    }));
   }
 
   private async chat(body: ChatBody, behaviour: OpenAIFakeBehaviour, response: ServerResponse): Promise<void> {
-    const toolCall = this.toolCall(body);
+    const toolCalls = this.toolCalls(body);
+    const toolCall = toolCalls[0];
     if (!body.stream) {
       const choices = Array.from({ length: body.n ?? 1 }, (_, index) => ({
         index,
         message: toolCall
-          ? { role: 'assistant', content: null, tool_calls: [toolCall], refusal: null }
+          ? { role: 'assistant', content: null, tool_calls: toolCalls, refusal: null }
           : { role: 'assistant', content: this.options.reply, refusal: null },
         logprobs: null,
         finish_reason: toolCall ? 'tool_calls' : 'stop',
@@ -193,9 +206,9 @@ export class FakeOpenAIServer {
       response.socket?.destroy();
       return;
     }
-    if (toolCall) {
-      write({ choices: [{ index: 0, delta: { tool_calls: [{ index: 0, ...toolCall }] }, finish_reason: null }] });
-    }
+    toolCalls.forEach((call, index) => {
+      write({ choices: [{ index: 0, delta: { tool_calls: [{ index, ...call }] }, finish_reason: null }] });
+    });
     for (const piece of pieces) {
       if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
       if (response.destroyed) return;

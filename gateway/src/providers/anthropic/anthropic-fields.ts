@@ -1,0 +1,55 @@
+import { rejectsSeveralChoices, type FieldTable } from '../shared/field-support';
+
+const EFFORTS = ['low', 'medium', 'high'];
+
+/**
+ * Every OpenAI chat field and what the Anthropic adapter does with it. Fields absent from this
+ * table are rejected too (see `assertFieldsSupported`), so a new OpenAI field is never dropped.
+ */
+export const ANTHROPIC_FIELDS: FieldTable = {
+  model: { translatedTo: 'model' },
+  messages: { translatedTo: 'messages (system/developer lifted into system)' },
+  max_tokens: { translatedTo: 'max_tokens' },
+  max_completion_tokens: { translatedTo: 'max_tokens' },
+  temperature: {
+    translatedTo: 'temperature',
+    // Anthropic's range is 0–1, OpenAI's 0–2: rescaling would change the meaning silently.
+    rejects: (value) => typeof value === 'number' && value > 1,
+    unsupported: 'temperature above 1 (Anthropic accepts 0–1)',
+  },
+  top_p: { translatedTo: 'top_p' },
+  stop: { translatedTo: 'stop_sequences' },
+  stream: { handledBy: 'stream: true (Messages SSE events)' },
+  stream_options: { handledBy: 'usage chunk built from message_start/message_delta usage' },
+  tools: { translatedTo: 'tools[].input_schema' },
+  tool_choice: { translatedTo: 'tool_choice (required→any, function→tool)' },
+  parallel_tool_calls: { translatedTo: 'tool_choice.disable_parallel_tool_use' },
+  user: { translatedTo: 'metadata.user_id' },
+  response_format: {
+    translatedTo: 'output_config.format (json_schema)',
+    rejects: (value) => (value as { type?: string }).type === 'json_object',
+    unsupported: "response_format json_object (use json_schema)",
+  },
+  reasoning_effort: {
+    translatedTo: 'output_config.effort',
+    rejects: (value) => !EFFORTS.includes(String(value)),
+    unsupported: 'reasoning_effort other than low, medium, high',
+  },
+  n: { translatedTo: 'single choice', rejects: rejectsSeveralChoices, unsupported: 'n > 1 (one choice per call)' },
+  logprobs: { unsupported: 'no token log probabilities' },
+  top_logprobs: { unsupported: 'no token log probabilities' },
+  logit_bias: { unsupported: 'no logit bias' },
+  presence_penalty: { unsupported: 'no presence penalty' },
+  frequency_penalty: { unsupported: 'no frequency penalty' },
+  seed: { unsupported: 'no deterministic sampling seed' },
+  audio: { unsupported: 'no audio output' },
+  modalities: { unsupported: 'text output only' },
+  prediction: { unsupported: 'no predicted outputs' },
+  web_search_options: { unsupported: 'no OpenAI web search' },
+  store: { unsupported: 'no stored completions' },
+  metadata: { unsupported: 'no stored-completion metadata' },
+  service_tier: { unsupported: 'OpenAI service tiers' },
+  verbosity: { unsupported: 'no verbosity control' },
+  functions: { unsupported: 'legacy functions (use tools)' },
+  function_call: { unsupported: 'legacy function_call (use tool_choice)' },
+};

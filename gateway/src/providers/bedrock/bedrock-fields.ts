@@ -1,0 +1,54 @@
+import { rejectsSeveralChoices, rejectsStructuredOutput, type FieldTable } from '../shared/field-support';
+
+/**
+ * Every OpenAI chat field and what the Bedrock (Converse API) adapter does with it. Fields absent
+ * from this table are rejected too (see `assertFieldsSupported`), so a new OpenAI field is never
+ * dropped.
+ */
+export const BEDROCK_FIELDS: FieldTable = {
+  model: { translatedTo: 'modelId' },
+  messages: { translatedTo: 'messages + system (system/developer lifted into system blocks)' },
+  max_tokens: { translatedTo: 'inferenceConfig.maxTokens' },
+  max_completion_tokens: { translatedTo: 'inferenceConfig.maxTokens' },
+  temperature: { translatedTo: 'inferenceConfig.temperature' },
+  top_p: { translatedTo: 'inferenceConfig.topP' },
+  stop: { translatedTo: 'inferenceConfig.stopSequences' },
+  stream: { handledBy: 'ConverseStream (AWS event stream)' },
+  stream_options: { handledBy: 'usage chunk built from the metadata event' },
+  tools: { translatedTo: 'toolConfig.tools[].toolSpec' },
+  tool_choice: {
+    translatedTo: 'toolConfig.toolChoice (auto→auto, required→any, function→tool)',
+    // Converse has no "none": dropping the tools would break histories that hold tool blocks.
+    rejects: (value) => value === 'none',
+    unsupported: "tool_choice 'none' (Converse has no way to forbid tool use)",
+  },
+  parallel_tool_calls: {
+    translatedTo: 'always allowed (the Converse default)',
+    rejects: (value) => value === false,
+    unsupported: 'parallel_tool_calls=false (Converse cannot disable parallel tool use)',
+  },
+  user: { handledBy: 'not sent: Converse has no end-user id field' },
+  response_format: {
+    translatedTo: 'plain text only',
+    rejects: rejectsStructuredOutput,
+    unsupported: 'structured output (json_object / json_schema)',
+  },
+  n: { translatedTo: 'single choice', rejects: rejectsSeveralChoices, unsupported: 'n > 1 (one choice per call)' },
+  reasoning_effort: { unsupported: 'no portable reasoning control across Bedrock models' },
+  logprobs: { unsupported: 'no token log probabilities' },
+  top_logprobs: { unsupported: 'no token log probabilities' },
+  logit_bias: { unsupported: 'no logit bias' },
+  presence_penalty: { unsupported: 'no presence penalty in Converse inferenceConfig' },
+  frequency_penalty: { unsupported: 'no frequency penalty in Converse inferenceConfig' },
+  seed: { unsupported: 'no deterministic sampling seed' },
+  audio: { unsupported: 'no audio output' },
+  modalities: { unsupported: 'text output only' },
+  prediction: { unsupported: 'no predicted outputs' },
+  web_search_options: { unsupported: 'no OpenAI web search' },
+  store: { unsupported: 'no stored completions' },
+  metadata: { unsupported: 'no stored-completion metadata' },
+  service_tier: { unsupported: 'OpenAI service tiers' },
+  verbosity: { unsupported: 'no verbosity control' },
+  functions: { unsupported: 'legacy functions (use tools)' },
+  function_call: { unsupported: 'legacy function_call (use tool_choice)' },
+};

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  type BedrockRuntimeClientConfig,
+} from '@aws-sdk/client-bedrock-runtime';
+// Installed with the client (its own HTTP layer); imported to pin HTTP/1.1, see `bedrockClientConfig`.
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@app/contracts';
+import type { ProviderConfig } from '@app/config';
+import type { ChatProvider, ProviderCallContext } from '../chat-provider';
+import { assertFieldsSupported } from '../shared/field-support';
+import { BEDROCK_FIELDS } from './bedrock-fields';
+import { toBedrockProviderError } from './bedrock-error-mapper';
+import { toConverseInput } from './bedrock-request';
+import { toChatCompletion } from './bedrock-response';
+import { BedrockStreamTranslator } from './bedrock-stream';
+
+export interface BedrockProviderOptions {
+  /** Backstop for the SDK's HTTP handler; the router enforces its own first-byte, idle and total timeouts. */
+  timeoutMs: number;
+}
+
+/**
+ * AWS Bedrock's Converse / ConverseStream API on `@aws-sdk/client-bedrock-runtime`. `region`
+ * comes from `options.region`, the endpoint override from `baseUrl`, and credentials from the
+ * SDK's standard chain unless `options.accessKeyId`/`options.secretAccessKey` are given. The SDK's
+ * retries are off: the router owns retries, backoff and fallback.
+ */
+export class BedrockProvider implements ChatProvider {
+  readonly id: string;
+  readonly type = 'bedrock' as const;
+  private readonly client: BedrockRuntimeClient;
+
+  constructor(
+    readonly config: ProviderConfig,
+    options: BedrockProviderOptions,
+  ) {
+    this.id = config.id;
+    this.client = new BedrockRuntimeClient(bedrockClientConfig(config, options));
+    const headers = config.headers ?? {};
+    if (Object.keys(headers).length > 0) {
+      this.client.middlewareStack.add(
+        (next) => async (args) => {
+          const request = args.request as { headers?: Record<string, string> };
+          if (request.headers) Object.assign(request.headers, headers);
+          return next(args);
+        },
+        { step: 'build', name: 'gatewayConfiguredHeaders' },
+      );
+    }
+  }
+
+  assertSupported(request: ChatCompletionRequest): void {
+    assertFieldsSupported('bedrock', BEDROCK_FIELDS, request);
+  }
+
+  async chat(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ChatCompletion> {
+    const input = toConverseInput(request, this.config);
+    try {
+      if (context.signal.aborted) throw context.signal.reason;
+      const response = await this.client.send(new ConverseCommand(input), { abortSignal: context.signal });
+      context.markFirstByte?.();
+      return toChatCompletion(response, request.model, completionId(response.$metadata.requestId));
+    } catch (error) {
+      throw toBedrockProviderError(error, context.signal);
+    }
+  }
+
+  async *stream(request: ChatCompletionRequest, context: ProviderCallContext): AsyncIterable<ChatCompletionChunk> {
+    const input = toConverseInput(request, this.config);
+    try {
+      if (context.signal.aborted) throw context.signal.reason;
+      const response = await this.client.send(new ConverseStreamCommand(input), { abortSignal: context.signal });
+      const translator = new BedrockStreamTranslator(completionId(response.$metadata.requestId), request.model);
+      if (!response.stream) throw new Error('ConverseStream answered without a stream');
+      for await (const event of response.stream) {
+        yield* translator.translate(event);
+      }
+    } catch (error) {
+      throw toBedrockProviderError(error, context.signal);
+    }
+  }
+}
+
+function completionId(requestId: string | undefined): string {
+  return `chatcmpl-${requestId ?? randomUUID()}`;
+}
+
+/** SDK client settings from the provider config; exported for tests. Never reads process.env. */
+export function bedrockClientConfig(config: ProviderConfig, options: BedrockProviderOptions): BedrockRuntimeClientConfig {
+  const { region, accessKeyId, secretAccessKey, sessionToken } = config.options;
+  return {
+    region: typeof region === 'string' && region ? region : undefined,
+    ...(config.baseUrl ? { endpoint: config.baseUrl } : {}),
+    ...(typeof accessKeyId === 'string' && typeof secretAccessKey === 'string'
+      ? {
+          credentials: {
+            accessKeyId,
+            secretAccessKey,
+            ...(typeof sessionToken === 'string' ? { sessionToken } : {}),
+          },
+        }
+      : {}),
+    maxAttempts: 1,
+    // The client defaults to HTTP/2, which Converse does not need (only bidirectional streams do);
+    // HTTP/1.1 works with proxies and plain endpoint overrides such as BEDROCK_ENDPOINT fakes.
+    requestHandler: new NodeHttpHandler({ requestTimeout: options.timeoutMs, connectionTimeout: options.timeoutMs }),
+  };
+}

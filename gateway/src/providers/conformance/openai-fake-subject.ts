@@ -1,0 +1,37 @@
+import type { FakeOpenAIServer, OpenAIFakeBehaviour, RecordedRequest } from '@app/testing';
+import type { ChatProvider } from '../chat-provider';
+import type { ConformanceFailure, ConformanceSubject } from './provider-conformance';
+
+/** OpenAI-format fakes have no overload status of their own; 'error-500' stands in for it. */
+const OPENAI_FAILURES: Record<ConformanceFailure, OpenAIFakeBehaviour> = {
+  'bad-request': 'bad-request',
+  unauthorized: 'unauthorized',
+  'rate-limit': 'rate-limit',
+  'server-error': 'error-500',
+  overloaded: 'error-500',
+};
+
+/** Options every OpenAI-format fake needs for the conformance suite. */
+export const CONFORMANCE_OPENAI_FAKE_OPTIONS = { retryAfterSeconds: 2, toolCalls: 'every-tool', answerToolResults: true } as const;
+
+/**
+ * The conformance subject for adapters whose upstream speaks the OpenAI format (OpenAI, Azure,
+ * Copilot): failures are switched on the FakeOpenAIServer, bodies read from the front fake.
+ */
+export function openAIFakeSubject(
+  provider: ChatProvider,
+  openai: FakeOpenAIServer,
+  chatRequests: () => RecordedRequest[],
+  stop: () => Promise<void>,
+): ConformanceSubject {
+  return {
+    provider,
+    model: 'gpt-test',
+    reply: openai.options.reply,
+    retryAfterSeconds: CONFORMANCE_OPENAI_FAKE_OPTIONS.retryAfterSeconds,
+    failNext: (failure) => void openai.enqueue(OPENAI_FAILURES[failure]),
+    lastUpstreamBody: () => chatRequests()[chatRequests().length - 1]?.rawBody ?? '',
+    supports: { images: true, overload: false },
+    stop,
+  };
+}

@@ -1,0 +1,57 @@
+import { GatewayError, type ChatCompletionRequest } from '@app/contracts';
+
+/**
+ * How one provider treats one OpenAI request field. Tables of these rules answer "which fields
+ * does Gemini drop?" by reading, let tests walk every field, and feed docs/providers.md.
+ */
+export type FieldRule =
+  /** Translated to the named provider field(s). */
+  | { translatedTo: string }
+  /** Not sent upstream on purpose (e.g. `stream`, handled by the adapter itself). */
+  | { handledBy: string }
+  /** Always rejected: the provider cannot honour it. */
+  | { unsupported: string }
+  /** Translated for most values; rejected when `rejects(value)` is true. */
+  | { translatedTo: string; rejects: (value: unknown) => boolean; unsupported: string };
+
+export type FieldTable = Readonly<Record<string, FieldRule>>;
+
+/** Values that mean "the OpenAI default": sending them asks for nothing a provider must honour. */
+function isDefaultValue(value: unknown): boolean {
+  return value === undefined || value === null || value === false || value === 0;
+}
+
+/**
+ * Throws `GatewayError.unsupportedField` for the first field the table rejects, or for a field the
+ * table does not know: a field nobody translated must never be dropped silently.
+ */
+export function assertFieldsSupported(provider: string, table: FieldTable, request: ChatCompletionRequest): void {
+  for (const [field, value] of Object.entries(request)) {
+    if (value === undefined || value === null) continue;
+    const rule = table[field];
+    if (!rule) throw GatewayError.unsupportedField(provider, field);
+    if ('rejects' in rule) {
+      if (rule.rejects(value)) throw GatewayError.unsupportedField(provider, field);
+    } else if ('unsupported' in rule && !isDefaultValue(value)) {
+      throw GatewayError.unsupportedField(provider, field);
+    }
+  }
+}
+
+/** Fields a table rejects in every case or for some values, with the reason (for docs and tests). */
+export function rejectedFields(table: FieldTable): { field: string; reason: string; always: boolean }[] {
+  return Object.entries(table)
+    .filter(([, rule]) => 'unsupported' in rule)
+    .map(([field, rule]) => ({
+      field,
+      reason: (rule as { unsupported: string }).unsupported,
+      always: !('rejects' in rule),
+    }));
+}
+
+/** `n` above one asks for several choices, which single-choice providers cannot give. */
+export const rejectsSeveralChoices = (value: unknown): boolean => typeof value === 'number' && value > 1;
+
+/** `response_format` types other than plain text. */
+export const rejectsStructuredOutput = (value: unknown): boolean =>
+  (value as { type?: string } | null)?.type !== 'text';

@@ -1,0 +1,189 @@
+import type { ServerResponse } from 'node:http';
+import { EventStreamCodec } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { FakeHttpServer, sendJson, type RecordedRequest } from './fake-http-server';
+import {
+  BehaviourQueue,
+  countTokens,
+  decideAnswer,
+  sleep,
+  splitReply,
+  type FakeAnswer,
+  type ProviderFakeFailure,
+} from './fake-conversation';
+
+export type BedrockFakeBehaviour = 'ok' | ProviderFakeFailure;
+
+export interface FakeBedrockOptions {
+  reply?: string;
+  chunks?: number;
+  chunkDelayMs?: number;
+  retryAfterSeconds?: number;
+}
+
+interface ConverseBody {
+  messages?: { role: string; content: Record<string, unknown>[] }[];
+  toolConfig?: { tools?: { toolSpec?: { name: string } }[] };
+}
+
+const FAILURES: Record<ProviderFakeFailure, { status: number; type: string; message: string }> = {
+  'error-500': { status: 500, type: 'InternalServerException', message: 'Internal server error' },
+  'rate-limit': { status: 429, type: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' },
+  'bad-request': { status: 400, type: 'ValidationException', message: 'Malformed input request, please reformat your input and try again.' },
+  unauthorized: { status: 403, type: 'AccessDeniedException', message: 'You do not have access to the model with the specified model ID.' },
+  overloaded: { status: 503, type: 'ServiceUnavailableException', message: 'The service is temporarily unable to handle the request.' },
+};
+
+const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
+
+/**
+ * Bedrock Runtime's Converse API on 127.0.0.1: `POST /model/{modelId}/converse` (JSON) and
+ * `/model/{modelId}/converse-stream` (AWS event-stream binary frames), behaviour switchable per
+ * request. Errors carry `x-amzn-errortype` and a JSON `{ message }` like the real service, and
+ * unsigned requests (no SigV4 Authorization header) get a 403.
+ */
+export class FakeBedrockServer {
+  private readonly behaviours = new BehaviourQueue<BedrockFakeBehaviour>('ok');
+  private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
+  readonly options: Required<FakeBedrockOptions>;
+
+  private constructor(
+    readonly http: FakeHttpServer,
+    options: FakeBedrockOptions,
+  ) {
+    this.options = { reply: 'Hello from the fake Bedrock', chunks: 4, chunkDelayMs: 0, retryAfterSeconds: 0, ...options };
+  }
+
+  static async start(options: FakeBedrockOptions = {}): Promise<FakeBedrockServer> {
+    const late: { fake?: FakeBedrockServer } = {};
+    const http = await FakeHttpServer.start((request, response) => late.fake!.handle(request, response));
+    const fake = new FakeBedrockServer(http, options);
+    late.fake = fake;
+    return fake;
+  }
+
+  /** Endpoint override for the SDK (`endpoint` / BEDROCK_ENDPOINT). */
+  get baseUrl(): string {
+    return this.http.origin;
+  }
+
+  get converseRequests(): RecordedRequest[] {
+    return this.http.requests.filter((request) => ROUTE.test(request.path.split('?')[0]));
+  }
+
+  set behaviour(behaviour: BedrockFakeBehaviour) {
+    this.behaviours.behaviour = behaviour;
+  }
+
+  enqueue(...behaviours: BedrockFakeBehaviour[]): this {
+    this.behaviours.enqueue(...behaviours);
+    return this;
+  }
+
+  stop(): Promise<void> {
+    return this.http.stop();
+  }
+
+  private async handle(request: RecordedRequest, response: ServerResponse): Promise<void> {
+    const route = ROUTE.exec(request.path.split('?')[0]);
+    if (!route || request.method !== 'POST') return this.sendError(response, 404, 'ResourceNotFoundException', 'not found');
+    const behaviour = this.behaviours.next();
+    if (behaviour !== 'ok') {
+      const failure = FAILURES[behaviour];
+      const headers: Record<string, string> = behaviour === 'rate-limit' ? { 'retry-after': String(this.options.retryAfterSeconds) } : {};
+      return this.sendError(response, failure.status, failure.type, failure.message, headers);
+    }
+    if (!/^AWS4-HMAC-SHA256 /.test(request.headers.authorization ?? '')) {
+      return this.sendError(response, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
+    const body = (request.body ?? {}) as ConverseBody;
+    const problem = findInvalidBlock(body);
+    if (problem) return this.sendError(response, 400, 'ValidationException', problem);
+    const answer = this.answerFor(body);
+    if (route[2] === 'converse') return sendJson(response, 200, this.converseResponse(body, answer));
+    return this.streamAnswer(body, answer, response);
+  }
+
+  private answerFor(body: ConverseBody): FakeAnswer {
+    const last = body.messages?.[body.messages.length - 1];
+    const lastTurnIsToolResult = Array.isArray(last?.content) && last.content.some((block) => 'toolResult' in block);
+    return decideAnswer(
+      { toolNames: (body.toolConfig?.tools ?? []).map((tool) => tool.toolSpec?.name ?? ''), lastTurnIsToolResult },
+      this.options.reply,
+      'tooluse_fake_',
+    );
+  }
+
+  private converseResponse(body: ConverseBody, answer: FakeAnswer) {
+    const content =
+      answer.kind === 'text'
+        ? [{ text: answer.text }]
+        : answer.calls.map((call) => ({ toolUse: { toolUseId: call.id, name: call.name, input: call.arguments } }));
+    const inputTokens = countTokens(body.messages);
+    const outputTokens = countTokens(content);
+    return {
+      output: { message: { role: 'assistant', content } },
+      stopReason: answer.kind === 'text' ? 'end_turn' : 'tool_use',
+      usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
+      metrics: { latencyMs: 1 },
+    };
+  }
+
+  private async streamAnswer(body: ConverseBody, answer: FakeAnswer, response: ServerResponse): Promise<void> {
+    const full = this.converseResponse(body, answer);
+    response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': `fake-${this.http.requests.length}` });
+    response.flushHeaders();
+    const send = (type: string, payload: object) => response.write(this.encodeEvent(type, payload));
+    send('messageStart', { role: 'assistant' });
+    if (answer.kind === 'text') {
+      for (const piece of splitReply(answer.text, this.options.chunks)) {
+        if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
+        if (response.destroyed) return;
+        send('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } });
+      }
+      send('contentBlockStop', { contentBlockIndex: 0 });
+    } else {
+      answer.calls.forEach((call, index) => {
+        send('contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: call.id, name: call.name } } });
+        // Split the JSON in two so clients must concatenate toolUse.input fragments.
+        const json = JSON.stringify(call.arguments);
+        const middle = Math.floor(json.length / 2);
+        for (const part of [json.slice(0, middle), json.slice(middle)]) {
+          send('contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: part } } });
+        }
+        send('contentBlockStop', { contentBlockIndex: index });
+      });
+    }
+    send('messageStop', { stopReason: full.stopReason });
+    send('metadata', { usage: full.usage, metrics: full.metrics });
+    response.end();
+  }
+
+  /** One AWS event-stream frame, as ConverseStream sends it. */
+  encodeEvent(eventType: string, payload: object): Uint8Array {
+    return this.codec.encode({
+      headers: {
+        ':event-type': { type: 'string', value: eventType },
+        ':content-type': { type: 'string', value: 'application/json' },
+        ':message-type': { type: 'string', value: 'event' },
+      },
+      body: fromUtf8(JSON.stringify(payload)),
+    });
+  }
+
+  private sendError(response: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+    sendJson(response, status, { message }, { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, ...headers });
+  }
+}
+
+/** The 400 the real API gives for an image block without format and bytes, if any. */
+function findInvalidBlock(body: ConverseBody): string | undefined {
+  for (const message of body.messages ?? []) {
+    for (const block of message.content ?? []) {
+      if (!('image' in block)) continue;
+      const image = block.image as { format?: string; source?: { bytes?: string } } | undefined;
+      if (!image?.format || !image.source?.bytes) return 'The model returned the following errors: image block needs format and source.bytes';
+    }
+  }
+  return undefined;
+}
