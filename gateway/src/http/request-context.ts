@@ -1,23 +1,43 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RequestRecord, requestIdOf, requestRecordOf } from './request-record';
+
+/** `Cache-Control: no-cache` (skip the lookup) and `no-store` (do not store the answer). */
+export interface ClientCacheDirectives {
+  noCache: boolean;
+  noStore: boolean;
+}
 
 export interface RequestContext {
   requestId: string;
   /** Aborted when the client disconnects before the response is complete. */
   signal: AbortSignal;
   startedAt: number;
+  /** Who is calling and what happened (for usage, limits and the request log line). */
+  record?: RequestRecord;
+  cacheDirectives?: ClientCacheDirectives;
 }
 
-const REQUEST_ID = /^[\w.:-]{1,128}$/;
+const NO_DIRECTIVES: ClientCacheDirectives = { noCache: false, noStore: false };
 
-/** Builds the per-request context; a client-supplied `x-request-id` is kept when it is sane. */
+function cacheDirectives(header: string | string[] | undefined): ClientCacheDirectives {
+  if (header === undefined) return NO_DIRECTIVES;
+  const value = (Array.isArray(header) ? header.join(',') : header).toLowerCase();
+  return { noCache: value.includes('no-cache'), noStore: value.includes('no-store') };
+}
+
+/** Builds the per-request context, reusing the record the access guard started. */
 export function requestContext(request: FastifyRequest, reply: FastifyReply): RequestContext {
-  const supplied = request.headers['x-request-id'];
-  const requestId = typeof supplied === 'string' && REQUEST_ID.test(supplied) ? supplied : randomUUID();
+  const record = requestRecordOf(request) ?? new RequestRecord(requestIdOf(request), performance.now());
   const controller = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) controller.abort();
   });
-  reply.header('x-request-id', requestId);
-  return { requestId, signal: controller.signal, startedAt: performance.now() };
+  reply.header('x-request-id', record.requestId);
+  return {
+    requestId: record.requestId,
+    signal: controller.signal,
+    startedAt: record.startedAt,
+    record,
+    cacheDirectives: cacheDirectives(request.headers['cache-control']),
+  };
 }

@@ -16,7 +16,7 @@ export function createLogger(level: string, name: string): Logger {
       },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    pino.destination({ sync: false, minLength: 4096 }),
+    pino.destination({ sync: false }),
   );
 }
 

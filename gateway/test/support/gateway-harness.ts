@@ -23,6 +23,8 @@ const TEST_DEFAULTS: Record<string, string> = {
   FIRST_BYTE_TIMEOUT_MS: '2000',
   STREAM_IDLE_TIMEOUT_MS: '2000',
   REQUEST_TIMEOUT_MS: '10000',
+  // Identical test requests must reach the fake upstream; cache tests turn the cache back on.
+  CACHE_ENABLED: 'false',
 };
 
 /** Boots the real gateway in-process on a random port with the given environment. */

@@ -1,0 +1,84 @@
+import type { ChatCompletion, ChatCompletionChoice, ChatCompletionChunk, ToolCall, Usage } from '@app/contracts';
+
+interface ChoiceParts {
+  content: string[];
+  refusal: string[];
+  toolCalls: ToolCall[];
+  finishReason: ChatCompletionChoice['finish_reason'];
+  hasContent: boolean;
+}
+
+/**
+ * Rebuilds the `chat.completion` a stream amounts to, chunk by chunk: text joined, tool-call
+ * argument fragments appended per index, finish reasons and usage kept. Used to cache streams.
+ */
+export class StreamAssembler {
+  private readonly choices = new Map<number, ChoiceParts>();
+  private id = '';
+  private created = 0;
+  private model = '';
+  private systemFingerprint: string | null | undefined;
+  usage: Usage | undefined;
+
+  add(chunk: ChatCompletionChunk): void {
+    this.id ||= chunk.id;
+    this.created ||= chunk.created;
+    this.model ||= chunk.model;
+    if (chunk.system_fingerprint) this.systemFingerprint = chunk.system_fingerprint;
+    if (chunk.usage) this.usage = chunk.usage;
+    for (const choice of chunk.choices) {
+      const parts = this.partsOf(choice.index);
+      const { content, refusal, tool_calls: toolCalls } = choice.delta;
+      if (typeof content === 'string') {
+        parts.content.push(content);
+        parts.hasContent = true;
+      }
+      if (typeof refusal === 'string') parts.refusal.push(refusal);
+      for (const delta of toolCalls ?? []) {
+        const call = (parts.toolCalls[delta.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
+        if (delta.id) call.id = delta.id;
+        if (delta.function?.name) call.function.name += delta.function.name;
+        if (delta.function?.arguments) call.function.arguments += delta.function.arguments;
+      }
+      if (choice.finish_reason) parts.finishReason = choice.finish_reason;
+    }
+  }
+
+  /** True when every choice finished: only complete answers are worth caching. */
+  get complete(): boolean {
+    return this.choices.size > 0 && [...this.choices.values()].every((parts) => parts.finishReason !== null);
+  }
+
+  toCompletion(): ChatCompletion {
+    const choices = [...this.choices.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, parts]): ChatCompletionChoice => ({
+        index,
+        message: {
+          role: 'assistant',
+          content: parts.hasContent || parts.toolCalls.length === 0 ? parts.content.join('') : null,
+          ...(parts.toolCalls.length > 0 ? { tool_calls: parts.toolCalls.filter(Boolean) } : {}),
+          ...(parts.refusal.length > 0 ? { refusal: parts.refusal.join('') } : {}),
+        },
+        finish_reason: parts.finishReason,
+      }));
+    return {
+      id: this.id,
+      object: 'chat.completion',
+      created: this.created,
+      model: this.model,
+      choices,
+      ...(this.usage ? { usage: this.usage } : {}),
+      ...(this.systemFingerprint ? { system_fingerprint: this.systemFingerprint } : {}),
+    };
+  }
+
+  private partsOf(index: number): ChoiceParts {
+    let parts = this.choices.get(index);
+    if (!parts) {
+      parts = { content: [], refusal: [], toolCalls: [], finishReason: null, hasContent: false };
+      this.choices.set(index, parts);
+    }
+    return parts;
+  }
+}

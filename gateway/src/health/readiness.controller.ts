@@ -1,0 +1,96 @@
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { Redis } from 'ioredis';
+import { ResponseCache } from '../cache/response-cache';
+import { ProviderStatsObserver } from '../metrics/router-observers';
+import { REDIS_CLIENT } from '../state/redis-connection';
+import { ProviderStatusService } from './provider-status.service';
+
+const PING_TIMEOUT_MS = 1000;
+
+/**
+ * Readiness and the detailed view, from state the gateway already has (circuit breakers, stats
+ * of real traffic, a Redis PING): probes never call a provider, so they never spend tokens.
+ */
+@Controller('health')
+export class ReadinessController {
+  constructor(
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
+    @Inject(ProviderStatusService) private readonly providers: ProviderStatusService,
+    @Inject(ProviderStatsObserver) private readonly stats: ProviderStatsObserver,
+    @Inject(ResponseCache) private readonly cache: ResponseCache,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** 200 when Redis (if configured) answers and at least one provider's circuit is not open; 503 otherwise. */
+  @Get('ready')
+  async ready(@Res() reply: FastifyReply): Promise<void> {
+    try {
+      reply.status(200).send(await this.health.check([() => this.redisIndicator(), () => this.providersIndicator()]));
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      reply.status(503).send(error.getResponse());
+    }
+  }
+
+  @Get('detailed')
+  async detailed() {
+    const redis = await this.redisIndicator();
+    const providers = this.providers.statuses().map(({ id, ...status }) => {
+      const stats = this.stats.of(id);
+      return [
+        id,
+        {
+          ...status,
+          last_error: stats.lastError,
+          last_error_at: stats.lastErrorAt,
+          last_latency_ms: stats.lastLatencyMs,
+          average_latency_ms: stats.averageLatencyMs,
+          successes: stats.successes,
+          failures: stats.failures,
+        },
+      ] as const;
+    });
+    return {
+      status: this.providers.summary().status,
+      providers: Object.fromEntries(providers),
+      cache: {
+        enabled: this.config.controls.cacheEnabled,
+        backend: this.redis ? 'redis' : 'memory',
+        entries: this.cache.size() ?? null,
+        ttl_seconds: this.config.controls.cacheTtlSeconds,
+      },
+      redis: { configured: this.redis !== null, ...redis.redis },
+      // Filled in by the worker integration (BullMQ queue depth); null until then.
+      queue: { depth: null },
+      uptime_seconds: Math.round(process.uptime()),
+    };
+  }
+
+  private async redisIndicator(): Promise<HealthIndicatorResult<'redis'>> {
+    const indicator = this.indicators.check('redis');
+    if (!this.redis) return indicator.up({ configured: false });
+    const started = performance.now();
+    try {
+      await Promise.race([
+        this.redis.ping(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('PING timed out')), PING_TIMEOUT_MS).unref()),
+      ]);
+      return indicator.up({ latency_ms: Math.round(performance.now() - started) });
+    } catch (error) {
+      return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  private providersIndicator(): HealthIndicatorResult<'providers'> {
+    const indicator = this.indicators.check('providers');
+    const statuses = this.providers.statuses();
+    const available = statuses.filter((status) => status.available).map((status) => status.id);
+    const data = { available, configured: statuses.map((status) => status.id) };
+    return available.length > 0 ? indicator.up(data) : indicator.down(data);
+  }
+}

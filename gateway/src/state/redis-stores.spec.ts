@@ -1,0 +1,26 @@
+import { Redis } from 'ioredis';
+import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../../test/support/redis-test-prefix';
+import { describeStoreConformance } from '../../test/support/store-conformance';
+import { RedisCacheStore } from './redis-cache-store';
+import { RedisRateLimitStore } from './redis-rate-limit-store';
+import { RedisStateStore } from './redis-state-store';
+
+// Runs against the real Redis on 127.0.0.1:6379, each test under its own key prefix.
+let client: Redis;
+let prefix = uniqueRedisPrefix('stores');
+
+beforeAll(async () => {
+  client = new Redis(TEST_REDIS_URL, { lazyConnect: true });
+  await client.connect();
+});
+afterAll(() => client.quit());
+
+describeStoreConformance('redis', {
+  cache: async () => new RedisCacheStore(client, prefix),
+  state: async () => new RedisStateStore(client, prefix),
+  rateLimit: async () => new RedisRateLimitStore(client, prefix),
+  cleanup: async () => {
+    await deleteRedisPrefix(prefix);
+    prefix = uniqueRedisPrefix('stores');
+  },
+});
