@@ -17,13 +17,14 @@ const shared = {
 };
 
 module.exports = {
+  // Per-project testTimeout is ignored when projects run together; e2e tests boot servers.
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{gateway,worker,libs}/**/*.spec.ts'] },
     {
       ...shared,
       displayName: 'e2e',
       testMatch: ['<rootDir>/{gateway,worker,libs}/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -4,13 +4,23 @@ import type { Logger } from 'pino';
 import { AdminGuard } from './admin/admin.guard';
 import { CircuitsAdminController } from './admin/circuits-admin.controller';
 import { ChatCompletionService } from './chat/chat-completion.service';
+import {
+  observabilityExports,
+  observabilityProviders,
+  productionControlControllers,
+  productionControlImports,
+  productionControlProviders,
+} from './controls/production-controls';
 import { HealthController } from './health/health.controller';
 import { ProviderStatusService } from './health/provider-status.service';
 import { AiQueryController } from './http/ai-query.controller';
 import { ChatCompletionsController } from './http/chat-completions.controller';
 import { EmbeddingsController } from './http/embeddings.controller';
 import { ModelsController } from './http/models.controller';
+import { LocalTierShutdown, localProviderServices } from './local/local-tier';
 import { LOGGER } from './logging/logger';
+import { ragProviders } from './rag/rag-backend.factory';
+import { RagController } from './rag/rag.controller';
 import { PROVIDER_SERVICES, ROUTER_OBSERVERS, RoutingModule } from './routing/routing.module';
 
 /** Process-wide values every module may inject: the config, the logger, observer and service hooks. */
@@ -23,10 +33,11 @@ class CoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: ROUTER_OBSERVERS, useValue: [] },
-        { provide: PROVIDER_SERVICES, useValue: {} },
+        ...observabilityProviders,
+        { provide: PROVIDER_SERVICES, useValue: { ...localProviderServices(config) } },
+        LocalTierShutdown,
       ],
-      exports: [APP_CONFIG, LOGGER, ROUTER_OBSERVERS, PROVIDER_SERVICES],
+      exports: [APP_CONFIG, LOGGER, ROUTER_OBSERVERS, PROVIDER_SERVICES, ...observabilityExports],
     };
   }
 }
@@ -36,7 +47,7 @@ export class AppModule {
   static register(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(config, logger), RoutingModule.register()],
+      imports: [CoreModule.register(config, logger), RoutingModule.register(), ...productionControlImports],
       controllers: [
         ChatCompletionsController,
         EmbeddingsController,
@@ -44,8 +55,10 @@ export class AppModule {
         AiQueryController,
         HealthController,
         CircuitsAdminController,
+        RagController,
+        ...productionControlControllers,
       ],
-      providers: [ChatCompletionService, ProviderStatusService, AdminGuard],
+      providers: [ChatCompletionService, ProviderStatusService, AdminGuard, ...productionControlProviders, ...ragProviders],
     };
   }
 }

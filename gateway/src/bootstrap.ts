@@ -15,12 +15,13 @@ export async function createGatewayApp(config: AppConfig, logger: Logger): Promi
     bodyLimit: config.server.maxBodyBytes,
     logger: false,
     return503OnClosing: false,
+    // On shutdown, idle keep-alive sockets must not hold app.close() for the keep-alive timeout.
+    forceCloseConnections: 'idle',
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger), adapter, {
     logger: ['error', 'warn'],
     bufferLogs: false,
   });
   app.useGlobalFilters(new OpenAIExceptionFilter(logger));
-  app.enableShutdownHooks();
   return app;
 }

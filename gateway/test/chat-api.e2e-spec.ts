@@ -86,7 +86,7 @@ describe('OpenAI-compatible API through the official openai SDK', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'text-embedding-3-small', input: 'hello', encoding_format: 'base64' }),
-    }).then((response) => response.json());
+    }).then((response) => response.json() as Promise<any>);
     expect(typeof raw.data[0].embedding).toBe('string');
     expect(Buffer.from(raw.data[0].embedding, 'base64').byteLength).toBe(8 * 4);
   });

@@ -1,2 +1,52 @@
-// Placeholder replaced by the worker app (BullMQ consumers) in the worker issue.
-process.stdout.write('worker: nothing to do yet\n');
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, loadConfigWithWarnings, type AppConfig } from '@app/config';
+import { createLocalRedisConnection } from '@app/inference/dispatch';
+import pino from 'pino';
+import { WorkerModule } from './worker.module';
+
+function loadWorkerConfig(): AppConfig {
+  try {
+    const { config } = loadConfigWithWarnings(process.env);
+    if (!config.redisUrl) {
+      throw new ConfigError([
+        'REDIS_URL: the worker takes its jobs from Redis (BullMQ); set it, e.g. REDIS_URL=redis://127.0.0.1:6379. ' +
+          'Without Redis, run the gateway alone (`npm start`): it runs local models in-process.',
+      ]);
+    }
+    return config;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadWorkerConfig();
+  const logger = pino({ name: 'worker', level: config.server.logLevel, base: { service: 'worker' } });
+  const redis = createLocalRedisConnection(config.redisUrl!);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    WorkerModule.register(config, logger, redis),
+    new FastifyAdapter({ logger: false }),
+    { logger: ['error', 'warn'] },
+  );
+  await app.listen(config.worker.port, config.worker.host);
+  // The bound port, not the configured one: WORKER_PORT=0 (tests) picks a free port.
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.info({ port, queuePrefix: config.worker.queuePrefix, model: config.worker.llmModelPath ?? null }, 'worker listening');
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing running jobs');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`worker failed to start: ${(error as Error)?.message ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,6 +1,12 @@
 import type { ProviderConfig, ProviderType, RoutingConfig } from '@app/config';
 import type { ChatProvider } from './chat-provider';
 import { OpenAICompatibleProvider } from './openai-compatible/openai-compatible.provider';
+import { AnthropicProvider } from './anthropic/anthropic.provider';
+import { GeminiProvider } from './gemini/gemini.provider';
+import { CopilotProvider } from './copilot/copilot.provider';
+import { createAzureOpenAIProvider } from './azure/azure-openai.provider';
+import { buildLocalProvider } from './local/local-provider-builder';
+import { BedrockProvider } from './bedrock/bedrock.provider';
 
 /** What builders may need besides their own config. */
 export interface ProviderBuildContext {
@@ -18,6 +24,12 @@ export type ProviderBuilder = (config: ProviderConfig, context: ProviderBuildCon
 const builders: Partial<Record<ProviderType, ProviderBuilder>> = {
   'openai-compatible': (config, context) =>
     new OpenAICompatibleProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  anthropic: (config, context) => new AnthropicProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  gemini: (config, context) => new GeminiProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  copilot: (config, context) => new CopilotProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  azure: (config, context) => createAzureOpenAIProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  bedrock: (config, context) => new BedrockProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  local: buildLocalProvider,
 };
 
 export function createProvider(config: ProviderConfig, context: ProviderBuildContext): ChatProvider {

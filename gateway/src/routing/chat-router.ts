@@ -53,7 +53,7 @@ export class ChatRouter {
 
   async complete(request: ChatCompletionRequest, requestId: string, signal: AbortSignal): Promise<Routed<ChatCompletion>> {
     const route = this.resolver.resolve(request.model, request.provider);
-    this.assertSupported(route.targets, request);
+    route.targets = this.supportingTargets(route.targets, request);
     const execution = await this.executor.execute(route, 'chat', requestId, signal, (target, context) =>
       target.provider.chat(upstreamRequest(request, target.model), context),
     );
@@ -63,7 +63,7 @@ export class ChatRouter {
 
   async openStream(request: ChatCompletionRequest, requestId: string, signal: AbortSignal): Promise<RoutedStream> {
     const route = this.resolver.resolve(request.model, request.provider);
-    this.assertSupported(route.targets, request);
+    route.targets = this.supportingTargets(route.targets, request);
     const started = performance.now();
     const execution = await this.executor.execute(route, 'stream', requestId, signal, async (target, context) => {
       const iterator = target.provider.stream(upstreamRequest(request, target.model), context)[Symbol.asyncIterator]();
@@ -100,9 +100,24 @@ export class ChatRouter {
     return { result: execution.result, provider: execution.target.provider.id, model: execution.target.model, attempts: execution.attempts };
   }
 
-  /** A field one target cannot honour is rejected before any call, naming the field. */
-  private assertSupported(targets: ResolvedTarget[], request: ChatCompletionRequest): void {
-    for (const target of targets) target.provider.assertSupported(request);
+  /**
+   * Keeps the targets that can honour every field of the request, so a field is never dropped
+   * silently: a provider that cannot honour it is left out of the chain, and when none can, the
+   * client gets the first provider's 400 naming the field.
+   */
+  private supportingTargets(targets: ResolvedTarget[], request: ChatCompletionRequest): ResolvedTarget[] {
+    let firstRejection: unknown;
+    const supporting = targets.filter((target) => {
+      try {
+        target.provider.assertSupported(request);
+        return true;
+      } catch (error) {
+        firstRejection ??= error;
+        return false;
+      }
+    });
+    if (supporting.length === 0 && firstRejection) throw firstRejection;
+    return supporting;
   }
 
   private async *followStream(

@@ -78,6 +78,14 @@ export interface WorkerConfig {
   maxQueue: number;
   jobAttempts: number;
   dataDir: string;
+  /** BullMQ key prefix (QUEUE_PREFIX). @defaultValue 'bull' */
+  queuePrefix: string;
+  /** @defaultValue 30000 */
+  lockDurationMs: number;
+  /** @defaultValue 30000 */
+  stalledIntervalMs: number;
+  /** @defaultValue 10000 */
+  shutdownGraceMs: number;
   chatModelName: string;
   embeddingModelName: string;
 }
@@ -112,6 +120,8 @@ export interface AppConfig {
     maxBodyBytes: number;
   };
   redisUrl?: string;
+  /** Prefix of every Redis key. @defaultValue 'gateway:' */
+  redisKeyPrefix: string;
   providers: ProviderConfig[];
   routing: RoutingConfig;
   worker: WorkerConfig;

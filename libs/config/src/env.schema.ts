@@ -18,6 +18,8 @@ export const envSchema = z.object({
   MAX_BODY_BYTES: envInt(4 * 1024 * 1024, { min: 1024 }),
   GATEWAY_CONFIG: envString(),
   REDIS_URL: envUrl(),
+  /** Prefix of every key the gateway writes to Redis (lets replicas, tests or apps share one Redis). */
+  REDIS_KEY_PREFIX: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('gateway:')),
 
   // --- routing and resilience -----------------------------------------------------------------
   PROVIDER_ORDER: envList(),
@@ -119,6 +121,14 @@ export const envSchema = z.object({
   WORKER_MAX_QUEUE: envInt(100, { min: 1 }),
   WORKER_JOB_ATTEMPTS: envInt(2, { min: 1, max: 10 }),
   WORKER_DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('./data')),
+  /** BullMQ key prefix shared by gateway and worker; a unique one isolates a deployment or a test run. */
+  QUEUE_PREFIX: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('bull')),
+  /** A killed worker's job is handed to another worker after its lock lapses (BullMQ lockDuration). */
+  WORKER_LOCK_DURATION_MS: envInt(30_000, { min: 500 }),
+  /** How often workers look for jobs whose lock lapsed (BullMQ stalledInterval). */
+  WORKER_STALLED_INTERVAL_MS: envInt(30_000, { min: 100 }),
+  /** On SIGTERM, running jobs get this long to finish before they are handed back. */
+  WORKER_SHUTDOWN_GRACE_MS: envInt(10_000, { min: 0 }),
 
   // --- RAG ----------------------------------------------------------------------------------------
   RAG_MAX_DOCUMENT_BYTES: envInt(1024 * 1024, { min: 1 }),

@@ -152,6 +152,7 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
       maxBodyBytes: env.MAX_BODY_BYTES,
     },
     redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
     providers,
     routing: {
       defaultChain,
@@ -182,6 +183,10 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
       maxQueue: env.WORKER_MAX_QUEUE,
       jobAttempts: env.WORKER_JOB_ATTEMPTS,
       dataDir: env.WORKER_DATA_DIR,
+      queuePrefix: env.QUEUE_PREFIX,
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+      shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
       chatModelName: env.LOCAL_CHAT_MODEL,
       embeddingModelName: env.LOCAL_EMBEDDING_MODEL,
     },

@@ -2,7 +2,8 @@ import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from 
 
 /**
  * The wire between gateway and worker: BullMQ queue names and typed job payloads / results.
- * Streamed chunks travel back over a Redis Stream per job (key from `streamKeyForJob`).
+ * Streamed chunks travel back over a Redis Stream per job (key from `streamKeyForJob`); a
+ * cancelled job is announced on `cancelChannel` and marked with `cancelKeyForJob`.
  */
 export const QUEUE_NAMES = {
   chat: 'local-chat',
@@ -36,12 +37,66 @@ export interface LocalEmbeddingsResult {
   promptTokens: number;
 }
 
+/** What a RAG job asks the worker's `RagService` to do (queue `local-rag`). */
+export type LocalRagOperation = 'index' | 'search' | 'delete_document' | 'delete_collection' | 'stats';
+
+/**
+ * One RAG operation. `payload` is the request body for `index` / `search`,
+ * `{ id, collection? }` for `delete_document`, `{ name }` for `delete_collection`, `{}` for `stats`.
+ * The worker validates it (the same `RagService` rules as the embedded gateway).
+ */
+export interface LocalRagJob {
+  requestId: string;
+  operation: LocalRagOperation;
+  payload: Record<string, unknown>;
+  deadline: number;
+}
+
+/** The `RagService` result of the operation, as JSON (`LocalJobOutcome<LocalRagResult>`). */
+export type LocalRagResult = unknown;
+
+/**
+ * How a job ended from the caller's point of view. A worker returns `ok: false` (and the job
+ * completes, so BullMQ does not retry it) for outcomes a retry cannot change: a bad request,
+ * a cancelled job, a job whose deadline passed. Everything else throws and is retried.
+ */
+export type LocalJobOutcome<T> = { ok: true; value: T } | { ok: false; error: LocalJobError };
+
+/** An error as it crosses the queue: the fields of the OpenAI error body plus the HTTP status. */
+export interface LocalJobError {
+  status: number;
+  message: string;
+  type?: string;
+  code?: string;
+  param?: string;
+}
+
 /** One entry of a job's result stream. */
 export type StreamEvent =
   | { type: 'chunk'; chunk: ChatCompletionChunk }
-  | { type: 'error'; status: number; message: string; code?: string }
+  | { type: 'error'; error: LocalJobError }
   | { type: 'done' };
 
-export function streamKeyForJob(jobId: string): string {
-  return `gateway:stream:${jobId}`;
+/**
+ * Redis Stream entry fields: `run` is the BullMQ lock token of the worker run that wrote the
+ * event, so a reader can tell a job restarted by another worker (after a crash) from the first run.
+ */
+export const STREAM_FIELDS = { run: 'run', event: 'event' } as const;
+
+/** Seconds a result stream (and a cancel marker) outlives its last write. */
+export const STREAM_TTL_SECONDS = 300;
+
+/** Every local-tier key lives under the BullMQ queue prefix, so one prefix isolates a deployment. */
+export function streamKeyForJob(queuePrefix: string, jobId: string): string {
+  return `${queuePrefix}:local:stream:${jobId}`;
+}
+
+/** Set by the gateway when its client went away; a worker skips the job if it has not started. */
+export function cancelKeyForJob(queuePrefix: string, jobId: string): string {
+  return `${queuePrefix}:local:cancel:${jobId}`;
+}
+
+/** Pub/sub channel on which gateways announce cancelled job ids to running workers. */
+export function cancelChannel(queuePrefix: string): string {
+  return `${queuePrefix}:local:cancel`;
 }

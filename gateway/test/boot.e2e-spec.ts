@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { FakeOpenAIServer } from '@app/testing';
+
+const MAIN = join(__dirname, '../../dist/gateway/src/main.js');
+
+/** Runs the compiled gateway as `npm start` does; resolves on exit or when it logs "listening". */
+function runGateway(env: Record<string, string>) {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+  child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const listening = new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (stdout.includes('gateway listening')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 25);
+    void exited.then(() => {
+      clearInterval(timer);
+      reject(new Error(`exited early: ${stderr}`));
+    });
+  });
+  listening.catch(() => undefined); // awaited only by tests that expect the gateway to start
+  return { child, exited, listening, output: () => ({ stdout, stderr }) };
+}
+
+describe('the compiled gateway process', () => {
+  it('exits non-zero at boot naming a misconfigured variable', async () => {
+    const run = runGateway({ FAILURE_THRESHOLD: 'abc', PORT: '0' });
+    expect(await run.exited).not.toBe(0);
+    expect(run.output().stderr).toContain('FAILURE_THRESHOLD');
+    expect(run.output().stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('starts with env alone and serves the openai SDK, then stops on SIGTERM', async () => {
+    const upstream = await FakeOpenAIServer.start();
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const run = runGateway({ OPENAI_BASE_URL: upstream.baseUrl, PORT: String(port), HOST: '127.0.0.1' });
+    try {
+      await run.listening;
+      const client = new OpenAI({ apiKey: 'sk-none', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
+      const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      expect(completion.choices[0].message.content).toBe('Hello from the fake upstream');
+    } finally {
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      await upstream.stop();
+    }
+  });
+});

@@ -1,0 +1,101 @@
+/** @jest-environment ./libs/testing/src/jest/onnx-runtime-environment.ts */
+import { randomUUID } from 'node:crypto';
+import { ensureTestModels, FakeOpenAIServer, type TestModelPaths } from '@app/testing';
+import { startGateway, type RunningGateway } from './support/gateway-harness';
+
+// Embedded topology: no REDIS_URL, so the local tier runs the models inside the gateway process.
+// Random weights write nonsense: assert protocol and counts, never words.
+const chatBody = () => ({
+  model: 'local-llm',
+  // Unique prompts so no cached answer stands in for the model.
+  messages: [{ role: 'user' as const, content: `Say hello ${randomUUID()}` }],
+  temperature: 0,
+  max_tokens: 8,
+});
+
+describe('local tier in-process (embedded mode, no Redis)', () => {
+  let models: TestModelPaths;
+  let cloud: FakeOpenAIServer;
+  let gateway: RunningGateway;
+
+  beforeAll(async () => {
+    models = ensureTestModels();
+    cloud = await FakeOpenAIServer.start({ reply: 'from the cloud' });
+    gateway = await startGateway({
+      LOCAL_ENABLED: 'true',
+      WORKER_LLM_MODEL_PATH: models.chatModelPath,
+      WORKER_LLM_THREADS: '1',
+      WORKER_LLM_CONTEXT_SIZE: '1024',
+      WORKER_LLM_SYSTEM_PROMPT: 'Be brief.',
+      WORKER_MODELS_DIR: models.embeddingModelsDir,
+      WORKER_EMBEDDING_MODEL: models.embeddingModelId,
+      OPENAI_BASE_URL: cloud.baseUrl,
+      OPENAI_API_KEY: 'sk-test',
+      PROVIDER_ORDER: 'openai,local',
+      MAX_RETRIES: '0',
+      // The first local request loads the model.
+      FIRST_BYTE_TIMEOUT_MS: '20000',
+      REQUEST_TIMEOUT_MS: '30000',
+    });
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await cloud?.stop();
+  });
+
+  afterEach(() => {
+    cloud.behaviour = 'ok';
+  });
+
+  it('answers a chat completion from the in-process model, loading it on first use', async () => {
+    const { data, response } = await gateway.client.chat.completions.create(chatBody()).withResponse();
+    expect(response.headers.get('x-gateway-provider')).toBe('local');
+    expect(data.object).toBe('chat.completion');
+    expect(data.usage!.completion_tokens).toBeGreaterThan(0);
+    expect(data.usage!.completion_tokens).toBeLessThanOrEqual(8);
+  });
+
+  it('streams from the in-process model, ending with usage when asked', async () => {
+    const stream = await gateway.client.chat.completions.create({
+      ...chatBody(),
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks[0].choices[0].delta.role).toBe('assistant');
+    expect(chunks.at(-1)!.usage!.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('embeds with the in-process ONNX model', async () => {
+    const { data, response } = await gateway.client.embeddings
+      .create({ model: 'local-embeddings', input: ['first text', 'second text'] })
+      .withResponse();
+    expect(response.headers.get('x-gateway-provider')).toBe('local');
+    expect(data.data.map(({ embedding }) => embedding.length)).toEqual([models.embeddingDimensions, models.embeddingDimensions]);
+    expect(Math.hypot(...data.data[0].embedding)).toBeCloseTo(1, 4);
+  });
+
+  it('falls back to the local tier when the cloud is down', async () => {
+    cloud.behaviour = 'error-500';
+    const { response } = await gateway.client.chat.completions.create({ ...chatBody(), model: 'default' }).withResponse();
+    expect(response.headers.get('x-gateway-provider')).toBe('local');
+  });
+
+  it('rejects fields llama.cpp cannot honour when pinned to the local tier, naming the field', async () => {
+    const cloudCalls = cloud.chatRequests.length;
+    const request = gateway.client.chat.completions.create({ ...chatBody(), logprobs: true, provider: 'local-worker' } as never);
+    await expect(request).rejects.toMatchObject({ status: 400, param: 'logprobs', code: 'unsupported_parameter' });
+    expect(cloud.chatRequests).toHaveLength(cloudCalls);
+  });
+
+  it('routes a field the local tier cannot honour to a provider that can, never dropping it', async () => {
+    const { data, response } = await gateway.client.chat.completions
+      .create({ ...chatBody(), model: 'local-llm', logprobs: true })
+      .withResponse();
+    expect(response.headers.get('x-gateway-provider')).toBe('openai');
+    expect(data.choices[0].message.content).toBe('from the cloud');
+    expect(cloud.chatRequests.at(-1)!.body).toMatchObject({ logprobs: true });
+  });
+});

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import {
+  GatewayError,
+  ProviderError,
+  streamKeyForJob,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type EmbeddingsResult,
+  type LocalChatJob,
+  type LocalEmbeddingsJob,
+  type LocalEmbeddingsResult,
+  type LocalJobOutcome,
+} from '@app/contracts';
+import type { Redis } from 'ioredis';
+import { BlockingConnectionPool } from './blocking-connection-pool';
+import { announceCancellation } from './job-cancellation';
+import { appendStreamEvent, chunksFromStreamEntries, GATEWAY_RUN, readStreamEntries } from './job-result-stream';
+import type { DispatchHooks, LocalDispatcher, LocalDispatcherStatus } from './local-dispatcher';
+import { errorFromLocalJob, rejectOnAbort } from './local-job-errors';
+import { localJobOptions, LocalQueues, type LocalQueueKey } from './local-queues';
+
+const DISCONNECTED_STATES = new Set(['reconnecting', 'close', 'end']);
+
+export interface BullMqDispatcherOptions {
+  /** BullMQ key prefix; gateway and workers must agree. */
+  prefix: string;
+  /** Tries per job, including the first (WORKER_JOB_ATTEMPTS). */
+  jobAttempts: number;
+}
+
+/**
+ * Distributed mode: local work goes to worker processes over BullMQ. Non-streamed results come
+ * back through the job's completion (`waitUntilFinished`); streamed chunks through a Redis Stream
+ * per job. A disconnecting client cancels the job on the worker; a job that fails for good (or
+ * whose worker died too often) ends as a `ProviderError`, and every wait is bounded by the job's
+ * deadline, so no request hangs on a dead worker.
+ */
+export class BullMqDispatcher implements LocalDispatcher {
+  private readonly queues: LocalQueues;
+  private readonly readers: BlockingConnectionPool;
+  /** Streamed jobs of this gateway, so a `failed` event can end their reader. */
+  private readonly openStreams = new Set<string>();
+  /** `onStarted` hooks of this gateway's waiting jobs, by job id. */
+  private readonly startHooks = new Map<string, () => void>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: BullMqDispatcherOptions,
+  ) {
+    this.queues = new LocalQueues(redis, options.prefix);
+    this.readers = new BlockingConnectionPool(redis);
+    this.queues.events.chatStream.on('failed', ({ jobId, failedReason }) => this.endFailedStream(jobId, failedReason));
+    for (const queue of ['chat', 'embeddings'] as const) {
+      this.queues.events[queue].on('active', ({ jobId }) => this.startHooks.get(jobId)?.());
+    }
+  }
+
+  complete(job: LocalChatJob, signal: AbortSignal, hooks: DispatchHooks = {}): Promise<ChatCompletion> {
+    return this.runToCompletion<ChatCompletion>('chat', job, signal, hooks);
+  }
+
+  async embed(job: LocalEmbeddingsJob, signal: AbortSignal): Promise<EmbeddingsResult> {
+    return this.runToCompletion<LocalEmbeddingsResult>('embeddings', job, signal, {});
+  }
+
+  async *stream(job: LocalChatJob, signal: AbortSignal): AsyncIterable<ChatCompletionChunk> {
+    const jobId = randomUUID();
+    const key = streamKeyForJob(this.options.prefix, jobId);
+    const connection = this.readers.acquire();
+    let finished = false;
+    this.openStreams.add(jobId);
+    try {
+      await this.addJob('chatStream', jobId, job);
+      yield* chunksFromStreamEntries(readStreamEntries(connection, key, signal, job.deadline));
+      finished = true;
+    } finally {
+      this.openStreams.delete(jobId);
+      // Stopped early (client gone, timeout, error): stop the worker.
+      if (!finished) void this.cancel(jobId);
+      // An abort can interrupt a pending XREAD, whose late reply would confuse the next reader.
+      if (signal.aborted) this.readers.discard(connection);
+      else this.readers.release(connection);
+      void this.redis.del(key).catch(() => undefined);
+    }
+  }
+
+  async queueDepth(): Promise<number> {
+    this.assertRedisReady();
+    return this.queues.waitingCount();
+  }
+
+  async status(): Promise<LocalDispatcherStatus> {
+    const [queueDepth, workers] = await Promise.all([this.queueDepth(), this.queues.queues.chat.getWorkersCount()]);
+    return { mode: 'bullmq', queueDepth, workers };
+  }
+
+  /** Closes the queues and the Redis connection this dispatcher was given (it owns it). */
+  async close(): Promise<void> {
+    this.readers.close();
+    await this.queues.close();
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  private async runToCompletion<T>(
+    queue: 'chat' | 'embeddings',
+    data: LocalChatJob | LocalEmbeddingsJob,
+    signal: AbortSignal,
+    hooks: DispatchHooks,
+  ): Promise<T> {
+    const jobId = randomUUID();
+    const events = this.queues.events[queue];
+    if (hooks.onStarted) this.startHooks.set(jobId, hooks.onStarted);
+    try {
+      const added = await this.addJob(queue, jobId, data);
+      const waitMs = Math.max(1, data.deadline - Date.now());
+      const outcome = (await rejectOnAbort(added.waitUntilFinished(events, waitMs), signal)) as LocalJobOutcome<T>;
+      if (!outcome.ok) throw errorFromLocalJob(outcome.error);
+      return outcome.value;
+    } catch (error) {
+      if (!(error instanceof GatewayError)) void this.cancel(jobId);
+      throw toDispatchError(error);
+    } finally {
+      this.startHooks.delete(jobId);
+    }
+  }
+
+  private async addJob(queue: LocalQueueKey, jobId: string, data: LocalChatJob | LocalEmbeddingsJob) {
+    this.assertRedisReady();
+    try {
+      return await this.queues.queues[queue].add(queue, data, { ...localJobOptions(this.options.jobAttempts), jobId });
+    } catch (error) {
+      throw new ProviderError(`could not queue the local job: ${(error as Error).message}`, { kind: 'connection' });
+    }
+  }
+
+  /**
+   * While Redis is down, commands would wait for a reconnect (BullMQ needs unlimited retries):
+   * fail fast instead, so the router falls back. A first connection still in progress is waited for.
+   */
+  private assertRedisReady(): void {
+    if (DISCONNECTED_STATES.has(this.redis.status)) {
+      throw new ProviderError(`Redis is not reachable (${this.redis.status})`, { kind: 'connection' });
+    }
+  }
+
+  /** Best effort: a job already finished or gone needs no cancelling. */
+  private async cancel(jobId: string): Promise<void> {
+    await announceCancellation(this.redis, this.options.prefix, jobId).catch(() => undefined);
+  }
+
+  /** BullMQ gave up on a streamed job (attempts used up, or stalled too often): wake its reader. */
+  private endFailedStream(jobId: string, failedReason: string): void {
+    if (!this.openStreams.has(jobId)) return;
+    const key = streamKeyForJob(this.options.prefix, jobId);
+    const error = { status: 502, message: `local job failed: ${failedReason}`, code: 'local_job_failed' };
+    void appendStreamEvent(this.redis, key, GATEWAY_RUN, { type: 'error', error }).catch(() => undefined);
+  }
+}
+
+/** `waitUntilFinished` rejects with plain Errors carrying BullMQ's failure reason. */
+function toDispatchError(error: unknown): Error {
+  if (error instanceof GatewayError || error instanceof ProviderError) return error;
+  const message = (error as Error)?.message ?? String(error);
+  if (message.includes('timed out before finishing')) {
+    return new ProviderError('the local job did not finish before its deadline', { kind: 'timeout' });
+  }
+  return new ProviderError(`local job failed: ${message}`, { kind: 'http', status: 502, code: 'local_job_failed' });
+}

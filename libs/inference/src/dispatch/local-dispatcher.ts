@@ -1,0 +1,44 @@
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  EmbeddingsResult,
+  LocalChatJob,
+  LocalEmbeddingsJob,
+} from '@app/contracts';
+import type { ModelStatus } from '../chat/chat-engine';
+
+/** Optional progress callbacks of one dispatched job. */
+export interface DispatchHooks {
+  /** The job left the queue and a model started on it (the gateway stops its first-byte timer). */
+  onStarted?: () => void;
+}
+
+export interface LocalDispatcherStatus {
+  mode: 'in-process' | 'bullmq';
+  /** Jobs waiting for a model (not yet started). */
+  queueDepth: number;
+  /** In-process: this process's models. BullMQ: absent (each worker reports its own). */
+  models?: { chat: ModelStatus; embeddings: ModelStatus };
+  /** BullMQ: workers connected to the chat queue. */
+  workers?: number;
+}
+
+/**
+ * Hands local inference work to whatever runs it: the models in this process (embedded mode) or
+ * worker processes behind BullMQ. Both report failures the same way, so the local provider and
+ * the router cannot tell the topologies apart:
+ * - a request the model rejects (bad input, prompt too long) → `GatewayError` with a 4xx status;
+ * - everything else (queue full, worker failed, no worker, timeout) → `ProviderError`;
+ * - `signal` aborted → the job is cancelled wherever it runs and a `ProviderError` of kind
+ *   `aborted` is thrown.
+ */
+export interface LocalDispatcher {
+  complete(job: LocalChatJob, signal: AbortSignal, hooks?: DispatchHooks): Promise<ChatCompletion>;
+  /** Chunks in order; ending the iteration early cancels the job. */
+  stream(job: LocalChatJob, signal: AbortSignal): AsyncIterable<ChatCompletionChunk>;
+  embed(job: LocalEmbeddingsJob, signal: AbortSignal): Promise<EmbeddingsResult>;
+  /** Jobs waiting for a model across chat, chat-stream and embeddings. */
+  queueDepth(): Promise<number>;
+  status(): Promise<LocalDispatcherStatus>;
+  close(): Promise<void>;
+}

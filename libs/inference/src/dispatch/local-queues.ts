@@ -1,0 +1,69 @@
+import { QUEUE_NAMES } from '@app/contracts';
+import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/** The queues of the local tier (RAG has its own consumer). */
+export type LocalQueueKey = 'chat' | 'chatStream' | 'embeddings';
+export const LOCAL_QUEUE_KEYS: readonly LocalQueueKey[] = ['chat', 'chatStream', 'embeddings'];
+
+/** Jobs not yet started: waiting, prioritized, or delayed before a retry. */
+const WAITING_STATES = ['wait', 'prioritized', 'delayed'] as const;
+
+/** Jobs of one queue that no worker has started yet. */
+export async function waitingJobs(queue: Queue): Promise<number> {
+  const counts = await queue.getJobCounts(...WAITING_STATES);
+  return WAITING_STATES.reduce((sum, state) => sum + (counts[state] ?? 0), 0);
+}
+
+/**
+ * A command connection. BullMQ duplicates it for the connections it blocks on, and requires
+ * `maxRetriesPerRequest: null` there; callers check `status` to fail fast while Redis is down.
+ */
+export function createLocalRedisConnection(redisUrl: string): Redis {
+  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+}
+
+/**
+ * Retries with a short exponential backoff (a local model either works or fails fast); finished
+ * jobs stay a few minutes for `waitUntilFinished` callers that subscribe late, then go.
+ */
+export function localJobOptions(attempts: number): JobsOptions {
+  return {
+    attempts,
+    backoff: { type: 'exponential', delay: 200 },
+    removeOnComplete: { age: 300, count: 1000 },
+    removeOnFail: { age: 3600, count: 1000 },
+  };
+}
+
+/** The producer side of the local queues: one `Queue` and one `QueueEvents` per queue. */
+export class LocalQueues {
+  readonly queues: Record<LocalQueueKey, Queue>;
+  readonly events: Record<LocalQueueKey, QueueEvents>;
+
+  constructor(connection: Redis, prefix: string) {
+    const build = <T>(create: (name: string) => T) =>
+      Object.fromEntries(LOCAL_QUEUE_KEYS.map((key) => [key, create(QUEUE_NAMES[key])])) as Record<LocalQueueKey, T>;
+    this.queues = build((name) => new Queue(name, { connection, prefix }));
+    this.events = build((name) => {
+      const events = new QueueEvents(name, { connection, prefix });
+      // One listener per waiting request (`completed:<id>`, `active:<id>`): not a leak.
+      events.setMaxListeners(0);
+      return events;
+    });
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await Promise.all(LOCAL_QUEUE_KEYS.map((key) => this.events[key].waitUntilReady()));
+  }
+
+  async waitingCount(key?: LocalQueueKey): Promise<number> {
+    const keys = key ? [key] : LOCAL_QUEUE_KEYS;
+    const counts = await Promise.all(keys.map((each) => waitingJobs(this.queues[each])));
+    return counts.reduce((total, count) => total + count, 0);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(LOCAL_QUEUE_KEYS.flatMap((key) => [this.events[key].close(), this.queues[key].close()]));
+  }
+}

@@ -1,0 +1,100 @@
+import { QUEUE_NAMES, type LocalJobOutcome } from '@app/contracts';
+import type { WorkerConfig } from '@app/config';
+import { CancellationListener, type LocalQueueKey } from '@app/inference/dispatch';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { JobOutcomeLabel, WorkerMetrics } from '../metrics/worker-metrics';
+import type { LocalModels } from '../models/local-models';
+import {
+  chatProcessor,
+  chatStreamProcessor,
+  embeddingsProcessor,
+  type LocalJobProcessor,
+  type ProcessorContext,
+} from './local-job-processors';
+
+function outcomeLabel(outcome: LocalJobOutcome<unknown>): JobOutcomeLabel {
+  if (outcome.ok) return 'completed';
+  if (outcome.error.code === 'cancelled') return 'cancelled';
+  return outcome.error.code === 'job_expired' ? 'expired' : 'rejected';
+}
+
+function instrumented<Data, Value>(
+  queue: LocalQueueKey,
+  processor: LocalJobProcessor<Data, Value>,
+  metrics: WorkerMetrics,
+): LocalJobProcessor<Data, Value> {
+  return async (job, token, signal) => {
+    const finish = metrics.startJob(queue);
+    try {
+      const outcome = await processor(job, token, signal);
+      finish(outcomeLabel(outcome));
+      return outcome;
+    } catch (error) {
+      finish('failed');
+      throw error;
+    }
+  };
+}
+
+/**
+ * The BullMQ consumers of the local queues. A killed worker's jobs are handed to another worker
+ * once their lock lapses (`lockDuration`, checked every `stalledInterval`); a job stalled twice
+ * fails for good (`maxStalledCount: 1`) so a job that crashes every worker cannot loop forever.
+ */
+export class LocalJobConsumers {
+  private workers: Worker[] = [];
+  private cancellations: CancellationListener | undefined;
+
+  constructor(
+    private readonly config: WorkerConfig,
+    private readonly redis: Redis,
+    private readonly models: LocalModels,
+    private readonly metrics: WorkerMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const context: ProcessorContext = { redis: this.redis, queuePrefix: this.config.queuePrefix, models: this.models, metrics: this.metrics };
+    const chatConcurrency = this.config.llmConcurrency;
+    this.workers = [
+      this.consume('chat', instrumented('chat', chatProcessor(context), this.metrics), chatConcurrency),
+      this.consume('chatStream', instrumented('chatStream', chatStreamProcessor(context), this.metrics), chatConcurrency),
+      this.consume('embeddings', instrumented('embeddings', embeddingsProcessor(context), this.metrics), 1),
+    ];
+    this.cancellations = await CancellationListener.start(this.redis.duplicate(), this.config.queuePrefix, (jobId) => {
+      for (const worker of this.workers) worker.cancelJob(jobId, 'cancelled by the gateway');
+    });
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+  }
+
+  /**
+   * Stops taking jobs and lets running ones finish for up to `graceMs`. Jobs still running after
+   * that are left locked: once the process exits their lock lapses and another worker retries them.
+   * @returns whether every running job finished in time
+   */
+  async stop(graceMs: number): Promise<boolean> {
+    await this.cancellations?.close();
+    const closing = Promise.all(this.workers.map((worker) => worker.close()));
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+    const finished = await Promise.race([closing.then(() => true), graceOver]);
+    clearTimeout(timer);
+    return finished;
+  }
+
+  private consume<Data, Value>(queue: LocalQueueKey, processor: LocalJobProcessor<Data, Value>, concurrency: number): Worker {
+    const worker = new Worker<Data, LocalJobOutcome<Value>>(QUEUE_NAMES[queue], processor, {
+      connection: this.redis,
+      prefix: this.config.queuePrefix,
+      concurrency,
+      lockDuration: this.config.lockDurationMs,
+      stalledInterval: this.config.stalledIntervalMs,
+      maxStalledCount: 1,
+    });
+    worker.on('failed', (job, error) => this.logger.warn({ queue, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed'));
+    worker.on('error', (error) => this.logger.error({ queue, err: error.message }, 'worker error'));
+    return worker;
+  }
+}
