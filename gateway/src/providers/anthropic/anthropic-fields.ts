@@ -1,4 +1,8 @@
-import { rejectsSeveralChoices, type FieldTable } from '../shared/field-support';
+import {
+  rejectsSeveralChoices,
+  type FieldTable,
+  OPENAI_ONLY_FIELDS,
+} from '../shared/field-support';
 
 const EFFORTS = ['low', 'medium', 'high'];
 
@@ -7,6 +11,7 @@ const EFFORTS = ['low', 'medium', 'high'];
  * table are rejected too (see `assertFieldsSupported`), so a new OpenAI field is never dropped.
  */
 export const ANTHROPIC_FIELDS: FieldTable = {
+  ...OPENAI_ONLY_FIELDS,
   model: { translatedTo: 'model' },
   messages: { translatedTo: 'messages (system/developer lifted into system)' },
   max_tokens: { translatedTo: 'max_tokens' },
@@ -28,28 +33,21 @@ export const ANTHROPIC_FIELDS: FieldTable = {
   response_format: {
     translatedTo: 'output_config.format (json_schema)',
     rejects: (value) => (value as { type?: string }).type === 'json_object',
-    unsupported: "response_format json_object (use json_schema)",
+    unsupported: 'response_format json_object (use json_schema)',
   },
   reasoning_effort: {
     translatedTo: 'output_config.effort',
     rejects: (value) => !EFFORTS.includes(String(value)),
     unsupported: 'reasoning_effort other than low, medium, high',
   },
-  n: { translatedTo: 'single choice', rejects: rejectsSeveralChoices, unsupported: 'n > 1 (one choice per call)' },
+  n: {
+    translatedTo: 'single choice',
+    rejects: rejectsSeveralChoices,
+    unsupported: 'n > 1 (one choice per call)',
+  },
   logprobs: { unsupported: 'no token log probabilities' },
   top_logprobs: { unsupported: 'no token log probabilities' },
-  logit_bias: { unsupported: 'no logit bias' },
   presence_penalty: { unsupported: 'no presence penalty' },
   frequency_penalty: { unsupported: 'no frequency penalty' },
   seed: { unsupported: 'no deterministic sampling seed' },
-  audio: { unsupported: 'no audio output' },
-  modalities: { unsupported: 'text output only' },
-  prediction: { unsupported: 'no predicted outputs' },
-  web_search_options: { unsupported: 'no OpenAI web search' },
-  store: { unsupported: 'no stored completions' },
-  metadata: { unsupported: 'no stored-completion metadata' },
-  service_tier: { unsupported: 'OpenAI service tiers' },
-  verbosity: { unsupported: 'no verbosity control' },
-  functions: { unsupported: 'legacy functions (use tools)' },
-  function_call: { unsupported: 'legacy function_call (use tool_choice)' },
 };

@@ -1,4 +1,9 @@
-import { rejectsSeveralChoices, rejectsStructuredOutput, type FieldTable } from '../shared/field-support';
+import {
+  rejectsSeveralChoices,
+  rejectsStructuredOutput,
+  type FieldTable,
+  OPENAI_ONLY_FIELDS,
+} from '../shared/field-support';
 
 /**
  * Every OpenAI chat field and what the Bedrock (Converse API) adapter does with it. Fields absent
@@ -6,6 +11,7 @@ import { rejectsSeveralChoices, rejectsStructuredOutput, type FieldTable } from 
  * dropped.
  */
 export const BEDROCK_FIELDS: FieldTable = {
+  ...OPENAI_ONLY_FIELDS,
   model: { translatedTo: 'modelId' },
   messages: { translatedTo: 'messages + system (system/developer lifted into system blocks)' },
   max_tokens: { translatedTo: 'inferenceConfig.maxTokens' },
@@ -33,22 +39,15 @@ export const BEDROCK_FIELDS: FieldTable = {
     rejects: rejectsStructuredOutput,
     unsupported: 'structured output (json_object / json_schema)',
   },
-  n: { translatedTo: 'single choice', rejects: rejectsSeveralChoices, unsupported: 'n > 1 (one choice per call)' },
+  n: {
+    translatedTo: 'single choice',
+    rejects: rejectsSeveralChoices,
+    unsupported: 'n > 1 (one choice per call)',
+  },
   reasoning_effort: { unsupported: 'no portable reasoning control across Bedrock models' },
   logprobs: { unsupported: 'no token log probabilities' },
   top_logprobs: { unsupported: 'no token log probabilities' },
-  logit_bias: { unsupported: 'no logit bias' },
   presence_penalty: { unsupported: 'no presence penalty in Converse inferenceConfig' },
   frequency_penalty: { unsupported: 'no frequency penalty in Converse inferenceConfig' },
   seed: { unsupported: 'no deterministic sampling seed' },
-  audio: { unsupported: 'no audio output' },
-  modalities: { unsupported: 'text output only' },
-  prediction: { unsupported: 'no predicted outputs' },
-  web_search_options: { unsupported: 'no OpenAI web search' },
-  store: { unsupported: 'no stored completions' },
-  metadata: { unsupported: 'no stored-completion metadata' },
-  service_tier: { unsupported: 'OpenAI service tiers' },
-  verbosity: { unsupported: 'no verbosity control' },
-  functions: { unsupported: 'legacy functions (use tools)' },
-  function_call: { unsupported: 'legacy function_call (use tool_choice)' },
 };

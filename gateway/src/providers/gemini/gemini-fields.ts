@@ -1,7 +1,8 @@
-import type { FieldTable } from '../shared/field-support';
+import { OPENAI_ONLY_FIELDS, type FieldTable } from '../shared/field-support';
 
 /** Every OpenAI chat field and what the Gemini adapter does with it; unknown fields are rejected. */
 export const GEMINI_FIELDS: FieldTable = {
+  ...OPENAI_ONLY_FIELDS,
   model: { translatedTo: 'model' },
   messages: { translatedTo: 'contents (assistant→model, system/developer→systemInstruction)' },
   max_tokens: { translatedTo: 'generationConfig.maxOutputTokens' },
@@ -17,7 +18,10 @@ export const GEMINI_FIELDS: FieldTable = {
   stream: { handledBy: 'streamGenerateContent?alt=sse' },
   stream_options: { handledBy: 'usage chunk built from usageMetadata' },
   tools: { translatedTo: 'tools[].functionDeclarations' },
-  tool_choice: { translatedTo: 'toolConfig.functionCallingConfig (auto/none/required→ANY/named→allowedFunctionNames)' },
+  tool_choice: {
+    translatedTo:
+      'toolConfig.functionCallingConfig (auto/none/required→ANY/named→allowedFunctionNames)',
+  },
   parallel_tool_calls: {
     handledBy: 'Gemini decides; parallel calls are its default',
     rejects: (value) => value === false,
@@ -26,16 +30,5 @@ export const GEMINI_FIELDS: FieldTable = {
   user: { handledBy: 'not sent: Gemini has no end-user id field' },
   logprobs: { unsupported: 'log probabilities are not translated' },
   top_logprobs: { unsupported: 'log probabilities are not translated' },
-  logit_bias: { unsupported: 'no logit bias' },
-  audio: { unsupported: 'no audio output through this adapter' },
-  modalities: { unsupported: 'text output only through this adapter' },
-  prediction: { unsupported: 'no predicted outputs' },
-  web_search_options: { unsupported: 'no OpenAI web search' },
   reasoning_effort: { unsupported: 'thinking budgets are not translated' },
-  store: { unsupported: 'no stored completions' },
-  metadata: { unsupported: 'no stored-completion metadata' },
-  service_tier: { unsupported: 'OpenAI service tiers' },
-  verbosity: { unsupported: 'no verbosity control' },
-  functions: { unsupported: 'legacy functions (use tools)' },
-  function_call: { unsupported: 'legacy function_call (use tool_choice)' },
 };

@@ -20,7 +20,11 @@ export const LOCAL_FIELDS: FieldTable = {
   user: { handledBy: 'not needed by a local model' },
   provider: { handledBy: 'gateway routing' },
   cache: { handledBy: 'gateway cache' },
-  n: { translatedTo: 'single choice', rejects: rejectsSeveralChoices, unsupported: 'n > 1 (one choice per request)' },
+  n: {
+    translatedTo: 'single choice',
+    rejects: rejectsSeveralChoices,
+    unsupported: 'n > 1 (one choice per request)',
+  },
   tools: {
     translatedTo: 'none (an empty list is accepted)',
     rejects: (value) => Array.isArray(value) && value.length > 0,

@@ -25,7 +25,11 @@ function isDefaultValue(value: unknown): boolean {
  * Throws `GatewayError.unsupportedField` for the first field the table rejects, or for a field the
  * table does not know: a field nobody translated must never be dropped silently.
  */
-export function assertFieldsSupported(provider: string, table: FieldTable, request: ChatCompletionRequest): void {
+export function assertFieldsSupported(
+  provider: string,
+  table: FieldTable,
+  request: ChatCompletionRequest,
+): void {
   for (const [field, value] of Object.entries(request)) {
     if (value === undefined || value === null) continue;
     const rule = table[field];
@@ -39,7 +43,9 @@ export function assertFieldsSupported(provider: string, table: FieldTable, reque
 }
 
 /** Fields a table rejects in every case or for some values, with the reason (for docs and tests). */
-export function rejectedFields(table: FieldTable): { field: string; reason: string; always: boolean }[] {
+export function rejectedFields(
+  table: FieldTable,
+): { field: string; reason: string; always: boolean }[] {
   return Object.entries(table)
     .filter(([, rule]) => 'unsupported' in rule)
     .map(([field, rule]) => ({
@@ -50,8 +56,27 @@ export function rejectedFields(table: FieldTable): { field: string; reason: stri
 }
 
 /** `n` above one asks for several choices, which single-choice providers cannot give. */
-export const rejectsSeveralChoices = (value: unknown): boolean => typeof value === 'number' && value > 1;
+export const rejectsSeveralChoices = (value: unknown): boolean =>
+  typeof value === 'number' && value > 1;
 
 /** `response_format` types other than plain text. */
 export const rejectsStructuredOutput = (value: unknown): boolean =>
   (value as { type?: string } | null)?.type !== 'text';
+
+/**
+ * OpenAI-only features no other wire format has: every non-OpenAI field table spreads these in
+ * and lists only what differs, so "what does X reject?" is still one table per provider.
+ */
+export const OPENAI_ONLY_FIELDS: FieldTable = {
+  logit_bias: { unsupported: 'no logit bias' },
+  audio: { unsupported: 'no audio output' },
+  modalities: { unsupported: 'text output only' },
+  prediction: { unsupported: 'no predicted outputs' },
+  web_search_options: { unsupported: 'no OpenAI web search' },
+  store: { unsupported: 'no stored completions' },
+  metadata: { unsupported: 'no stored-completion metadata' },
+  service_tier: { unsupported: 'OpenAI service tiers' },
+  verbosity: { unsupported: 'no verbosity control' },
+  functions: { unsupported: 'legacy functions (use tools)' },
+  function_call: { unsupported: 'legacy function_call (use tool_choice)' },
+};
