@@ -1,14 +1,13 @@
 import { Controller, Delete, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError, ProviderError, type ChatCompletionRequest } from '@app/contracts';
+import { GatewayError, type ChatCompletionRequest } from '@app/contracts';
 import { buildQueryPrompt, type RagSource } from '@app/inference/rag';
 import { ChatCompletionService } from '../chat/chat-completion.service';
 import type { ControlledStream } from '../chat/chat-controls';
 import { gatewayHeaders } from '../http/gateway-headers';
-import { toErrorResponse } from '../http/openai-exception.filter';
 import { parseBody } from '../http/parse-body';
 import { requestContext, type RequestContext } from '../http/request-context';
-import { SseWriter } from '../http/sse-writer';
+import { sendRoutedStream } from '../http/send-routed-stream';
 import { RAG_BACKEND, type RagBackend } from './rag-backend';
 import { ragIndexSchema, ragQuerySchema, ragSearchSchema } from './rag.schemas';
 
@@ -117,22 +116,7 @@ export class RagController {
     reply: FastifyReply,
   ): Promise<void> {
     const routed: ControlledStream = await this.chat.stream(chatRequest, context);
-    reply.hijack();
-    const writer = new SseWriter(reply.raw);
-    writer.open({ ...(reply.getHeaders() as Record<string, string>), ...gatewayHeaders(routed) });
-    reply.raw.write(`data: ${JSON.stringify(sourcesEvent)}\n\n`);
-    try {
-      for await (const chunk of routed.chunks) {
-        if (writer.closed) break;
-        await writer.chunk(chunk);
-      }
-      writer.done();
-    } catch (error) {
-      const failure =
-        error instanceof ProviderError
-          ? new GatewayError(502, `Provider '${routed.provider}' failed mid-stream: ${error.reason}`, 'api_error', 'upstream_stream_error')
-          : error;
-      writer.fail(toErrorResponse(failure).body);
-    }
+    // The RAG query always asked upstream for usage and always returns it in the last chunk.
+    await sendRoutedStream(reply, routed, { includeUsage: true, preamble: sourcesEvent });
   }
 }
