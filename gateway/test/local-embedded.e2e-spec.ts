@@ -98,4 +98,12 @@ describe('local tier in-process (embedded mode, no Redis)', () => {
     expect(data.choices[0].message.content).toBe('from the cloud');
     expect(cloud.chatRequests.at(-1)!.body).toMatchObject({ logprobs: true });
   });
+
+  it('reports the local queue in /health/ready and /health/detailed', async () => {
+    const ready = await fetch(`${gateway.baseUrl}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as any).details.queue).toMatchObject({ status: 'up', configured: true, mode: 'in-process', depth: 0 });
+    const detailed = (await fetch(`${gateway.baseUrl}/health/detailed`).then((response) => response.json())) as any;
+    expect(detailed.queue).toMatchObject({ status: 'up', configured: true, depth: 0 });
+  });
 });

@@ -1,10 +1,16 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
-import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Redis } from 'ioredis';
 import { ResponseCache } from '../cache/response-cache';
 import { ProviderStatsObserver } from '../metrics/router-observers';
+import type { LocalProviderServices } from '../providers/local/local-provider-builder';
+import { PROVIDER_SERVICES } from '../routing/routing.module';
 import { REDIS_CLIENT } from '../state/redis-connection';
 import { ProviderStatusService } from './provider-status.service';
 
@@ -24,13 +30,22 @@ export class ReadinessController {
     @Inject(ResponseCache) private readonly cache: ResponseCache,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PROVIDER_SERVICES) private readonly services: Partial<LocalProviderServices>,
   ) {}
 
   /** 200 when Redis (if configured) answers and at least one provider's circuit is not open; 503 otherwise. */
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
     try {
-      reply.status(200).send(await this.health.check([() => this.redisIndicator(), () => this.providersIndicator()]));
+      reply
+        .status(200)
+        .send(
+          await this.health.check([
+            () => this.redisIndicator(),
+            () => this.providersIndicator(),
+            () => this.queueIndicator(),
+          ]),
+        );
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       reply.status(503).send(error.getResponse());
@@ -65,8 +80,7 @@ export class ReadinessController {
         ttl_seconds: this.config.controls.cacheTtlSeconds,
       },
       redis: { configured: this.redis !== null, ...redis.redis },
-      // Filled in by the worker integration (BullMQ queue depth); null until then.
-      queue: { depth: null },
+      queue: (await this.queueIndicator()).queue,
       uptime_seconds: Math.round(process.uptime()),
     };
   }
@@ -78,11 +92,37 @@ export class ReadinessController {
     try {
       await Promise.race([
         this.redis.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('PING timed out')), PING_TIMEOUT_MS).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('PING timed out')), PING_TIMEOUT_MS).unref(),
+        ),
       ]);
       return indicator.up({ latency_ms: Math.round(performance.now() - started) });
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
+    }
+  }
+
+  /** The local tier's queue (BullMQ or in-process), when a local provider is configured. */
+  private async queueIndicator(): Promise<HealthIndicatorResult<'queue'>> {
+    const indicator = this.indicators.check('queue');
+    const dispatcher = this.services.localDispatcher;
+    if (!dispatcher) return indicator.up({ configured: false, depth: null });
+    try {
+      const status = await Promise.race([
+        dispatcher.status(),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('queue status timed out')), PING_TIMEOUT_MS).unref(),
+        ),
+      ]);
+      return indicator.up({
+        configured: true,
+        mode: status.mode,
+        depth: status.queueDepth,
+        workers: status.workers ?? null,
+        models: status.models ?? null,
+      });
+    } catch (error) {
+      return indicator.down({ configured: true, depth: null, message: (error as Error).message });
     }
   }
 
