@@ -92,6 +92,23 @@ describe('throttling, budgets and usage', () => {
     expect((await call(gateway, 'GET', '/admin/usage?from=nope', { key: ADMIN_KEY })).status).toBe(400);
   });
 
+  it('accounts embeddings usage and cost per tenant, and stops them over budget', async () => {
+    const gateway = await boot();
+    const tenant = await createTenant(gateway, { budget_usd: 1, budget_period: 'daily' });
+    const embedded = await call(gateway, 'POST', '/v1/embeddings', { key: tenant.key, body: { model: 'text-embedding-3-small', input: ['one two', 'three'] } });
+    expect(embedded.status).toBe(200);
+    expect(Number(embedded.headers.get('x-gateway-cost-usd'))).toBeGreaterThan(0);
+    const usage = await call(gateway, 'GET', `/admin/usage?tenant=${tenant.id}`, { key: ADMIN_KEY });
+    expect(usage.json.totals).toMatchObject({ requests: 1, prompt_tokens: embedded.json.usage.prompt_tokens, completion_tokens: 0 });
+
+    const broke = await createTenant(gateway, { budget_usd: 0.000001, budget_period: 'daily' });
+    await call(gateway, 'POST', '/v1/embeddings', { key: broke.key, body: { model: 'text-embedding-3-small', input: Array.from({ length: 100 }, () => 'w '.repeat(20)) } });
+    const before = upstream.requests.length;
+    const refused = await call(gateway, 'POST', '/v1/embeddings', { key: broke.key, body: { model: 'text-embedding-3-small', input: 'again' } });
+    expect(refused.status).toBe(402);
+    expect(upstream.requests.length).toBe(before);
+  });
+
   it('keeps tenants, keys and usage across a gateway restart with Redis', async () => {
     const env = redisEnv();
     const first = await boot(env);
