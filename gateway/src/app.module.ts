@@ -47,7 +47,11 @@ export class AppModule {
   static register(config: AppConfig, logger: Logger): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(config, logger), RoutingModule.register(), ...productionControlImports],
+      imports: [
+        CoreModule.register(config, logger),
+        RoutingModule.register(),
+        ...productionControlImports,
+      ],
       controllers: [
         ChatCompletionsController,
         EmbeddingsController,
@@ -58,7 +62,13 @@ export class AppModule {
         RagController,
         ...productionControlControllers,
       ],
-      providers: [ChatCompletionService, ProviderStatusService, AdminGuard, ...productionControlProviders, ...ragProviders],
+      providers: [
+        ChatCompletionService,
+        ProviderStatusService,
+        AdminGuard,
+        ...productionControlProviders,
+        ...ragProviders,
+      ],
     };
   }
 }

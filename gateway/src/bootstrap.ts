@@ -10,7 +10,10 @@ import { OpenAIExceptionFilter } from './http/openai-exception.filter';
  * Builds the gateway application (not yet listening). Used by `main.ts` and by e2e tests, which
  * boot the real app in-process against fake upstreams.
  */
-export async function createGatewayApp(config: AppConfig, logger: Logger): Promise<NestFastifyApplication> {
+export async function createGatewayApp(
+  config: AppConfig,
+  logger: Logger,
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodyBytes,
     logger: false,
@@ -18,10 +21,14 @@ export async function createGatewayApp(config: AppConfig, logger: Logger): Promi
     // On shutdown, idle keep-alive sockets must not hold app.close() for the keep-alive timeout.
     forceCloseConnections: 'idle',
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config, logger), adapter, {
-    logger: ['error', 'warn'],
-    bufferLogs: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.register(config, logger),
+    adapter,
+    {
+      logger: ['error', 'warn'],
+      bufferLogs: false,
+    },
+  );
   app.useGlobalFilters(new OpenAIExceptionFilter(logger));
   return app;
 }

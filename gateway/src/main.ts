@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   const app = await createGatewayApp(config, logger);
   await app.listen(config.server.port, config.server.host);
   logger.info(
-    { host: config.server.host, port: config.server.port, providers: config.providers.map((p) => p.id), chain: config.routing.defaultChain },
+    {
+      host: config.server.host,
+      port: config.server.port,
+      providers: config.providers.map((p) => p.id),
+      chain: config.routing.defaultChain,
+    },
     'gateway listening',
   );
   const stop = async (signal: string) => {

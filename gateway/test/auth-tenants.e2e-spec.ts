@@ -17,7 +17,11 @@ describe('keys and tenants', () => {
   afterAll(() => upstream.stop());
 
   const boot = async (env: Record<string, string> = {}) => {
-    gateway = await startGateway({ OPENAI_BASE_URL: upstream.baseUrl, OPENAI_API_KEY: 'sk-upstream-secret', ...env });
+    gateway = await startGateway({
+      OPENAI_BASE_URL: upstream.baseUrl,
+      OPENAI_API_KEY: 'sk-upstream-secret',
+      ...env,
+    });
     return gateway;
   };
 
@@ -25,7 +29,10 @@ describe('keys and tenants', () => {
     const gw = await boot({ ADMIN_API_KEY: ADMIN_KEY });
     const missing = await chat(gw, undefined);
     expect(missing.status).toBe(401);
-    expect(missing.json.error).toMatchObject({ type: 'authentication_error', code: 'missing_api_key' });
+    expect(missing.json.error).toMatchObject({
+      type: 'authentication_error',
+      code: 'missing_api_key',
+    });
     const bad = await chat(gw, 'gw-sk-not-a-real-key');
     expect(bad.status).toBe(401);
     expect(bad.json.error.code).toBe('invalid_api_key');
@@ -53,7 +60,8 @@ describe('keys and tenants', () => {
     expect((await call(gw, 'GET', '/admin/tenants')).status).toBe(401);
     const listed = await call(gw, 'GET', '/admin/tenants', { key: ADMIN_KEY });
     expect(listed.json.data).toHaveLength(1);
-    const text = listed.text + (await call(gw, 'GET', `/admin/tenants/${tenant.id}`, { key: ADMIN_KEY })).text;
+    const text =
+      listed.text + (await call(gw, 'GET', `/admin/tenants/${tenant.id}`, { key: ADMIN_KEY })).text;
     expect(text).not.toContain(tenant.key);
     expect(text).not.toContain('sk-upstream-secret');
     expect(text).not.toMatch(/[0-9a-f]{64}/); // no key hashes either
@@ -65,7 +73,11 @@ describe('keys and tenants', () => {
     const before = upstream.chatRequests.length;
     const refused = await chat(gw, tenant.key, chatBody());
     expect(refused.status).toBe(403);
-    expect(refused.json.error).toMatchObject({ type: 'permission_error', code: 'model_not_allowed', param: 'model' });
+    expect(refused.json.error).toMatchObject({
+      type: 'permission_error',
+      code: 'model_not_allowed',
+      param: 'model',
+    });
     expect(upstream.chatRequests.length).toBe(before);
     expect((await chat(gw, tenant.key, { ...chatBody(), model: 'default' })).status).toBe(200);
   });
@@ -73,11 +85,30 @@ describe('keys and tenants', () => {
   it('updates and deletes tenants; a deleted tenant’s keys stop working', async () => {
     const gw = await boot({ ADMIN_API_KEY: ADMIN_KEY });
     const tenant = await createTenant(gw, { budget_usd: 5, budget_period: 'daily' });
-    const patched = await call(gw, 'PATCH', `/admin/tenants/${tenant.id}`, { key: ADMIN_KEY, body: { name: 'renamed', budget_usd: null, rate_limit_rpm: 100 } });
-    expect(patched.json).toMatchObject({ name: 'renamed', budget_usd: null, rate_limit_rpm: 100, budget_period: 'daily' });
-    expect((await call(gw, 'PATCH', `/admin/tenants/${tenant.id}`, { key: ADMIN_KEY, body: { bogus: 1 } })).status).toBe(400);
-    expect((await call(gw, 'DELETE', `/admin/tenants/${tenant.id}`, { key: ADMIN_KEY })).status).toBe(200);
-    expect((await call(gw, 'GET', `/admin/tenants/${tenant.id}`, { key: ADMIN_KEY })).status).toBe(404);
+    const patched = await call(gw, 'PATCH', `/admin/tenants/${tenant.id}`, {
+      key: ADMIN_KEY,
+      body: { name: 'renamed', budget_usd: null, rate_limit_rpm: 100 },
+    });
+    expect(patched.json).toMatchObject({
+      name: 'renamed',
+      budget_usd: null,
+      rate_limit_rpm: 100,
+      budget_period: 'daily',
+    });
+    expect(
+      (
+        await call(gw, 'PATCH', `/admin/tenants/${tenant.id}`, {
+          key: ADMIN_KEY,
+          body: { bogus: 1 },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call(gw, 'DELETE', `/admin/tenants/${tenant.id}`, { key: ADMIN_KEY })).status,
+    ).toBe(200);
+    expect((await call(gw, 'GET', `/admin/tenants/${tenant.id}`, { key: ADMIN_KEY })).status).toBe(
+      404,
+    );
     expect((await chat(gw, tenant.key)).status).toBe(401);
   });
 
@@ -90,7 +121,10 @@ describe('keys and tenants', () => {
     expect((await chat(gw, tenant.key)).status).toBe(200);
     // The official SDK sends the key as `apiKey`.
     const client = new OpenAI({ apiKey: tenant.key, baseURL: `${gw.baseUrl}/v1`, maxRetries: 0 });
-    const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
     expect(completion.choices[0].message.content).toBe('Hello from the fake upstream');
   });
 });

@@ -1,5 +1,10 @@
 import { FakeOpenAIServer } from '@app/testing';
-import { postJson, startGateway, userMessage, type RunningGateway } from './support/gateway-harness';
+import {
+  postJson,
+  startGateway,
+  userMessage,
+  type RunningGateway,
+} from './support/gateway-harness';
 
 function expectOpenAIError(json: Record<string, any>, param?: string | null) {
   expect(Object.keys(json)).toEqual(['error']);
@@ -53,32 +58,49 @@ describe('bad input gets a clear OpenAI-shaped error and never reaches a provide
   });
 
   it('rejects wrong types, naming the parameter', async () => {
-    const temperature = await postJson(url, { model: 'gpt-4o-mini', messages: userMessage(), temperature: 'hot' });
+    const temperature = await postJson(url, {
+      model: 'gpt-4o-mini',
+      messages: userMessage(),
+      temperature: 'hot',
+    });
     expect(temperature.status).toBe(400);
     expectOpenAIError(temperature.json, 'temperature');
     const model = await postJson(url, { model: 42, messages: userMessage() });
     expect(model.status).toBe(400);
     expectOpenAIError(model.json, 'model');
-    const content = await postJson(url, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 5 }] });
+    const content = await postJson(url, {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 5 }],
+    });
     expect(content.status).toBe(400);
     expectOpenAIError(content.json, 'messages[0].content');
   });
 
   it('rejects unknown roles', async () => {
-    const response = await postJson(url, { model: 'gpt-4o-mini', messages: [{ role: 'wizard', content: 'hi' }] });
+    const response = await postJson(url, {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'wizard', content: 'hi' }],
+    });
     expect(response.status).toBe(400);
     expectOpenAIError(response.json, 'messages[0].role');
   });
 
   it('rejects unknown fields instead of dropping them', async () => {
-    const response = await postJson(url, { model: 'gpt-4o-mini', messages: userMessage(), temprature: 0.5 });
+    const response = await postJson(url, {
+      model: 'gpt-4o-mini',
+      messages: userMessage(),
+      temprature: 0.5,
+    });
     expect(response.status).toBe(400);
     expectOpenAIError(response.json, 'temprature');
     expect(response.json.error.code).toBe('unknown_parameter');
   });
 
   it('rejects bodies over MAX_BODY_BYTES with 413', async () => {
-    const response = await postJson(url, { model: 'gpt-4o-mini', messages: userMessage('x'.repeat(4096)) });
+    const response = await postJson(url, {
+      model: 'gpt-4o-mini',
+      messages: userMessage('x'.repeat(4096)),
+    });
     expect(response.status).toBe(413);
     expectOpenAIError(response.json);
     expect(response.json.error.code).toBe('request_too_large');
@@ -92,16 +114,27 @@ describe('bad input gets a clear OpenAI-shaped error and never reaches a provide
   });
 
   it('answers 400 for an unknown pinned provider', async () => {
-    const response = await postJson(url, { model: 'gpt-4o-mini', provider: 'nope', messages: userMessage() });
+    const response = await postJson(url, {
+      model: 'gpt-4o-mini',
+      provider: 'nope',
+      messages: userMessage(),
+    });
     expect(response.status).toBe(400);
     expectOpenAIError(response.json, 'provider');
   });
 
   it('validates embeddings bodies too', async () => {
-    const response = await postJson(`${gateway.baseUrl}/v1/embeddings`, { model: 'text-embedding-3-small', input: 5 });
+    const response = await postJson(`${gateway.baseUrl}/v1/embeddings`, {
+      model: 'text-embedding-3-small',
+      input: 5,
+    });
     expect(response.status).toBe(400);
     expectOpenAIError(response.json, 'input');
-    const format = await postJson(`${gateway.baseUrl}/v1/embeddings`, { model: 'text-embedding-3-small', input: 'a', encoding_format: 'int8' });
+    const format = await postJson(`${gateway.baseUrl}/v1/embeddings`, {
+      model: 'text-embedding-3-small',
+      input: 'a',
+      encoding_format: 'int8',
+    });
     expect(format.status).toBe(400);
     expectOpenAIError(format.json, 'encoding_format');
   });

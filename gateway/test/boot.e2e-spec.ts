@@ -43,11 +43,22 @@ describe('the compiled gateway process', () => {
   it('starts with env alone and serves the openai SDK, then stops on SIGTERM', async () => {
     const upstream = await FakeOpenAIServer.start();
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const run = runGateway({ OPENAI_BASE_URL: upstream.baseUrl, PORT: String(port), HOST: '127.0.0.1' });
+    const run = runGateway({
+      OPENAI_BASE_URL: upstream.baseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
     try {
       await run.listening;
-      const client = new OpenAI({ apiKey: 'sk-none', baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0 });
-      const completion = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      const client = new OpenAI({
+        apiKey: 'sk-none',
+        baseURL: `http://127.0.0.1:${port}/v1`,
+        maxRetries: 0,
+      });
+      const completion = await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
       expect(completion.choices[0].message.content).toBe('Hello from the fake upstream');
     } finally {
       run.child.kill('SIGTERM');

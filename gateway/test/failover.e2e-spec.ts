@@ -1,11 +1,19 @@
 import OpenAI from 'openai';
 import { FakeOpenAIServer } from '@app/testing';
-import { postJson, startGateway, userMessage, type RunningGateway } from './support/gateway-harness';
+import {
+  postJson,
+  startGateway,
+  userMessage,
+  type RunningGateway,
+} from './support/gateway-harness';
 
 const chatBody = { model: 'default', messages: userMessage() };
 
 async function healthOf(gateway: RunningGateway) {
-  return (await fetch(`${gateway.baseUrl}/health`).then((response) => response.json())) as Record<string, any>;
+  return (await fetch(`${gateway.baseUrl}/health`).then((response) => response.json())) as Record<
+    string,
+    any
+  >;
 }
 
 describe('routing, retries, circuit breakers and failover', () => {
@@ -35,7 +43,9 @@ describe('routing, retries, circuit breakers and failover', () => {
   it('fails over to the second provider when the first returns 500, after retrying', async () => {
     await boot({ MAX_RETRIES: '2' });
     primary.behaviour = 'error-500';
-    const { data, response } = await gateway.client.chat.completions.create(chatBody).withResponse();
+    const { data, response } = await gateway.client.chat.completions
+      .create(chatBody)
+      .withResponse();
     expect(data.choices[0].message.content).toBe('from secondary');
     expect(response.headers.get('x-gateway-provider')).toBe('ollama');
     expect(response.headers.get('x-gateway-attempts')).toBe('4');
@@ -45,7 +55,9 @@ describe('routing, retries, circuit breakers and failover', () => {
   it('fails over when the first provider refuses connections (killed upstream)', async () => {
     await boot({ MAX_RETRIES: '0' });
     await primary.stop();
-    const { data, response } = await gateway.client.chat.completions.create(chatBody).withResponse();
+    const { data, response } = await gateway.client.chat.completions
+      .create(chatBody)
+      .withResponse();
     expect(data.choices[0].message.content).toBe('from secondary');
     expect(response.headers.get('x-gateway-provider')).toBe('ollama');
     primary = await FakeOpenAIServer.start();
@@ -67,7 +79,10 @@ describe('routing, retries, circuit breakers and failover', () => {
     primary.behaviour = 'bad-request';
     const response = await postJson(`${gateway.baseUrl}/v1/chat/completions`, chatBody);
     expect(response.status).toBe(400);
-    expect(response.json.error).toMatchObject({ param: 'temperature', type: 'invalid_request_error' });
+    expect(response.json.error).toMatchObject({
+      param: 'temperature',
+      type: 'invalid_request_error',
+    });
     expect(primary.chatRequests).toHaveLength(1);
     expect(secondary.chatRequests).toHaveLength(0);
   });
@@ -94,7 +109,9 @@ describe('routing, retries, circuit breakers and failover', () => {
     const response = await postJson(`${gateway.baseUrl}/v1/chat/completions`, chatBody);
     expect(response.status).toBe(502);
     expect(response.json.error.code).toBe('all_providers_failed');
-    expect(response.json.error.attempts.map((attempt: { provider: string }) => attempt.provider)).toEqual(['openai', 'ollama']);
+    expect(
+      response.json.error.attempts.map((attempt: { provider: string }) => attempt.provider),
+    ).toEqual(['openai', 'ollama']);
     expect(response.json.error.message).toContain('openai');
     expect(response.text).not.toContain('sk-very-secret');
   });
@@ -102,7 +119,8 @@ describe('routing, retries, circuit breakers and failover', () => {
   it('runs the full breaker cycle: closed → open → half-open → closed', async () => {
     await boot({ MAX_RETRIES: '0', FAILURE_THRESHOLD: '2', RECOVERY_TIMEOUT: '0.4' });
     primary.behaviour = 'error-500';
-    for (let index = 0; index < 2; index += 1) await gateway.client.chat.completions.create(chatBody);
+    for (let index = 0; index < 2; index += 1)
+      await gateway.client.chat.completions.create(chatBody);
     expect((await healthOf(gateway)).providers.openai.circuit_state).toBe('open');
     expect(primary.chatRequests).toHaveLength(2);
 
@@ -181,7 +199,10 @@ describe('routing, retries, circuit breakers and failover', () => {
     primary.options.reply = Array.from({ length: 20 }, (_, index) => `word${index}`).join(' ');
     await boot();
     const controller = new AbortController();
-    const stream = await gateway.client.chat.completions.create({ ...chatBody, stream: true }, { signal: controller.signal });
+    const stream = await gateway.client.chat.completions.create(
+      { ...chatBody, stream: true },
+      { signal: controller.signal },
+    );
     let received = 0;
     try {
       for await (const _chunk of stream) {
@@ -198,7 +219,10 @@ describe('routing, retries, circuit breakers and failover', () => {
 
   it('pins one provider with the "provider" field', async () => {
     await boot();
-    const response = await postJson(`${gateway.baseUrl}/v1/chat/completions`, { ...chatBody, provider: 'ollama' });
+    const response = await postJson(`${gateway.baseUrl}/v1/chat/completions`, {
+      ...chatBody,
+      provider: 'ollama',
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-gateway-provider')).toBe('ollama');
     expect(primary.chatRequests).toHaveLength(0);

@@ -18,7 +18,11 @@ describe('throttling, budgets and usage', () => {
   afterAll(() => upstream.stop());
 
   const boot = async (env: Record<string, string> = {}) => {
-    const gateway = await startGateway({ OPENAI_BASE_URL: upstream.baseUrl, ADMIN_API_KEY: ADMIN_KEY, ...env });
+    const gateway = await startGateway({
+      OPENAI_BASE_URL: upstream.baseUrl,
+      ADMIN_API_KEY: ADMIN_KEY,
+      ...env,
+    });
     gateways.push(gateway);
     return gateway;
   };
@@ -38,11 +42,16 @@ describe('throttling, budgets and usage', () => {
     await chat(gateway, tenant.key);
     const limited = await chat(gateway, tenant.key);
     expect(limited.status).toBe(429);
-    expect(limited.json.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
+    expect(limited.json.error).toMatchObject({
+      type: 'rate_limit_error',
+      code: 'rate_limit_exceeded',
+    });
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.headers.get('x-ratelimit-remaining')).toBe('0');
 
-    const counters = await call(gateway, 'GET', `/admin/ratelimit/${tenant.keyId}`, { key: ADMIN_KEY });
+    const counters = await call(gateway, 'GET', `/admin/ratelimit/${tenant.keyId}`, {
+      key: ADMIN_KEY,
+    });
     expect(counters.json).toMatchObject({ tenant_id: tenant.id, requests: { used: 3, limit: 2 } });
     await call(gateway, 'DELETE', `/admin/ratelimit/${tenant.id}`, { key: ADMIN_KEY });
     expect((await chat(gateway, tenant.key)).status).toBe(200);
@@ -52,7 +61,9 @@ describe('throttling, budgets and usage', () => {
     const env = { ...redisEnv(), RATE_LIMIT_RPM: '5' };
     const [one, two] = [await boot(env), await boot(env)];
     const tenant = await createTenant(one, { rate_limit_rpm: 7 });
-    const responses = await Promise.all(Array.from({ length: 20 }, (_, index) => chat(index % 2 ? one : two, tenant.key)));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => chat(index % 2 ? one : two, tenant.key)),
+    );
     expect(responses.filter((response) => response.status === 200)).toHaveLength(7);
     expect(responses.filter((response) => response.status === 429)).toHaveLength(13);
   });
@@ -64,7 +75,10 @@ describe('throttling, budgets and usage', () => {
     const before = upstream.chatRequests.length;
     const refused = await chat(gateway, tenant.key, chatBody('another question'));
     expect(refused.status).toBe(402);
-    expect(refused.json.error).toMatchObject({ type: 'insufficient_quota', code: 'budget_exceeded' });
+    expect(refused.json.error).toMatchObject({
+      type: 'insufficient_quota',
+      code: 'budget_exceeded',
+    });
     expect(refused.json.error.message).toContain('daily budget');
     expect(upstream.chatRequests.length).toBe(before);
   });
@@ -85,26 +99,52 @@ describe('throttling, budgets and usage', () => {
     const streamed = await chat(gateway, tenant.key, chatBody('stream', { stream: true }));
     expect(streamed.text).not.toContain('"usage"');
     await chat(gateway, tenant.key);
-    const usage = await call(gateway, 'GET', `/admin/usage?tenant=${tenant.id}`, { key: ADMIN_KEY });
+    const usage = await call(gateway, 'GET', `/admin/usage?tenant=${tenant.id}`, {
+      key: ADMIN_KEY,
+    });
     expect(usage.json.totals).toMatchObject({ requests: 2, completion_tokens: 10 });
     expect(usage.json.totals.cost_usd).toBeGreaterThan(0);
-    expect(usage.json.data[0]).toMatchObject({ tenant_id: tenant.id, model: 'gpt-4o-mini', date: new Date().toISOString().slice(0, 10) });
-    expect((await call(gateway, 'GET', '/admin/usage?from=nope', { key: ADMIN_KEY })).status).toBe(400);
+    expect(usage.json.data[0]).toMatchObject({
+      tenant_id: tenant.id,
+      model: 'gpt-4o-mini',
+      date: new Date().toISOString().slice(0, 10),
+    });
+    expect((await call(gateway, 'GET', '/admin/usage?from=nope', { key: ADMIN_KEY })).status).toBe(
+      400,
+    );
   });
 
   it('accounts embeddings usage and cost per tenant, and stops them over budget', async () => {
     const gateway = await boot();
     const tenant = await createTenant(gateway, { budget_usd: 1, budget_period: 'daily' });
-    const embedded = await call(gateway, 'POST', '/v1/embeddings', { key: tenant.key, body: { model: 'text-embedding-3-small', input: ['one two', 'three'] } });
+    const embedded = await call(gateway, 'POST', '/v1/embeddings', {
+      key: tenant.key,
+      body: { model: 'text-embedding-3-small', input: ['one two', 'three'] },
+    });
     expect(embedded.status).toBe(200);
     expect(Number(embedded.headers.get('x-gateway-cost-usd'))).toBeGreaterThan(0);
-    const usage = await call(gateway, 'GET', `/admin/usage?tenant=${tenant.id}`, { key: ADMIN_KEY });
-    expect(usage.json.totals).toMatchObject({ requests: 1, prompt_tokens: embedded.json.usage.prompt_tokens, completion_tokens: 0 });
+    const usage = await call(gateway, 'GET', `/admin/usage?tenant=${tenant.id}`, {
+      key: ADMIN_KEY,
+    });
+    expect(usage.json.totals).toMatchObject({
+      requests: 1,
+      prompt_tokens: embedded.json.usage.prompt_tokens,
+      completion_tokens: 0,
+    });
 
     const broke = await createTenant(gateway, { budget_usd: 0.000001, budget_period: 'daily' });
-    await call(gateway, 'POST', '/v1/embeddings', { key: broke.key, body: { model: 'text-embedding-3-small', input: Array.from({ length: 100 }, () => 'w '.repeat(20)) } });
+    await call(gateway, 'POST', '/v1/embeddings', {
+      key: broke.key,
+      body: {
+        model: 'text-embedding-3-small',
+        input: Array.from({ length: 100 }, () => 'w '.repeat(20)),
+      },
+    });
     const before = upstream.requests.length;
-    const refused = await call(gateway, 'POST', '/v1/embeddings', { key: broke.key, body: { model: 'text-embedding-3-small', input: 'again' } });
+    const refused = await call(gateway, 'POST', '/v1/embeddings', {
+      key: broke.key,
+      body: { model: 'text-embedding-3-small', input: 'again' },
+    });
     expect(refused.status).toBe(402);
     expect(upstream.requests.length).toBe(before);
   });

@@ -49,7 +49,9 @@ describe('local tier in-process (embedded mode, no Redis)', () => {
   });
 
   it('answers a chat completion from the in-process model, loading it on first use', async () => {
-    const { data, response } = await gateway.client.chat.completions.create(chatBody()).withResponse();
+    const { data, response } = await gateway.client.chat.completions
+      .create(chatBody())
+      .withResponse();
     expect(response.headers.get('x-gateway-provider')).toBe('local');
     expect(data.object).toBe('chat.completion');
     expect(data.usage!.completion_tokens).toBeGreaterThan(0);
@@ -73,20 +75,33 @@ describe('local tier in-process (embedded mode, no Redis)', () => {
       .create({ model: 'local-embeddings', input: ['first text', 'second text'] })
       .withResponse();
     expect(response.headers.get('x-gateway-provider')).toBe('local');
-    expect(data.data.map(({ embedding }) => embedding.length)).toEqual([models.embeddingDimensions, models.embeddingDimensions]);
+    expect(data.data.map(({ embedding }) => embedding.length)).toEqual([
+      models.embeddingDimensions,
+      models.embeddingDimensions,
+    ]);
     expect(Math.hypot(...data.data[0].embedding)).toBeCloseTo(1, 4);
   });
 
   it('falls back to the local tier when the cloud is down', async () => {
     cloud.behaviour = 'error-500';
-    const { response } = await gateway.client.chat.completions.create({ ...chatBody(), model: 'default' }).withResponse();
+    const { response } = await gateway.client.chat.completions
+      .create({ ...chatBody(), model: 'default' })
+      .withResponse();
     expect(response.headers.get('x-gateway-provider')).toBe('local');
   });
 
   it('rejects fields llama.cpp cannot honour when pinned to the local tier, naming the field', async () => {
     const cloudCalls = cloud.chatRequests.length;
-    const request = gateway.client.chat.completions.create({ ...chatBody(), logprobs: true, provider: 'local-worker' } as never);
-    await expect(request).rejects.toMatchObject({ status: 400, param: 'logprobs', code: 'unsupported_parameter' });
+    const request = gateway.client.chat.completions.create({
+      ...chatBody(),
+      logprobs: true,
+      provider: 'local-worker',
+    } as never);
+    await expect(request).rejects.toMatchObject({
+      status: 400,
+      param: 'logprobs',
+      code: 'unsupported_parameter',
+    });
     expect(cloud.chatRequests).toHaveLength(cloudCalls);
   });
 
@@ -102,8 +117,15 @@ describe('local tier in-process (embedded mode, no Redis)', () => {
   it('reports the local queue in /health/ready and /health/detailed', async () => {
     const ready = await fetch(`${gateway.baseUrl}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(((await ready.json()) as any).details.queue).toMatchObject({ status: 'up', configured: true, mode: 'in-process', depth: 0 });
-    const detailed = (await fetch(`${gateway.baseUrl}/health/detailed`).then((response) => response.json())) as any;
+    expect(((await ready.json()) as any).details.queue).toMatchObject({
+      status: 'up',
+      configured: true,
+      mode: 'in-process',
+      depth: 0,
+    });
+    const detailed = (await fetch(`${gateway.baseUrl}/health/detailed`).then((response) =>
+      response.json(),
+    )) as any;
     expect(detailed.queue).toMatchObject({ status: 'up', configured: true, depth: 0 });
   });
 });

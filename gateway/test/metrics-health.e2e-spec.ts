@@ -51,37 +51,92 @@ describe('metrics and health', () => {
     expect(failedOver.headers.get('x-gateway-provider')).toBe('ollama');
 
     const after = await scrape(gw);
-    expect(metricValue(after, 'ai_provider_requests_total', { provider: 'openai', model: 'gpt-4o-mini', outcome: 'success' })).toBe(1);
-    expect(metricValue(after, 'ai_provider_requests_total', { provider: 'openai', model: 'gpt-4o-mini', outcome: 'error' })).toBe(1);
-    expect(metricValue(after, 'ai_provider_requests_total', { provider: 'ollama', model: 'llama3.2', outcome: 'success' })).toBe(1);
-    expect(metricValue(after, 'ai_routing_fallback_total', { from: 'openai', to: 'ollama' })).toBe(1);
+    expect(
+      metricValue(after, 'ai_provider_requests_total', {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        outcome: 'success',
+      }),
+    ).toBe(1);
+    expect(
+      metricValue(after, 'ai_provider_requests_total', {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        outcome: 'error',
+      }),
+    ).toBe(1);
+    expect(
+      metricValue(after, 'ai_provider_requests_total', {
+        provider: 'ollama',
+        model: 'llama3.2',
+        outcome: 'success',
+      }),
+    ).toBe(1);
+    expect(metricValue(after, 'ai_routing_fallback_total', { from: 'openai', to: 'ollama' })).toBe(
+      1,
+    );
     expect(metricValue(after, 'ai_circuit_state', { provider: 'openai' })).toBe(2);
     expect(metricValue(after, 'ai_cache_hits_total')).toBe(1);
     expect(metricValue(after, 'ai_cache_misses_total')).toBe(2);
-    expect(metricValue(after, 'ai_tokens_total', { provider: 'openai', model: 'gpt-4o-mini', kind: 'completion' })).toBe(5);
-    expect(metricValue(after, 'ai_cost_usd_total', { provider: 'openai', model: 'gpt-4o-mini' })).toBeGreaterThan(0);
-    expect(metricValue(after, 'ai_cost_usd_total', { provider: 'ollama', model: 'llama3.2' })).toBe(0);
-    expect(metricValue(after, 'ai_provider_latency_seconds_count', { provider: 'openai', model: 'gpt-4o-mini' })).toBe(2);
+    expect(
+      metricValue(after, 'ai_tokens_total', {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        kind: 'completion',
+      }),
+    ).toBe(5);
+    expect(
+      metricValue(after, 'ai_cost_usd_total', { provider: 'openai', model: 'gpt-4o-mini' }),
+    ).toBeGreaterThan(0);
+    expect(metricValue(after, 'ai_cost_usd_total', { provider: 'ollama', model: 'llama3.2' })).toBe(
+      0,
+    );
+    expect(
+      metricValue(after, 'ai_provider_latency_seconds_count', {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+      }),
+    ).toBe(2);
     expect(metricValue(after, 'ai_gateway_overhead_seconds_count')).toBe(3);
 
     const summary = await call(gw, 'GET', '/metrics/summary');
-    expect(summary.json).toEqual({ total_requests: 3, cache_hits: 1, cache_hit_rate_percent: 33.33, failures: 0, providers_active: 1 });
+    expect(summary.json).toEqual({
+      total_requests: 3,
+      cache_hits: 1,
+      cache_hit_rate_percent: 33.33,
+      failures: 0,
+      providers_active: 1,
+    });
   });
 
   it('records time to first token for streams', async () => {
     const gw = await boot();
     await chat(gw, undefined, chatBody('stream', { stream: true }));
-    expect(metricValue(await scrape(gw), 'ai_time_to_first_token_seconds_count', { provider: 'openai', model: 'gpt-4o-mini' })).toBe(1);
+    expect(
+      metricValue(await scrape(gw), 'ai_time_to_first_token_seconds_count', {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+      }),
+    ).toBe(1);
   });
 
   it('keeps label cardinality bounded under random model names', async () => {
     const gw = await boot({ CACHE_ENABLED: 'false' });
     for (let index = 0; index < 15; index += 1) {
-      await chat(gw, undefined, { ...chatBody(), model: `openai/random-${Math.random().toString(36).slice(2)}` });
+      await chat(gw, undefined, {
+        ...chatBody(),
+        model: `openai/random-${Math.random().toString(36).slice(2)}`,
+      });
       await chat(gw, undefined, { ...chatBody(), model: `nonexistent-${index}` });
     }
     const text = await scrape(gw);
-    expect(metricValue(text, 'ai_provider_requests_total', { provider: 'openai', model: 'other', outcome: 'success' })).toBe(15);
+    expect(
+      metricValue(text, 'ai_provider_requests_total', {
+        provider: 'openai',
+        model: 'other',
+        outcome: 'success',
+      }),
+    ).toBe(15);
     expect(metricLabelSets(text, 'ai_provider_requests_total')).toHaveLength(1);
     expect(text).not.toMatch(/random-|nonexistent-/);
   });
@@ -97,16 +152,29 @@ describe('metrics and health', () => {
     const gw = await boot({ PROVIDER_ORDER: 'openai', OLLAMA_BASE_URL: '' });
     const ready = await call(gw, 'GET', '/health/ready');
     expect(ready.status).toBe(200);
-    expect(ready.json).toMatchObject({ status: 'ok', info: { providers: { status: 'up' }, redis: { status: 'up', configured: false } } });
+    expect(ready.json).toMatchObject({
+      status: 'ok',
+      info: { providers: { status: 'up' }, redis: { status: 'up', configured: false } },
+    });
     primary.enqueue('error-500');
     await chat(gw, undefined, chatBody('break it'));
     const notReady = await call(gw, 'GET', '/health/ready');
     expect(notReady.status).toBe(503);
     expect(notReady.json.error.providers.status).toBe('down');
     const detailed = await call(gw, 'GET', '/health/detailed');
-    expect(detailed.json.providers.openai).toMatchObject({ circuit_state: 'open', last_error: 'HTTP 500 (server_error)', failures: 1 });
-    expect(detailed.json).toMatchObject({ cache: { enabled: true, backend: 'memory' }, queue: { depth: null } });
-    expect((await call(gw, 'GET', '/health')).json).toMatchObject({ status: 'degraded', circuit_state: 'open' });
+    expect(detailed.json.providers.openai).toMatchObject({
+      circuit_state: 'open',
+      last_error: 'HTTP 500 (server_error)',
+      failures: 1,
+    });
+    expect(detailed.json).toMatchObject({
+      cache: { enabled: true, backend: 'memory' },
+      queue: { depth: null },
+    });
+    expect((await call(gw, 'GET', '/health')).json).toMatchObject({
+      status: 'degraded',
+      circuit_state: 'open',
+    });
     expect(primary.chatRequests).toHaveLength(1); // probes never call the provider
   });
 

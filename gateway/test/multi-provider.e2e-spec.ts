@@ -1,4 +1,10 @@
-import { FakeAnthropicServer, FakeBedrockServer, FakeCopilotServer, FakeGeminiServer, FakeOpenAIServer } from '@app/testing';
+import {
+  FakeAnthropicServer,
+  FakeBedrockServer,
+  FakeCopilotServer,
+  FakeGeminiServer,
+  FakeOpenAIServer,
+} from '@app/testing';
 import { startGateway, type RunningGateway } from './support/gateway-harness';
 
 /**
@@ -54,7 +60,11 @@ describe('every provider through the openai SDK, and a three-tier chain', () => 
     anthropic.behaviour = 'ok';
   });
 
-  const ask = (model: string) => ({ model, messages: [{ role: 'user' as const, content: `Hi ${Math.random()}` }], max_tokens: 32 });
+  const ask = (model: string) => ({
+    model,
+    messages: [{ role: 'user' as const, content: `Hi ${Math.random()}` }],
+    max_tokens: 32,
+  });
 
   it.each([
     ['copilot', 'from copilot'],
@@ -63,12 +73,23 @@ describe('every provider through the openai SDK, and a three-tier chain', () => 
     ['gemini', 'from gemini'],
     ['bedrock', 'from bedrock'],
   ])('%s answers in the OpenAI shape, non-streaming and streaming', async (provider, reply) => {
-    const { data, response } = await gateway.client.chat.completions.create(ask(`${provider}/${defaultModel(provider)}`)).withResponse();
+    const { data, response } = await gateway.client.chat.completions
+      .create(ask(`${provider}/${defaultModel(provider)}`))
+      .withResponse();
     expect(response.headers.get('x-gateway-provider')).toBe(provider);
-    expect(data).toMatchObject({ object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: reply }, finish_reason: 'stop' }] });
+    expect(data).toMatchObject({
+      object: 'chat.completion',
+      choices: [
+        { index: 0, message: { role: 'assistant', content: reply }, finish_reason: 'stop' },
+      ],
+    });
     expect(data.usage?.total_tokens).toBeGreaterThan(0);
 
-    const stream = await gateway.client.chat.completions.create({ ...ask(`${provider}/${defaultModel(provider)}`), stream: true, stream_options: { include_usage: true } });
+    const stream = await gateway.client.chat.completions.create({
+      ...ask(`${provider}/${defaultModel(provider)}`),
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     let text = '';
     let usage = 0;
     let finish: string | null = null;
@@ -100,12 +121,26 @@ describe('every provider through the openai SDK, and a three-tier chain', () => 
   });
 
   it('reports the seed-001 availability fields in /health', async () => {
-    const health = (await fetch(`${gateway.baseUrl}/health`).then((response) => response.json())) as Record<string, any>;
-    expect(health).toMatchObject({ copilot_available: expect.any(Boolean), cloud_available: true, local_available: false });
-    expect(Object.keys(health.providers)).toEqual(expect.arrayContaining(['copilot', 'openai', 'anthropic', 'gemini', 'bedrock']));
+    const health = (await fetch(`${gateway.baseUrl}/health`).then((response) =>
+      response.json(),
+    )) as Record<string, any>;
+    expect(health).toMatchObject({
+      copilot_available: expect.any(Boolean),
+      cloud_available: true,
+      local_available: false,
+    });
+    expect(Object.keys(health.providers)).toEqual(
+      expect.arrayContaining(['copilot', 'openai', 'anthropic', 'gemini', 'bedrock']),
+    );
   });
 });
 
 function defaultModel(provider: string): string {
-  return { copilot: 'gpt-4o', openai: 'gpt-4o-mini', anthropic: 'claude-sonnet-4-5', gemini: 'gemini-2.5-flash', bedrock: 'anthropic.claude-3-5-sonnet-20240620-v1:0' }[provider]!;
+  return {
+    copilot: 'gpt-4o',
+    openai: 'gpt-4o-mini',
+    anthropic: 'claude-sonnet-4-5',
+    gemini: 'gemini-2.5-flash',
+    bedrock: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
+  }[provider]!;
 }

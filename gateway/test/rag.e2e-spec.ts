@@ -15,7 +15,9 @@ import { postJson, startGateway, type RunningGateway } from './support/gateway-h
 const COLLECTION = 'handbook';
 const ANSWER = 'Expenses are filed monthly [1].';
 const SENTENCE = 'The quick brown fox jumps over the lazy dog near the riverbank today.';
-const LONG = Array.from({ length: 12 }, (_, index) => `${SENTENCE} Sentence number ${index}.`).join(' ');
+const LONG = Array.from({ length: 12 }, (_, index) => `${SENTENCE} Sentence number ${index}.`).join(
+  ' ',
+);
 const SHORT_B = 'Expense reports are filed every month through the finance portal.';
 const SHORT_C = 'Holidays are requested two weeks in advance from the team lead.';
 
@@ -33,7 +35,8 @@ async function request(method: string, url: string) {
 }
 
 function expectDescending(hits: SearchHit[]): void {
-  for (let index = 1; index < hits.length; index++) expect(hits[index - 1].score).toBeGreaterThanOrEqual(hits[index].score);
+  for (let index = 1; index < hits.length; index++)
+    expect(hits[index - 1].score).toBeGreaterThanOrEqual(hits[index].score);
 }
 
 /** SSE `data:` payloads of a response body, in order. */
@@ -52,7 +55,8 @@ describe('RAG endpoints (embedded mode, no Redis)', () => {
   let dataDir: string;
   let env: Record<string, string>;
   const url = (path: string) => `${gateway.baseUrl}/v1/rag/${path}`;
-  const search = (body: Record<string, unknown>) => postJson(url('search'), { collection: COLLECTION, ...body });
+  const search = (body: Record<string, unknown>) =>
+    postJson(url('search'), { collection: COLLECTION, ...body });
 
   beforeAll(async () => {
     models = ensureTestModels();
@@ -107,13 +111,20 @@ describe('RAG endpoints (embedded mode, no Redis)', () => {
     expect(status).toBe(200);
     const hits = json.results as SearchHit[];
     expect(hits).toHaveLength(totalChunks);
-    expect(hits[0]).toMatchObject({ id: 'b#0', document_id: 'b', content: SHORT_B, metadata: { team: 'finance', year: 2024 } });
+    expect(hits[0]).toMatchObject({
+      id: 'b#0',
+      document_id: 'b',
+      content: SHORT_B,
+      metadata: { team: 'finance', year: 2024 },
+    });
     expect(hits[0].score).toBeCloseTo(1, 4);
     expectDescending(hits);
     expect(new Set(hits.map((hit) => hit.id)).size).toBe(totalChunks);
 
     const limited = await search({ query: SHORT_B, top_k: 2 });
-    expect(limited.json.results.map((hit: SearchHit) => hit.id)).toEqual(hits.slice(0, 2).map((hit) => hit.id));
+    expect(limited.json.results.map((hit: SearchHit) => hit.id)).toEqual(
+      hits.slice(0, 2).map((hit) => hit.id),
+    );
   });
 
   it('filters by metadata equality', async () => {
@@ -127,18 +138,35 @@ describe('RAG endpoints (embedded mode, no Redis)', () => {
 
   it('answers a query through the chat router with cited sources', async () => {
     const before = cloud.chatRequests.length;
-    const { status, json, headers } = await postJson(url('query'), { collection: COLLECTION, query: SHORT_C, top_k: 3 });
+    const { status, json, headers } = await postJson(url('query'), {
+      collection: COLLECTION,
+      query: SHORT_C,
+      top_k: 3,
+    });
     expect(status).toBe(200);
     expect(headers.get('x-gateway-provider')).toBe('openai');
-    expect(json).toMatchObject({ object: 'rag.answer', collection: COLLECTION, answer: ANSWER, provider: 'openai' });
+    expect(json).toMatchObject({
+      object: 'rag.answer',
+      collection: COLLECTION,
+      answer: ANSWER,
+      provider: 'openai',
+    });
     expect(json.usage.total_tokens).toBeGreaterThan(0);
-    expect(json.sources.map((source: { marker: string }) => source.marker)).toEqual(['[1]', '[2]', '[3]']);
+    expect(json.sources.map((source: { marker: string }) => source.marker)).toEqual([
+      '[1]',
+      '[2]',
+      '[3]',
+    ]);
     expect(json.sources[0]).toMatchObject({ id: 'c#0', document_id: 'c', excerpt: SHORT_C });
     const searched = await search({ query: SHORT_C, top_k: 3 });
-    expect(json.sources.map((source: { id: string }) => source.id)).toEqual(searched.json.results.map((hit: SearchHit) => hit.id));
+    expect(json.sources.map((source: { id: string }) => source.id)).toEqual(
+      searched.json.results.map((hit: SearchHit) => hit.id),
+    );
 
     expect(cloud.chatRequests.length).toBe(before + 1);
-    const upstream = cloud.chatRequests.at(-1)!.body as { messages: { role: string; content: string }[] };
+    const upstream = cloud.chatRequests.at(-1)!.body as {
+      messages: { role: string; content: string }[];
+    };
     expect(upstream.messages[0].role).toBe('system');
     expect(upstream.messages[1].content).toContain(`[1] (document: c)\n${SHORT_C}`);
     expect(upstream.messages[1].content).toContain(`Question: ${SHORT_C}`);
@@ -156,7 +184,9 @@ describe('RAG endpoints (embedded mode, no Redis)', () => {
     expect(events.at(-1)).toBe('[DONE]');
     const first = JSON.parse(events[0]);
     expect(first.object).toBe('rag.sources');
-    expect(first.sources.map((source: { marker: string; document_id: string }) => source.marker)).toEqual(['[1]', '[2]']);
+    expect(
+      first.sources.map((source: { marker: string; document_id: string }) => source.marker),
+    ).toEqual(['[1]', '[2]']);
     expect(first.sources[0].document_id).toBe('b');
     const chunks = events.slice(1, -1).map((event) => JSON.parse(event));
     expect(chunks.every((chunk) => chunk.object === 'chat.completion.chunk')).toBe(true);
@@ -167,7 +197,9 @@ describe('RAG endpoints (embedded mode, no Redis)', () => {
   it('reports per-collection stats', async () => {
     const { status, json } = await request('GET', url('stats'));
     expect(status).toBe(200);
-    const stats = json.collections.find((collection: { name: string }) => collection.name === COLLECTION);
+    const stats = json.collections.find(
+      (collection: { name: string }) => collection.name === COLLECTION,
+    );
     expect(stats).toMatchObject({
       documents: 3,
       chunks: totalChunks,
@@ -189,14 +221,21 @@ describe('RAG endpoints (embedded mode, no Redis)', () => {
     const hits = (await search({ query: SENTENCE, top_k: 100 })).json.results as SearchHit[];
     expect(hits.map((hit) => hit.id).sort()).toEqual(['a#0', 'b#0', 'c#0']);
     expect(hits[0]).toMatchObject({ id: 'a#0', metadata: { year: 2025 } });
-    const stats = (await request('GET', url('stats'))).json.collections.find((c: { name: string }) => c.name === COLLECTION);
+    const stats = (await request('GET', url('stats'))).json.collections.find(
+      (c: { name: string }) => c.name === COLLECTION,
+    );
     expect(stats).toMatchObject({ documents: 3, chunks: 3 });
   });
 
   it('deletes a document', async () => {
     const deleted = await request('DELETE', url(`documents/b?collection=${COLLECTION}`));
     expect(deleted.status).toBe(200);
-    expect(deleted.json).toEqual({ collection: COLLECTION, id: 'b', deleted: true, chunks_deleted: 1 });
+    expect(deleted.json).toEqual({
+      collection: COLLECTION,
+      id: 'b',
+      deleted: true,
+      chunks_deleted: 1,
+    });
     const hits = (await search({ query: SHORT_B, top_k: 100 })).json.results as SearchHit[];
     expect(hits.map((hit) => hit.document_id).sort()).toEqual(['a', 'c']);
     const again = await request('DELETE', url(`documents/b?collection=${COLLECTION}`));
@@ -228,7 +267,11 @@ describe('RAG endpoints (embedded mode, no Redis)', () => {
   });
 
   describe('bad input → OpenAI-style errors', () => {
-    const expectError = (response: { status: number; json: Record<string, any> }, status: number, param: string | null) => {
+    const expectError = (
+      response: { status: number; json: Record<string, any> },
+      status: number,
+      param: string | null,
+    ) => {
       expect(response.status).toBe(status);
       expect(response.json.error).toMatchObject({ param });
       expect(typeof response.json.error.message).toBe('string');
@@ -236,7 +279,10 @@ describe('RAG endpoints (embedded mode, no Redis)', () => {
     };
 
     it('rejects empty content', async () => {
-      const response = await postJson(url('index'), { collection: 'bad', documents: [{ id: 'x', content: '   ' }] });
+      const response = await postJson(url('index'), {
+        collection: 'bad',
+        documents: [{ id: 'x', content: '   ' }],
+      });
       expectError(response, 400, 'documents[0].content');
       expect(response.json.error.type).toBe('invalid_request_error');
     });
@@ -253,23 +299,36 @@ describe('RAG endpoints (embedded mode, no Redis)', () => {
     });
 
     it('answers 404 for an unknown collection', async () => {
-      const response = await postJson(url('search'), { collection: 'no-such-collection', query: 'x' });
+      const response = await postJson(url('search'), {
+        collection: 'no-such-collection',
+        query: 'x',
+      });
       expectError(response, 404, 'collection');
       expect(response.json.error.code).toBe('collection_not_found');
       const query = await postJson(url('query'), { collection: 'no-such-collection', query: 'x' });
       expect(query.status).toBe(404);
-      expect((await request('DELETE', url('documents/x?collection=no-such-collection'))).status).toBe(404);
+      expect(
+        (await request('DELETE', url('documents/x?collection=no-such-collection'))).status,
+      ).toBe(404);
     });
 
     it('rejects filters of the wrong type', async () => {
-      expectError(await search({ query: 'x', filter: { team: { $eq: 'eng' } } }), 400, 'filter.team');
+      expectError(
+        await search({ query: 'x', filter: { team: { $eq: 'eng' } } }),
+        400,
+        'filter.team',
+      );
       expectError(await search({ query: 'x', filter: ['team'] }), 400, 'filter');
     });
 
     it('rejects an empty query, an unknown parameter and a bad collection name', async () => {
       expectError(await search({ query: '' }), 400, 'query');
       expectError(await search({ query: 'x', topk: 3 }), 400, 'topk');
-      expectError(await postJson(url('search'), { collection: '../etc', query: 'x' }), 400, 'collection');
+      expectError(
+        await postJson(url('search'), { collection: '../etc', query: 'x' }),
+        400,
+        'collection',
+      );
     });
   });
 });
@@ -318,7 +377,10 @@ describe('RAG endpoints over BullMQ (gateway in-process, worker as a separate pr
   it('indexes, searches, answers, reports stats and deletes through the worker', async () => {
     const indexed = await postJson(url('index'), {
       collection: COLLECTION,
-      documents: [{ id: 'b', content: SHORT_B, metadata: { team: 'finance' } }, { content: SHORT_C }],
+      documents: [
+        { id: 'b', content: SHORT_B, metadata: { team: 'finance' } },
+        { content: SHORT_C },
+      ],
     });
     expect(indexed.status).toBe(200);
     expect(indexed.json.chunks_indexed).toBe(2);
@@ -330,24 +392,42 @@ describe('RAG endpoints over BullMQ (gateway in-process, worker as a separate pr
     expect(found.json.results.map((hit: SearchHit) => hit.document_id)).toEqual([generatedId, 'b']);
     expect(found.json.results[0].score).toBeCloseTo(1, 4);
 
-    const answered = await postJson(url('query'), { collection: COLLECTION, query: SHORT_B, top_k: 1 });
+    const answered = await postJson(url('query'), {
+      collection: COLLECTION,
+      query: SHORT_B,
+      top_k: 1,
+    });
     expect(answered.status).toBe(200);
-    expect(answered.json).toMatchObject({ answer: ANSWER, provider: 'openai', sources: [{ marker: '[1]', id: 'b#0' }] });
+    expect(answered.json).toMatchObject({
+      answer: ANSWER,
+      provider: 'openai',
+      sources: [{ marker: '[1]', id: 'b#0' }],
+    });
 
     const stats = await request('GET', url('stats'));
     expect(stats.json.collections).toEqual([
-      expect.objectContaining({ name: COLLECTION, documents: 2, chunks: 2, embedding_model: models.embeddingModelId }),
+      expect.objectContaining({
+        name: COLLECTION,
+        documents: 2,
+        chunks: 2,
+        embedding_model: models.embeddingModelId,
+      }),
     ]);
 
-    expect((await request('DELETE', url(`documents/b?collection=${COLLECTION}`))).json).toMatchObject({ deleted: true, chunks_deleted: 1 });
+    expect(
+      (await request('DELETE', url(`documents/b?collection=${COLLECTION}`))).json,
+    ).toMatchObject({ deleted: true, chunks_deleted: 1 });
     expect((await request('DELETE', url(`collections/${COLLECTION}`))).status).toBe(200);
   });
 
-  it('returns the worker\'s request faults as the same OpenAI-style errors', async () => {
+  it("returns the worker's request faults as the same OpenAI-style errors", async () => {
     const unknown = await postJson(url('search'), { collection: 'no-such-collection', query: 'x' });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error).toMatchObject({ code: 'collection_not_found', param: 'collection' });
-    const badName = await postJson(url('index'), { collection: '../x', documents: [{ content: 'x' }] });
+    const badName = await postJson(url('index'), {
+      collection: '../x',
+      documents: [{ content: 'x' }],
+    });
     expect(badName.status).toBe(400);
     expect(badName.json.error.param).toBe('collection');
     const missing = await request('DELETE', url('documents/nope?collection=no-such-collection'));

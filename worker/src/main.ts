@@ -26,7 +26,11 @@ function loadWorkerConfig(): AppConfig {
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
-  const logger = pino({ name: 'worker', level: config.server.logLevel, base: { service: 'worker' } });
+  const logger = pino({
+    name: 'worker',
+    level: config.server.logLevel,
+    base: { service: 'worker' },
+  });
   const redis = createLocalRedisConnection(config.redisUrl!);
   const app = await NestFactory.create<NestFastifyApplication>(
     WorkerModule.register(config, logger, redis),
@@ -36,7 +40,10 @@ async function main(): Promise<void> {
   await app.listen(config.worker.port, config.worker.host);
   // The bound port, not the configured one: WORKER_PORT=0 (tests) picks a free port.
   const { port } = app.getHttpServer().address() as AddressInfo;
-  logger.info({ port, queuePrefix: config.worker.queuePrefix, model: config.worker.llmModelPath ?? null }, 'worker listening');
+  logger.info(
+    { port, queuePrefix: config.worker.queuePrefix, model: config.worker.llmModelPath ?? null },
+    'worker listening',
+  );
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing running jobs');
     await app.close();

@@ -1,4 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -30,7 +35,11 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     const graceMs = this.config.worker.shutdownGraceMs;
     const drained = await this.consumers.stop(graceMs);
-    if (!drained) this.logger.warn({ graceMs }, 'jobs still running after the grace period: handed back to other workers');
+    if (!drained)
+      this.logger.warn(
+        { graceMs },
+        'jobs still running after the grace period: handed back to other workers',
+      );
     await this.queues.close();
     await this.models.close();
     await this.redis.quit().catch(() => undefined);

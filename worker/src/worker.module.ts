@@ -24,12 +24,18 @@ export class WorkerModule {
         { provide: WORKER_LOGGER, useValue: logger },
         { provide: WORKER_REDIS, useValue: redis },
         { provide: LocalModels, useFactory: () => new LocalModels(config.worker) },
-        { provide: QueueDepthReader, useFactory: () => new QueueDepthReader(redis, config.worker.queuePrefix) },
+        {
+          provide: QueueDepthReader,
+          useFactory: () => new QueueDepthReader(redis, config.worker.queuePrefix),
+        },
         {
           provide: WorkerMetrics,
           inject: [QueueDepthReader, LocalModels],
           useFactory: (queues: QueueDepthReader, models: LocalModels) =>
-            new WorkerMetrics({ queueDepths: () => queues.depths(), modelStatuses: () => models.statuses() }),
+            new WorkerMetrics({
+              queueDepths: () => queues.depths(),
+              modelStatuses: () => models.statuses(),
+            }),
         },
         {
           provide: LocalJobConsumers,

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ensureTestModels, FakeOpenAIServer, type TestModelPaths } from '@app/testing';
-import { postJson, startGateway, type RunningGateway } from '../../gateway/test/support/gateway-harness';
+import {
+  postJson,
+  startGateway,
+  type RunningGateway,
+} from '../../gateway/test/support/gateway-harness';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '@app/testing/redis/delete-keys-with-prefix';
 import { waitFor, WorkerProcess } from '@app/testing/processes/worker-process';
 
@@ -38,7 +42,10 @@ describe('local tier over BullMQ: gateway in-process, worker as a separate proce
   beforeAll(async () => {
     models = ensureTestModels();
     cloud = await FakeOpenAIServer.start({ reply: 'from the cloud' });
-    const [first, second] = await Promise.all([WorkerProcess.start(workerEnv(models)), WorkerProcess.start(workerEnv(models))]);
+    const [first, second] = await Promise.all([
+      WorkerProcess.start(workerEnv(models)),
+      WorkerProcess.start(workerEnv(models)),
+    ]);
     workers.push(first, second);
     gateway = await startGateway({
       REDIS_URL: TEST_REDIS_URL,
@@ -66,7 +73,9 @@ describe('local tier over BullMQ: gateway in-process, worker as a separate proce
   });
 
   it('answers a chat completion from the worker through the openai SDK', async () => {
-    const { data, response } = await gateway.client.chat.completions.create(chatBody).withResponse();
+    const { data, response } = await gateway.client.chat.completions
+      .create(chatBody)
+      .withResponse();
     expect(response.headers.get('x-gateway-provider')).toBe('local');
     expect(data.object).toBe('chat.completion');
     expect(data.model).toBe('local-llm');
@@ -128,17 +137,28 @@ describe('local tier over BullMQ: gateway in-process, worker as a separate proce
     });
     try {
       // Unique prompts: a response cached by an earlier test must not answer these.
-      const body = { ...chatBody, messages: [{ role: 'user' as const, content: `queue full ${randomUUID()}` }] };
+      const body = {
+        ...chatBody,
+        messages: [{ role: 'user' as const, content: `queue full ${randomUUID()}` }],
+      };
       const started = Date.now();
-      const stuck = postJson(`${lonely.baseUrl}/v1/chat/completions`, { ...body, provider: 'local' });
+      const stuck = postJson(`${lonely.baseUrl}/v1/chat/completions`, {
+        ...body,
+        provider: 'local',
+      });
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const { response } = await lonely.client.chat.completions.create({ ...body, model: 'default' }).withResponse();
+      const { response } = await lonely.client.chat.completions
+        .create({ ...body, model: 'default' })
+        .withResponse();
       expect(response.headers.get('x-gateway-provider')).toBe('openai');
       expect(Date.now() - started).toBeLessThan(1200);
 
       const timedOut = await stuck;
       expect(timedOut.status).toBe(502);
-      expect(timedOut.json.error.attempts[0]).toMatchObject({ provider: 'local', reason: 'timeout' });
+      expect(timedOut.json.error.attempts[0]).toMatchObject({
+        provider: 'local',
+        reason: 'timeout',
+      });
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       await lonely.close();
@@ -149,15 +169,26 @@ describe('local tier over BullMQ: gateway in-process, worker as a separate proce
   it('cancels the generation on the worker when the client disconnects mid-stream', async () => {
     const cancelledSoFar = async () => {
       const details = await Promise.all(workers.map((worker) => worker.details()));
-      return details.reduce((sum, detail) => sum + (detail.jobs_by_outcome['chatStream:cancelled'] ?? 0), 0);
+      return details.reduce(
+        (sum, detail) => sum + (detail.jobs_by_outcome['chatStream:cancelled'] ?? 0),
+        0,
+      );
     };
     const before = await cancelledSoFar();
-    const stream = await gateway.client.chat.completions.create({ ...chatBody, max_tokens: 1500, stream: true });
+    const stream = await gateway.client.chat.completions.create({
+      ...chatBody,
+      max_tokens: 1500,
+      stream: true,
+    });
     let received = 0;
     for await (const chunk of stream) {
       if (chunk.choices[0]?.delta.content && ++received === 3) break; // leaving the loop aborts the request
     }
-    await waitFor(async () => ((await cancelledSoFar()) > before ? true : undefined), 5_000, 'the worker to cancel the job');
+    await waitFor(
+      async () => ((await cancelledSoFar()) > before ? true : undefined),
+      5_000,
+      'the worker to cancel the job',
+    );
   });
 
   it('hands a job whose worker was killed mid-generation to the other worker', async () => {
@@ -184,7 +215,11 @@ describe('local tier over BullMQ: gateway in-process, worker as a separate proce
   it('exits 0 on SIGTERM after finishing its running jobs', async () => {
     const survivor = workers.find((worker) => worker.running)!;
     const pending = gateway.client.chat.completions.create({ ...chatBody, max_tokens: 200 });
-    await waitFor(async () => ((await survivor.details()).active_jobs > 0 ? true : undefined), 5_000, 'the job to start');
+    await waitFor(
+      async () => ((await survivor.details()).active_jobs > 0 ? true : undefined),
+      5_000,
+      'the job to start',
+    );
     const exitCode = survivor.stop();
     expect((await pending).usage!.completion_tokens).toBeGreaterThan(0);
     expect(await exitCode).toBe(0);

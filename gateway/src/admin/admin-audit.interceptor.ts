@@ -1,4 +1,10 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { tap, type Observable } from 'rxjs';
@@ -18,7 +24,11 @@ export class AdminAuditInterceptor implements NestInterceptor {
     return next.handle().pipe(
       tap({
         next: () => this.logger.info({ ...entry, outcome: 'ok' }, 'admin action'),
-        error: (error: unknown) => this.logger.warn({ ...entry, outcome: 'error', status: toErrorResponse(error).status }, 'admin action'),
+        error: (error: unknown) =>
+          this.logger.warn(
+            { ...entry, outcome: 'error', status: toErrorResponse(error).status },
+            'admin action',
+          ),
       }),
     );
   }

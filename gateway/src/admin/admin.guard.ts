@@ -6,7 +6,8 @@ import { GatewayError } from '@app/contracts';
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (typeof header === 'string' && header.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
+  if (typeof header === 'string' && header.toLowerCase().startsWith('bearer '))
+    return header.slice(7).trim();
   const apiKey = request.headers['x-api-key'];
   return typeof apiKey === 'string' ? apiKey : undefined;
 }
@@ -26,8 +27,20 @@ export class AdminGuard implements CanActivate {
     const adminKey = this.config.controls.adminApiKey;
     if (!adminKey) return true;
     const token = bearerToken(context.switchToHttp().getRequest<FastifyRequest>());
-    if (!token) throw new GatewayError(401, 'Missing admin API key', 'authentication_error', 'missing_api_key');
-    if (!safeEqual(token, adminKey)) throw new GatewayError(401, 'Invalid admin API key', 'authentication_error', 'invalid_api_key');
+    if (!token)
+      throw new GatewayError(
+        401,
+        'Missing admin API key',
+        'authentication_error',
+        'missing_api_key',
+      );
+    if (!safeEqual(token, adminKey))
+      throw new GatewayError(
+        401,
+        'Invalid admin API key',
+        'authentication_error',
+        'invalid_api_key',
+      );
     return true;
   }
 }

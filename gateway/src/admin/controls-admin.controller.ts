@@ -20,7 +20,11 @@ export class ControlsAdminController {
 
   /** `?tenant=&from=&to=` (ISO dates, inclusive, UTC days). */
   @Get('usage')
-  async usage(@Query('tenant') tenant?: string, @Query('from') from?: string, @Query('to') to?: string) {
+  async usage(
+    @Query('tenant') tenant?: string,
+    @Query('from') from?: string,
+    @Query('to') to?: string,
+  ) {
     const days = reportDays(from, to);
     return usageReport(await this.state.usageByDay(days), days, tenant || undefined);
   }
@@ -30,13 +34,24 @@ export class ControlsAdminController {
   async rateLimit(@Param('id') id: string) {
     const subject = await this.subjectOf(id);
     const minute = currentMinute();
-    const [window, quota] = await Promise.all([this.rateLimits.peek(`rpm:${subject}`), this.state.readQuota(subject, 'total', minute)]);
+    const [window, quota] = await Promise.all([
+      this.rateLimits.peek(`rpm:${subject}`),
+      this.state.readQuota(subject, 'total', minute),
+    ]);
     const tenant = await this.state.getTenant(subject);
     return {
       id,
       tenant_id: subject,
-      requests: { used: window?.hits ?? 0, limit: tenant?.rateLimitRpm ?? null, reset_seconds: window ? Math.ceil(window.resetMs / 1000) : 0 },
-      tokens: { used: quota.tokensThisMinute, limit: tenant?.tokensPerMinute ?? null, reset_seconds: Math.ceil((MINUTE_MS - (Date.now() % MINUTE_MS)) / 1000) },
+      requests: {
+        used: window?.hits ?? 0,
+        limit: tenant?.rateLimitRpm ?? null,
+        reset_seconds: window ? Math.ceil(window.resetMs / 1000) : 0,
+      },
+      tokens: {
+        used: quota.tokensThisMinute,
+        limit: tenant?.tokensPerMinute ?? null,
+        reset_seconds: Math.ceil((MINUTE_MS - (Date.now() % MINUTE_MS)) / 1000),
+      },
     };
   }
 
@@ -44,7 +59,10 @@ export class ControlsAdminController {
   @HttpCode(200)
   async resetRateLimit(@Param('id') id: string) {
     const subject = await this.subjectOf(id);
-    await Promise.all([this.rateLimits.reset(`rpm:${subject}`), this.state.resetTokens(subject, currentMinute())]);
+    await Promise.all([
+      this.rateLimits.reset(`rpm:${subject}`),
+      this.state.resetTokens(subject, currentMinute()),
+    ]);
     return { id, tenant_id: subject, reset: true };
   }
 
@@ -59,6 +77,12 @@ export class ControlsAdminController {
     const key = await this.state.getKey(id);
     if (key) return key.tenantId;
     if (id === 'admin') return id;
-    throw new GatewayError(404, `No tenant or API key '${id}'`, 'not_found_error', 'not_found', 'id');
+    throw new GatewayError(
+      404,
+      `No tenant or API key '${id}'`,
+      'not_found_error',
+      'not_found',
+      'id',
+    );
   }
 }

@@ -48,7 +48,13 @@ export class ClientAuthService implements OnApplicationBootstrap {
     if (token && adminKey && safeEqual(token, adminKey)) return ADMIN;
     if (token?.startsWith(API_KEY_PREFIX)) return this.tenantPrincipal(token);
     if (!(await this.isLocked())) return ANONYMOUS;
-    if (!token) throw new GatewayError(401, 'Missing API key: send Authorization: Bearer gw-sk-…', 'authentication_error', 'missing_api_key');
+    if (!token)
+      throw new GatewayError(
+        401,
+        'Missing API key: send Authorization: Bearer gw-sk-…',
+        'authentication_error',
+        'missing_api_key',
+      );
     throw invalidKey();
   }
 
@@ -57,7 +63,13 @@ export class ClientAuthService implements OnApplicationBootstrap {
     if (principal.kind !== 'tenant' || model === undefined) return;
     const allowed = principal.tenant.allowedModels;
     if (allowed && !allowed.includes(model)) {
-      throw new GatewayError(403, `This API key may not use the model '${model}'`, 'permission_error', 'model_not_allowed', 'model');
+      throw new GatewayError(
+        403,
+        `This API key may not use the model '${model}'`,
+        'permission_error',
+        'model_not_allowed',
+        'model',
+      );
     }
   }
 
@@ -65,7 +77,12 @@ export class ClientAuthService implements OnApplicationBootstrap {
     const credential = await this.state.findCredential(hashApiKey(token));
     if (!credential) throw invalidKey();
     if (credential.key.revokedAt) {
-      throw new GatewayError(401, 'This API key has been revoked', 'authentication_error', 'revoked_api_key');
+      throw new GatewayError(
+        401,
+        'This API key has been revoked',
+        'authentication_error',
+        'revoked_api_key',
+      );
     }
     this.locked = true;
     return { kind: 'tenant', tenant: credential.tenant, keyId: credential.key.id };
@@ -78,5 +95,10 @@ export class ClientAuthService implements OnApplicationBootstrap {
 }
 
 function invalidKey(): GatewayError {
-  return new GatewayError(401, 'Incorrect API key provided', 'authentication_error', 'invalid_api_key');
+  return new GatewayError(
+    401,
+    'Incorrect API key provided',
+    'authentication_error',
+    'invalid_api_key',
+  );
 }

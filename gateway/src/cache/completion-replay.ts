@@ -1,21 +1,48 @@
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionChunkChoice } from '@app/contracts';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+} from '@app/contracts';
 
 /**
  * A cached completion as the stream a client expects: per choice a role+content chunk, its tool
  * calls, a finish chunk; then the usage chunk (the controller drops it unless the client asked).
  */
-export async function* replayAsStream(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
-  const base = { id: completion.id, object: 'chat.completion.chunk' as const, created: completion.created, model: completion.model };
-  const chunk = (choices: ChatCompletionChunkChoice[]): ChatCompletionChunk => ({ ...base, choices });
+export async function* replayAsStream(
+  completion: ChatCompletion,
+): AsyncGenerator<ChatCompletionChunk> {
+  const base = {
+    id: completion.id,
+    object: 'chat.completion.chunk' as const,
+    created: completion.created,
+    model: completion.model,
+  };
+  const chunk = (choices: ChatCompletionChunkChoice[]): ChatCompletionChunk => ({
+    ...base,
+    choices,
+  });
   for (const choice of completion.choices) {
     const { content, tool_calls: toolCalls, refusal } = choice.message;
-    yield chunk([{ index: choice.index, delta: { role: 'assistant', content: content ?? (toolCalls ? null : '') }, finish_reason: null }]);
+    yield chunk([
+      {
+        index: choice.index,
+        delta: { role: 'assistant', content: content ?? (toolCalls ? null : '') },
+        finish_reason: null,
+      },
+    ]);
     if (toolCalls?.length) {
-      const deltas = toolCalls.map((call, index) => ({ index, id: call.id, type: call.type, function: { ...call.function } }));
+      const deltas = toolCalls.map((call, index) => ({
+        index,
+        id: call.id,
+        type: call.type,
+        function: { ...call.function },
+      }));
       yield chunk([{ index: choice.index, delta: { tool_calls: deltas }, finish_reason: null }]);
     }
     if (refusal) yield chunk([{ index: choice.index, delta: { refusal }, finish_reason: null }]);
-    yield chunk([{ index: choice.index, delta: {}, finish_reason: choice.finish_reason ?? 'stop' }]);
+    yield chunk([
+      { index: choice.index, delta: {}, finish_reason: choice.finish_reason ?? 'stop' },
+    ]);
   }
   if (completion.usage) yield { ...chunk([]), usage: completion.usage };
 }

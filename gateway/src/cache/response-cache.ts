@@ -37,7 +37,11 @@ export class ResponseCache {
   ) {}
 
   /** Undefined when this request neither reads nor writes the cache. */
-  plan(request: ChatCompletionRequest, scope: string, directives: ClientCacheDirectives | undefined): CachePlan | undefined {
+  plan(
+    request: ChatCompletionRequest,
+    scope: string,
+    directives: ClientCacheDirectives | undefined,
+  ): CachePlan | undefined {
     const { cacheEnabled, cacheTtlSeconds } = this.config.controls;
     if (!cacheEnabled) return undefined;
     const options = request.cache;

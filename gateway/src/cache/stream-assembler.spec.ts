@@ -2,7 +2,12 @@ import type { ChatCompletionChunk } from '@app/contracts';
 import { replayAsStream } from './completion-replay';
 import { StreamAssembler } from './stream-assembler';
 
-const base = { id: 'c1', object: 'chat.completion.chunk' as const, created: 1, model: 'gpt-4o-mini' };
+const base = {
+  id: 'c1',
+  object: 'chat.completion.chunk' as const,
+  created: 1,
+  model: 'gpt-4o-mini',
+};
 
 async function collect(iterable: AsyncIterable<ChatCompletionChunk>) {
   const chunks: ChatCompletionChunk[] = [];
@@ -14,19 +19,57 @@ describe('StreamAssembler and replayAsStream', () => {
   it('assembles text, tool-call fragments and usage, and a replay assembles back to the same completion', async () => {
     const assembler = new StreamAssembler();
     const chunks: ChatCompletionChunk[] = [
-      { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
+      {
+        ...base,
+        choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+      },
       { ...base, choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] },
       { ...base, choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: null }] },
-      { ...base, choices: [{ index: 1, delta: { tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a"' } }] }, finish_reason: null }] },
-      { ...base, choices: [{ index: 1, delta: { tool_calls: [{ index: 0, function: { arguments: ':1}' } }] }, finish_reason: null }] },
-      { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }, { index: 1, delta: {}, finish_reason: 'tool_calls' }] },
+      {
+        ...base,
+        choices: [
+          {
+            index: 1,
+            delta: {
+              tool_calls: [
+                {
+                  index: 0,
+                  id: 'call_1',
+                  type: 'function',
+                  function: { name: 'f', arguments: '{"a"' },
+                },
+              ],
+            },
+            finish_reason: null,
+          },
+        ],
+      },
+      {
+        ...base,
+        choices: [
+          {
+            index: 1,
+            delta: { tool_calls: [{ index: 0, function: { arguments: ':1}' } }] },
+            finish_reason: null,
+          },
+        ],
+      },
+      {
+        ...base,
+        choices: [
+          { index: 0, delta: {}, finish_reason: 'stop' },
+          { index: 1, delta: {}, finish_reason: 'tool_calls' },
+        ],
+      },
       { ...base, choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } },
     ];
     chunks.forEach((chunk) => assembler.add(chunk));
     expect(assembler.complete).toBe(true);
     const completion = assembler.toCompletion();
     expect(completion.choices[0].message.content).toBe('Hello');
-    expect(completion.choices[1].message.tool_calls).toEqual([{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }]);
+    expect(completion.choices[1].message.tool_calls).toEqual([
+      { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } },
+    ]);
     expect(completion.usage?.total_tokens).toBe(7);
 
     const again = new StreamAssembler();
@@ -36,7 +79,10 @@ describe('StreamAssembler and replayAsStream', () => {
 
   it('is not complete until every choice has finished', () => {
     const assembler = new StreamAssembler();
-    assembler.add({ ...base, choices: [{ index: 0, delta: { content: 'partial' }, finish_reason: null }] });
+    assembler.add({
+      ...base,
+      choices: [{ index: 0, delta: { content: 'partial' }, finish_reason: null }],
+    });
     expect(assembler.complete).toBe(false);
   });
 });

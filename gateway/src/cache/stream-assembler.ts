@@ -1,4 +1,10 @@
-import type { ChatCompletion, ChatCompletionChoice, ChatCompletionChunk, ToolCall, Usage } from '@app/contracts';
+import type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  ChatCompletionChunk,
+  ToolCall,
+  Usage,
+} from '@app/contracts';
 
 interface ChoiceParts {
   content: string[];
@@ -35,7 +41,11 @@ export class StreamAssembler {
       }
       if (typeof refusal === 'string') parts.refusal.push(refusal);
       for (const delta of toolCalls ?? []) {
-        const call = (parts.toolCalls[delta.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
+        const call = (parts.toolCalls[delta.index] ??= {
+          id: '',
+          type: 'function',
+          function: { name: '', arguments: '' },
+        });
         if (delta.id) call.id = delta.id;
         if (delta.function?.name) call.function.name += delta.function.name;
         if (delta.function?.arguments) call.function.arguments += delta.function.arguments;
@@ -46,7 +56,10 @@ export class StreamAssembler {
 
   /** True when every choice finished: only complete answers are worth caching. */
   get complete(): boolean {
-    return this.choices.size > 0 && [...this.choices.values()].every((parts) => parts.finishReason !== null);
+    return (
+      this.choices.size > 0 &&
+      [...this.choices.values()].every((parts) => parts.finishReason !== null)
+    );
   }
 
   toCompletion(): ChatCompletion {

@@ -17,10 +17,14 @@ export class ChatCompletionService {
   ) {}
 
   complete(request: ChatCompletionRequest, context: RequestContext): Promise<ControlledCompletion> {
-    return this.controls.complete(request, context, () => this.router.complete(request, context.requestId, context.signal));
+    return this.controls.complete(request, context, () =>
+      this.router.complete(request, context.requestId, context.signal),
+    );
   }
 
   stream(request: ChatCompletionRequest, context: RequestContext): Promise<ControlledStream> {
-    return this.controls.stream(request, context, () => this.router.openStream(request, context.requestId, context.signal));
+    return this.controls.stream(request, context, () =>
+      this.router.openStream(request, context.requestId, context.signal),
+    );
   }
 }

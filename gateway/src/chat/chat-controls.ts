@@ -43,7 +43,11 @@ export class ChatControls {
     this.logPayloads = config.server.logPayloads;
   }
 
-  async complete(request: ChatCompletionRequest, context: RequestContext, call: () => Promise<Routed<ChatCompletion>>): Promise<ControlledCompletion> {
+  async complete(
+    request: ChatCompletionRequest,
+    context: RequestContext,
+    call: () => Promise<Routed<ChatCompletion>>,
+  ): Promise<ControlledCompletion> {
     const record = context.record ?? new RequestRecord(context.requestId, context.startedAt);
     const plan = this.cache.plan(request, subjectOf(record.principal), context.cacheDirectives);
     const shared = await this.answerInFlight(plan);
@@ -65,20 +69,30 @@ export class ChatControls {
     }
   }
 
-  async stream(request: ChatCompletionRequest, context: RequestContext, open: () => Promise<RoutedStream>): Promise<ControlledStream> {
+  async stream(
+    request: ChatCompletionRequest,
+    context: RequestContext,
+    open: () => Promise<RoutedStream>,
+  ): Promise<ControlledStream> {
     const record = context.record ?? new RequestRecord(context.requestId, context.startedAt);
     const plan = this.cache.plan(request, subjectOf(record.principal), context.cacheDirectives);
     const shared = await this.answerInFlight(plan);
-    if (shared) return { ...this.served(shared, record), chunks: replayAsStream(shared.completion) };
+    if (shared)
+      return { ...this.served(shared, record), chunks: replayAsStream(shared.completion) };
     const settle = plan ? this.cache.lead(plan) : undefined;
     try {
       const cached = await this.lookup(plan, settle);
-      if (cached) return { ...this.served(cached, record), chunks: replayAsStream(cached.completion) };
+      if (cached)
+        return { ...this.served(cached, record), chunks: replayAsStream(cached.completion) };
       await this.quota.assertWithinQuota(record.principal);
       const started = performance.now();
       const routed = await open();
       const cache = this.missed(plan, record);
-      return { ...routed, cache, chunks: this.accountStream(routed, request, record, started, settle) };
+      return {
+        ...routed,
+        cache,
+        chunks: this.accountStream(routed, request, record, started, settle),
+      };
     } catch (error) {
       settle?.(undefined);
       throw error;
@@ -86,7 +100,13 @@ export class ChatControls {
   }
 
   /** Passes chunks through while assembling them; accounts and caches once the stream ends. */
-  private async *accountStream(routed: RoutedStream, request: ChatCompletionRequest, record: RequestRecord, started: number, settle: SettleLead | undefined) {
+  private async *accountStream(
+    routed: RoutedStream,
+    request: ChatCompletionRequest,
+    record: RequestRecord,
+    started: number,
+    settle: SettleLead | undefined,
+  ) {
     const assembler = new StreamAssembler();
     let finished = false;
     try {
@@ -109,7 +129,10 @@ export class ChatControls {
     return waiting ? await waiting : undefined;
   }
 
-  private async lookup(plan: CachePlan | undefined, settle: SettleLead | undefined): Promise<CachedCompletion | undefined> {
+  private async lookup(
+    plan: CachePlan | undefined,
+    settle: SettleLead | undefined,
+  ): Promise<CachedCompletion | undefined> {
     if (!plan?.lookup) return undefined;
     const cached = await this.cache.lookup(plan);
     if (cached) settle?.(cached, true);
@@ -122,7 +145,13 @@ export class ChatControls {
     record.cache = 'HIT';
     record.provider = answer.provider;
     record.model = answer.model;
-    return { provider: answer.provider, model: answer.model, attempts: [], cache: 'HIT' as const, costUsd: 0 };
+    return {
+      provider: answer.provider,
+      model: answer.model,
+      attempts: [],
+      cache: 'HIT' as const,
+      costUsd: 0,
+    };
   }
 
   private missed(plan: CachePlan | undefined, record: RequestRecord): 'MISS' | undefined {
@@ -131,7 +160,12 @@ export class ChatControls {
     return plan ? 'MISS' : undefined;
   }
 
-  private keepPayload(record: RequestRecord, request: ChatCompletionRequest, completion: ChatCompletion): void {
-    if (this.logPayloads) record.payload = { messages: request.messages, completion: completion.choices };
+  private keepPayload(
+    record: RequestRecord,
+    request: ChatCompletionRequest,
+    completion: ChatCompletion,
+  ): void {
+    if (this.logPayloads)
+      record.payload = { messages: request.messages, completion: completion.choices };
   }
 }

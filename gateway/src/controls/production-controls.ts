@@ -20,7 +20,11 @@ import { CircuitStateMetrics } from '../metrics/circuit-state-metrics';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { MetricLabels } from '../metrics/metric-labels';
 import { MetricsController } from '../metrics/metrics.controller';
-import { LoggingRouterObserver, MetricsRouterObserver, ProviderStatsObserver } from '../metrics/router-observers';
+import {
+  LoggingRouterObserver,
+  MetricsRouterObserver,
+  ProviderStatsObserver,
+} from '../metrics/router-observers';
 import { ROUTER_OBSERVERS } from '../routing/routing.module';
 import type { RateLimitStore } from '../state/rate-limit-store';
 import { RATE_LIMIT_STORE, StateModule } from '../state/state.module';
@@ -35,11 +39,16 @@ import { UsageRecorder } from '../usage/usage-recorder';
  * observers need them); the rest in the app module.
  */
 export const observabilityProviders: Provider[] = [
-  { provide: PriceTable, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new PriceTable(config) },
+  {
+    provide: PriceTable,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => new PriceTable(config),
+  },
   {
     provide: GatewayMetrics,
     inject: [APP_CONFIG, PriceTable],
-    useFactory: (config: AppConfig, prices: PriceTable) => new GatewayMetrics(new MetricLabels(config, prices.knownModels())),
+    useFactory: (config: AppConfig, prices: PriceTable) =>
+      new GatewayMetrics(new MetricLabels(config, prices.knownModels())),
   },
   // A factory, not a value: every app (tests boot several per process) needs its own stats.
   { provide: ProviderStatsObserver, useFactory: () => new ProviderStatsObserver() },
@@ -62,11 +71,19 @@ export const productionControlImports = [
   ThrottlerModule.forRootAsync({
     inject: [RATE_LIMIT_STORE],
     // The limit is the caller's own (RequestRateGuard); the window is one minute.
-    useFactory: (storage: RateLimitStore) => ({ storage, throttlers: [{ name: 'default', ttl: MINUTE_MS, limit: 0 }] }),
+    useFactory: (storage: RateLimitStore) => ({
+      storage,
+      throttlers: [{ name: 'default', ttl: MINUTE_MS, limit: 0 }],
+    }),
   }),
 ];
 
-export const productionControlControllers = [TenantsAdminController, ControlsAdminController, MetricsController, ReadinessController];
+export const productionControlControllers = [
+  TenantsAdminController,
+  ControlsAdminController,
+  MetricsController,
+  ReadinessController,
+];
 
 export const productionControlProviders: Provider[] = [
   ClientAuthService,

@@ -21,7 +21,9 @@ export class PriceTable {
     this.prices = new Map(Object.entries({ ...shipped.models, ...config.controls.prices }));
     this.longestFirst = [...this.prices.keys()].sort((a, b) => b.length - a.length);
     this.freeProviders = new Set(
-      config.providers.filter((provider) => provider.type === 'local' || provider.id === 'ollama').map((provider) => provider.id),
+      config.providers
+        .filter((provider) => provider.type === 'local' || provider.id === 'ollama')
+        .map((provider) => provider.id),
     );
     this.overrides = new Set(Object.keys(config.controls.prices));
   }

@@ -34,7 +34,10 @@ export class ProviderStatusService {
         available: snapshot.state !== 'open',
         circuit_state: snapshot.state,
         consecutive_failures: snapshot.consecutiveFailures,
-        retry_at: snapshot.state === 'open' && snapshot.retryAt ? new Date(snapshot.retryAt).toISOString() : null,
+        retry_at:
+          snapshot.state === 'open' && snapshot.retryAt
+            ? new Date(snapshot.retryAt).toISOString()
+            : null,
       };
     });
   }
@@ -45,9 +48,15 @@ export class ProviderStatusService {
     const anyAvailable = (predicate: (status: ProviderStatus) => boolean) =>
       statuses.some((status) => predicate(status) && status.available);
     const isLocal = (status: ProviderStatus) => status.type === 'local' || status.id === 'ollama';
-    const primary = statuses.find((status) => status.id === this.config.routing.defaultChain[0]) ?? statuses[0];
+    const primary =
+      statuses.find((status) => status.id === this.config.routing.defaultChain[0]) ?? statuses[0];
     return {
-      status: statuses.length === 0 ? 'no_providers' : statuses.some((status) => status.available) ? 'ok' : 'degraded',
+      status:
+        statuses.length === 0
+          ? 'no_providers'
+          : statuses.some((status) => status.available)
+            ? 'ok'
+            : 'degraded',
       copilot_available: anyAvailable((status) => status.type === 'copilot'),
       cloud_available: anyAvailable((status) => CLOUD_TYPES.has(status.type) && !isLocal(status)),
       local_available: anyAvailable(isLocal),

@@ -30,12 +30,15 @@ export class AiQueryController {
       },
       context,
     );
-    reply.status(200).headers(gatewayHeaders(routed)).send({
-      response: routed.result.choices[0]?.message.content ?? '',
-      backend: routed.provider,
-      model: routed.model,
-      state: this.circuits.get(routed.provider).snapshot().state,
-      usage: routed.result.usage ?? null,
-    });
+    reply
+      .status(200)
+      .headers(gatewayHeaders(routed))
+      .send({
+        response: routed.result.choices[0]?.message.content ?? '',
+        backend: routed.provider,
+        model: routed.model,
+        state: this.circuits.get(routed.provider).snapshot().state,
+        usage: routed.result.usage ?? null,
+      });
   }
 }

@@ -21,8 +21,14 @@ export class ChatCompletionsController {
   }
 
   /** Errors before the first chunk are normal JSON errors; after it, a final SSE error event. */
-  private async stream(body: ChatCompletionRequest, context: RequestContext, reply: FastifyReply): Promise<void> {
+  private async stream(
+    body: ChatCompletionRequest,
+    context: RequestContext,
+    reply: FastifyReply,
+  ): Promise<void> {
     const routed = await this.chat.stream(body, context);
-    await sendRoutedStream(reply, routed, { includeUsage: body.stream_options?.include_usage === true });
+    await sendRoutedStream(reply, routed, {
+      includeUsage: body.stream_options?.include_usage === true,
+    });
   }
 }

@@ -41,7 +41,11 @@ export class EmbeddingsController {
     );
     const promptTokens = routed.result.promptTokens;
     const costUsd = context.record
-      ? this.usage.record(context.record, routed.provider, routed.model, { prompt_tokens: promptTokens, completion_tokens: 0, total_tokens: promptTokens })
+      ? this.usage.record(context.record, routed.provider, routed.model, {
+          prompt_tokens: promptTokens,
+          completion_tokens: 0,
+          total_tokens: promptTokens,
+        })
       : undefined;
     const base64 = body.encoding_format === 'base64';
     const response: EmbeddingsResponse = {
@@ -52,8 +56,14 @@ export class EmbeddingsController {
         embedding: base64 ? toBase64(vector) : Array.from(vector),
       })),
       model: routed.result.model || routed.model,
-      usage: { prompt_tokens: routed.result.promptTokens, total_tokens: routed.result.promptTokens },
+      usage: {
+        prompt_tokens: routed.result.promptTokens,
+        total_tokens: routed.result.promptTokens,
+      },
     };
-    reply.status(200).headers(gatewayHeaders({ ...routed, costUsd })).send(response);
+    reply
+      .status(200)
+      .headers(gatewayHeaders({ ...routed, costUsd }))
+      .send(response);
   }
 }

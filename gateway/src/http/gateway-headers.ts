@@ -15,7 +15,9 @@ export function gatewayHeaders(routed: RoutedSummary): Record<string, string> {
   const headers: Record<string, string> = {
     'x-gateway-provider': routed.provider,
     'x-gateway-model': routed.model,
-    'x-gateway-attempts': String(routed.attempts.filter((attempt) => attempt.outcome !== 'skipped').length),
+    'x-gateway-attempts': String(
+      routed.attempts.filter((attempt) => attempt.outcome !== 'skipped').length,
+    ),
   };
   if (routed.cache) headers['x-cache'] = routed.cache;
   if (routed.costUsd !== undefined) headers['x-gateway-cost-usd'] = routed.costUsd.toFixed(8);

@@ -17,46 +17,110 @@ const TYPE_BY_STATUS: Record<number, string> = {
 
 /** Fastify's own errors (body parsing, size limit) by code → OpenAI error codes. */
 const FASTIFY_CODES: Record<string, { status: number; code: string; message: string }> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'We could not parse the JSON body of your request' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: 'The request body is empty; a JSON object was expected' },
-  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'request_too_large', message: 'The request body is larger than MAX_BODY_BYTES allows' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Send the body as application/json' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_content_length', message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    status: 400,
+    code: 'invalid_json',
+    message: 'We could not parse the JSON body of your request',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    status: 400,
+    code: 'invalid_json',
+    message: 'The request body is empty; a JSON object was expected',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    status: 413,
+    code: 'request_too_large',
+    message: 'The request body is larger than MAX_BODY_BYTES allows',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: 'Send the body as application/json',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    status: 400,
+    code: 'invalid_content_length',
+    message: 'Content-Length does not match the body',
+  },
 };
 
 /** Maps anything thrown to OpenAI's error shape. Never leaks stack traces, keys or prompts. */
-export function toErrorResponse(error: unknown): { status: number; body: OpenAIErrorBody; headers: Record<string, string> } {
-  if (error instanceof GatewayError) return { status: error.status, body: error.toBody(), headers: error.headers };
+export function toErrorResponse(error: unknown): {
+  status: number;
+  body: OpenAIErrorBody;
+  headers: Record<string, string>;
+} {
+  if (error instanceof GatewayError)
+    return { status: error.status, body: error.toBody(), headers: error.headers };
   const fastifyCode = (error as { code?: unknown })?.code;
   if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) {
     const known = FASTIFY_CODES[fastifyCode];
     const type = TYPE_BY_STATUS[known.status] ?? 'invalid_request_error';
-    return { status: known.status, body: { error: { message: known.message, type, param: null, code: known.code } }, headers: {} };
+    return {
+      status: known.status,
+      body: { error: { message: known.message, type, param: null, code: known.code } },
+      headers: {},
+    };
   }
   if (error instanceof SyntaxError) {
-    return { status: 400, body: { error: { message: 'We could not parse the JSON body of your request', type: 'invalid_request_error', param: null, code: 'invalid_json' } }, headers: {} };
+    return {
+      status: 400,
+      body: {
+        error: {
+          message: 'We could not parse the JSON body of your request',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_json',
+        },
+      },
+      headers: {},
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
-    const type = TYPE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
+    const type =
+      TYPE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
     // Nest wraps Fastify's body-parser failures in HttpExceptions: keep OpenAI's codes for them.
-    if (status === 400 && /JSON/i.test(error.message)) return toErrorResponse({ code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+    if (status === 400 && /JSON/i.test(error.message))
+      return toErrorResponse({ code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
     if (status === 413) return toErrorResponse({ code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
     const code = status === 404 ? 'not_found' : status === 429 ? 'rate_limit_exceeded' : null;
-    return { status, body: { error: { message: error.message, type, param: null, code } }, headers: {} };
+    return {
+      status,
+      body: { error: { message: error.message, type, param: null, code } },
+      headers: {},
+    };
   }
   const statusCode = (error as { statusCode?: unknown })?.statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     const type = TYPE_BY_STATUS[statusCode] ?? 'invalid_request_error';
-    return { status: statusCode, body: { error: { message: 'Invalid request', type, param: null, code: null } }, headers: {} };
+    return {
+      status: statusCode,
+      body: { error: { message: 'Invalid request', type, param: null, code: null } },
+      headers: {},
+    };
   }
-  return { status: 500, body: { error: { message: 'Internal gateway error', type: 'server_error', param: null, code: 'internal_error' } }, headers: {} };
+  return {
+    status: 500,
+    body: {
+      error: {
+        message: 'Internal gateway error',
+        type: 'server_error',
+        param: null,
+        code: 'internal_error',
+      },
+    },
+    headers: {},
+  };
 }
 
 export function sendError(reply: FastifyReply, error: unknown, logger?: Logger): void {
   const { status, body, headers } = toErrorResponse(error);
   if (status >= 500 && !(error instanceof GatewayError)) {
-    logger?.error({ err: { message: (error as Error)?.message, name: (error as Error)?.name } }, 'unhandled error');
+    logger?.error(
+      { err: { message: (error as Error)?.message, name: (error as Error)?.name } },
+      'unhandled error',
+    );
   }
   if (reply.sent || reply.raw.headersSent) return;
   reply.status(status).headers(headers).send(body);

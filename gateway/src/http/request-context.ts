@@ -27,7 +27,8 @@ function cacheDirectives(header: string | string[] | undefined): ClientCacheDire
 
 /** Builds the per-request context, reusing the record the access guard started. */
 export function requestContext(request: FastifyRequest, reply: FastifyReply): RequestContext {
-  const record = requestRecordOf(request) ?? new RequestRecord(requestIdOf(request), performance.now());
+  const record =
+    requestRecordOf(request) ?? new RequestRecord(requestIdOf(request), performance.now());
   const controller = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) controller.abort();

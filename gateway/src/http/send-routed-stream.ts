@@ -25,19 +25,27 @@ export async function sendRoutedStream(
   reply.hijack();
   const writer = new SseWriter(reply.raw);
   writer.open({ ...(reply.getHeaders() as Record<string, string>), ...gatewayHeaders(routed) });
-  if (options.preamble !== undefined) reply.raw.write(`data: ${JSON.stringify(options.preamble)}\n\n`);
+  if (options.preamble !== undefined)
+    reply.raw.write(`data: ${JSON.stringify(options.preamble)}\n\n`);
   try {
     for await (const chunk of routed.chunks) {
       if (writer.closed) break;
       // Upstreams are always asked for usage (for cost); clients get it only when they asked.
       if (!options.includeUsage && chunk.usage && chunk.choices.length === 0) continue;
-      await writer.chunk(options.includeUsage || !chunk.usage ? chunk : { ...chunk, usage: undefined });
+      await writer.chunk(
+        options.includeUsage || !chunk.usage ? chunk : { ...chunk, usage: undefined },
+      );
     }
     writer.done();
   } catch (error) {
     const failure =
       error instanceof ProviderError
-        ? new GatewayError(502, `Provider '${routed.provider}' failed mid-stream: ${error.reason}`, 'api_error', 'upstream_stream_error')
+        ? new GatewayError(
+            502,
+            `Provider '${routed.provider}' failed mid-stream: ${error.reason}`,
+            'api_error',
+            'upstream_stream_error',
+          )
         : error;
     writer.fail(toErrorResponse(failure).body);
   }

@@ -48,7 +48,10 @@ export class RequestRateGuard extends ThrottlerGuard {
 
   protected override async getTracker(request: Record<string, unknown>): Promise<string> {
     const fastifyRequest = request as unknown as FastifyRequest;
-    return this.policy.requestCounterKey(requestRecordOf(fastifyRequest)?.principal ?? ANONYMOUS, fastifyRequest.ip);
+    return this.policy.requestCounterKey(
+      requestRecordOf(fastifyRequest)?.principal ?? ANONYMOUS,
+      fastifyRequest.ip,
+    );
   }
 
   /** The tracker itself, not a hash of controller + handler: one limit across all client routes. */
@@ -56,7 +59,10 @@ export class RequestRateGuard extends ThrottlerGuard {
     return tracker;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     this.metrics.rateLimitExceeded('requests');
     const retryAfter = String(detail.timeToBlockExpire);
     throw new GatewayError(
@@ -66,7 +72,12 @@ export class RequestRateGuard extends ThrottlerGuard {
       'rate_limit_exceeded',
       null,
       {},
-      { 'retry-after': retryAfter, 'x-ratelimit-limit': String(detail.limit), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': retryAfter },
+      {
+        'retry-after': retryAfter,
+        'x-ratelimit-limit': String(detail.limit),
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': retryAfter,
+      },
     );
   }
 }

@@ -16,7 +16,9 @@ export function localProviderServices(config: AppConfig): Partial<LocalProviderS
 /** Closes the dispatcher (queues, Redis connections, in-process models) when the app stops. */
 @Injectable()
 export class LocalTierShutdown implements OnApplicationShutdown {
-  constructor(@Inject(PROVIDER_SERVICES) private readonly services: Partial<LocalProviderServices>) {}
+  constructor(
+    @Inject(PROVIDER_SERVICES) private readonly services: Partial<LocalProviderServices>,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.services.localDispatcher?.close();

@@ -11,7 +11,8 @@ export class CircuitStateMetrics {
     @Inject(CircuitRegistry) circuits: CircuitRegistry,
     @Inject(ProviderRegistry) registry: ProviderRegistry,
   ) {
-    for (const provider of registry.providers) metrics.circuitChanged(provider.id, circuits.get(provider.id).snapshot().state);
+    for (const provider of registry.providers)
+      metrics.circuitChanged(provider.id, circuits.get(provider.id).snapshot().state);
     circuits.onStateChange((provider, state) => metrics.circuitChanged(provider, state));
   }
 }

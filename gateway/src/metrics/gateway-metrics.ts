@@ -22,25 +22,95 @@ export class GatewayMetrics {
   private failures = 0;
   private cacheHitCount = 0;
 
-  private readonly providerRequests = new Counter({ name: 'ai_provider_requests_total', help: 'Upstream attempts by provider, model and outcome', labelNames: ['provider', 'model', 'outcome'], registers: [this.registry] });
-  private readonly providerLatency = new Histogram({ name: 'ai_provider_latency_seconds', help: 'Upstream attempt latency (non-stream: whole call; stream: until the first chunk)', labelNames: ['provider', 'model'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60], registers: [this.registry] });
-  private readonly timeToFirstToken = new Histogram({ name: 'ai_time_to_first_token_seconds', help: 'Time from routing a stream to its first chunk', labelNames: ['provider', 'model'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10], registers: [this.registry] });
-  private readonly fallbacks = new Counter({ name: 'ai_routing_fallback_total', help: 'Fallbacks from one provider to the next', labelNames: ['from', 'to'], registers: [this.registry] });
-  private readonly circuitState = new Gauge({ name: 'ai_circuit_state', help: 'Circuit state per provider: 0 closed, 1 half_open, 2 open', labelNames: ['provider'], registers: [this.registry] });
-  private readonly cacheHits = new Counter({ name: 'ai_cache_hits_total', help: 'Chat requests answered from the response cache', registers: [this.registry] });
-  private readonly cacheMisses = new Counter({ name: 'ai_cache_misses_total', help: 'Cacheable chat requests not found in the response cache', registers: [this.registry] });
-  private readonly rateLimited = new Counter({ name: 'ai_ratelimit_exceeded_total', help: 'Requests refused by a rate limit', labelNames: ['limit'], registers: [this.registry] });
-  private readonly tokens = new Counter({ name: 'ai_tokens_total', help: 'Tokens by provider, model and kind (prompt, completion)', labelNames: ['provider', 'model', 'kind'], registers: [this.registry] });
-  private readonly cost = new Counter({ name: 'ai_cost_usd_total', help: 'Spend in USD by provider and model', labelNames: ['provider', 'model'], registers: [this.registry] });
-  private readonly overhead = new Histogram({ name: 'ai_gateway_overhead_seconds', help: 'Time spent in the gateway itself: total minus upstream time', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [this.registry] });
-  private readonly requests = new Counter({ name: 'ai_gateway_requests_total', help: 'Client requests to /v1 and /ai by status class', labelNames: ['status_class'], registers: [this.registry] });
+  private readonly providerRequests = new Counter({
+    name: 'ai_provider_requests_total',
+    help: 'Upstream attempts by provider, model and outcome',
+    labelNames: ['provider', 'model', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly providerLatency = new Histogram({
+    name: 'ai_provider_latency_seconds',
+    help: 'Upstream attempt latency (non-stream: whole call; stream: until the first chunk)',
+    labelNames: ['provider', 'model'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  private readonly timeToFirstToken = new Histogram({
+    name: 'ai_time_to_first_token_seconds',
+    help: 'Time from routing a stream to its first chunk',
+    labelNames: ['provider', 'model'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+  private readonly fallbacks = new Counter({
+    name: 'ai_routing_fallback_total',
+    help: 'Fallbacks from one provider to the next',
+    labelNames: ['from', 'to'],
+    registers: [this.registry],
+  });
+  private readonly circuitState = new Gauge({
+    name: 'ai_circuit_state',
+    help: 'Circuit state per provider: 0 closed, 1 half_open, 2 open',
+    labelNames: ['provider'],
+    registers: [this.registry],
+  });
+  private readonly cacheHits = new Counter({
+    name: 'ai_cache_hits_total',
+    help: 'Chat requests answered from the response cache',
+    registers: [this.registry],
+  });
+  private readonly cacheMisses = new Counter({
+    name: 'ai_cache_misses_total',
+    help: 'Cacheable chat requests not found in the response cache',
+    registers: [this.registry],
+  });
+  private readonly rateLimited = new Counter({
+    name: 'ai_ratelimit_exceeded_total',
+    help: 'Requests refused by a rate limit',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
+  private readonly tokens = new Counter({
+    name: 'ai_tokens_total',
+    help: 'Tokens by provider, model and kind (prompt, completion)',
+    labelNames: ['provider', 'model', 'kind'],
+    registers: [this.registry],
+  });
+  private readonly cost = new Counter({
+    name: 'ai_cost_usd_total',
+    help: 'Spend in USD by provider and model',
+    labelNames: ['provider', 'model'],
+    registers: [this.registry],
+  });
+  private readonly overhead = new Histogram({
+    name: 'ai_gateway_overhead_seconds',
+    help: 'Time spent in the gateway itself: total minus upstream time',
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  private readonly requests = new Counter({
+    name: 'ai_gateway_requests_total',
+    help: 'Client requests to /v1 and /ai by status class',
+    labelNames: ['status_class'],
+    registers: [this.registry],
+  });
 
-  private readonly requestChildren = new LabelledChildren((...values) => this.providerRequests.labels(...values));
-  private readonly latencyChildren = new LabelledChildren((...values) => this.providerLatency.labels(...values));
-  private readonly ttftChildren = new LabelledChildren((...values) => this.timeToFirstToken.labels(...values));
-  private readonly tokenChildren = new LabelledChildren((...values) => this.tokens.labels(...values));
+  private readonly requestChildren = new LabelledChildren((...values) =>
+    this.providerRequests.labels(...values),
+  );
+  private readonly latencyChildren = new LabelledChildren((...values) =>
+    this.providerLatency.labels(...values),
+  );
+  private readonly ttftChildren = new LabelledChildren((...values) =>
+    this.timeToFirstToken.labels(...values),
+  );
+  private readonly tokenChildren = new LabelledChildren((...values) =>
+    this.tokens.labels(...values),
+  );
   private readonly costChildren = new LabelledChildren((...values) => this.cost.labels(...values));
-  private readonly statusChildren = new LabelledChildren((...values) => this.requests.labels(...values));
+  private readonly statusChildren = new LabelledChildren((...values) =>
+    this.requests.labels(...values),
+  );
 
   constructor(private readonly labels: MetricLabels) {
     collectDefaultMetrics({ register: this.registry });
@@ -59,7 +129,9 @@ export class GatewayMetrics {
   }
 
   firstToken(provider: string, model: string, seconds: number): void {
-    this.ttftChildren.get(this.labels.provider(provider), this.labels.model(model)).observe(seconds);
+    this.ttftChildren
+      .get(this.labels.provider(provider), this.labels.model(model))
+      .observe(seconds);
   }
 
   circuitChanged(provider: string, state: CircuitState): void {
@@ -77,11 +149,19 @@ export class GatewayMetrics {
     this.rateLimited.labels(limit).inc();
   }
 
-  usage(provider: string, model: string, promptTokens: number, completionTokens: number, costUsd: number): void {
+  usage(
+    provider: string,
+    model: string,
+    promptTokens: number,
+    completionTokens: number,
+    costUsd: number,
+  ): void {
     const providerLabel = this.labels.provider(provider);
     const modelLabel = this.labels.model(model);
-    if (promptTokens > 0) this.tokenChildren.get(providerLabel, modelLabel, 'prompt').inc(promptTokens);
-    if (completionTokens > 0) this.tokenChildren.get(providerLabel, modelLabel, 'completion').inc(completionTokens);
+    if (promptTokens > 0)
+      this.tokenChildren.get(providerLabel, modelLabel, 'prompt').inc(promptTokens);
+    if (completionTokens > 0)
+      this.tokenChildren.get(providerLabel, modelLabel, 'completion').inc(completionTokens);
     if (costUsd > 0) this.costChildren.get(providerLabel, modelLabel).inc(costUsd);
   }
 

@@ -18,7 +18,10 @@ export class MetricLabels {
       ...pricedModels,
       'default',
       'auto',
-      ...config.routing.routes.flatMap((route) => [route.alias, ...route.targets.flatMap((target) => (target.model ? [target.model] : []))]),
+      ...config.routing.routes.flatMap((route) => [
+        route.alias,
+        ...route.targets.flatMap((target) => (target.model ? [target.model] : [])),
+      ]),
       ...config.providers.flatMap((provider) => [
         provider.defaultModel,
         ...provider.models,

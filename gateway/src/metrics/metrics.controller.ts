@@ -30,7 +30,12 @@ export class MetricsController {
 
   private assertEnabled(): void {
     if (!this.config.controls.metricsEnabled) {
-      throw new GatewayError(404, 'Metrics are disabled (METRICS_ENABLED=false)', 'not_found_error', 'not_found');
+      throw new GatewayError(
+        404,
+        'Metrics are disabled (METRICS_ENABLED=false)',
+        'not_found_error',
+        'not_found',
+      );
     }
   }
 }

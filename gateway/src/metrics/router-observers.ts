@@ -26,7 +26,14 @@ export class LoggingRouterObserver implements RouterObserver {
   attemptFinished(kind: CallKind, record: AttemptRecord): void {
     if (record.outcome !== 'error') return;
     this.logger.warn(
-      { kind, provider: record.provider, model: record.model, reason: record.reason, status: record.status, latencyMs: Math.round(record.latencyMs) },
+      {
+        kind,
+        provider: record.provider,
+        model: record.model,
+        reason: record.reason,
+        status: record.status,
+        latencyMs: Math.round(record.latencyMs),
+      },
       'provider attempt failed',
     );
   }
@@ -56,7 +63,11 @@ export class ProviderStatsObserver implements RouterObserver {
     stats.lastLatencyMs = Math.round(record.latencyMs);
     if (record.outcome === 'success') {
       stats.successes += 1;
-      stats.averageLatencyMs = Math.round(stats.averageLatencyMs === null ? record.latencyMs : stats.averageLatencyMs * 0.8 + record.latencyMs * 0.2);
+      stats.averageLatencyMs = Math.round(
+        stats.averageLatencyMs === null
+          ? record.latencyMs
+          : stats.averageLatencyMs * 0.8 + record.latencyMs * 0.2,
+      );
     } else {
       stats.failures += 1;
       stats.lastError = record.reason ?? (record.status ? `HTTP ${record.status}` : 'error');
@@ -67,7 +78,14 @@ export class ProviderStatsObserver implements RouterObserver {
   of(provider: string): ProviderStats {
     let stats = this.stats.get(provider);
     if (!stats) {
-      stats = { lastLatencyMs: null, averageLatencyMs: null, lastError: null, lastErrorAt: null, successes: 0, failures: 0 };
+      stats = {
+        lastLatencyMs: null,
+        averageLatencyMs: null,
+        lastError: null,
+        lastErrorAt: null,
+        successes: 0,
+        failures: 0,
+      };
       this.stats.set(provider, stats);
     }
     return stats;

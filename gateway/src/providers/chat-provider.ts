@@ -44,7 +44,10 @@ export interface ChatProvider {
    * `stream_options.include_usage`, the last chunk carries `usage` (and `choices: []`); adapters
    * should always ask their upstream for usage so cost accounting sees it.
    */
-  stream(request: ChatCompletionRequest, context: ProviderCallContext): AsyncIterable<ChatCompletionChunk>;
+  stream(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): AsyncIterable<ChatCompletionChunk>;
 
   /** Absent when the provider has no embeddings API. */
   embed?(

@@ -15,7 +15,10 @@ export interface ProviderBuildContext {
   services: Record<string, unknown>;
 }
 
-export type ProviderBuilder = (config: ProviderConfig, context: ProviderBuildContext) => ChatProvider;
+export type ProviderBuilder = (
+  config: ProviderConfig,
+  context: ProviderBuildContext,
+) => ChatProvider;
 
 /**
  * One builder per provider type; each adapter folder owns its builder. Chosen once at boot:
@@ -24,16 +27,27 @@ export type ProviderBuilder = (config: ProviderConfig, context: ProviderBuildCon
 const builders: Partial<Record<ProviderType, ProviderBuilder>> = {
   'openai-compatible': (config, context) =>
     new OpenAICompatibleProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
-  anthropic: (config, context) => new AnthropicProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
-  gemini: (config, context) => new GeminiProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
-  copilot: (config, context) => new CopilotProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
-  azure: (config, context) => createAzureOpenAIProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
-  bedrock: (config, context) => new BedrockProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  anthropic: (config, context) =>
+    new AnthropicProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  gemini: (config, context) =>
+    new GeminiProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  copilot: (config, context) =>
+    new CopilotProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  azure: (config, context) =>
+    createAzureOpenAIProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
+  bedrock: (config, context) =>
+    new BedrockProvider(config, { timeoutMs: context.routing.requestTimeoutMs }),
   local: buildLocalProvider,
 };
 
-export function createProvider(config: ProviderConfig, context: ProviderBuildContext): ChatProvider {
+export function createProvider(
+  config: ProviderConfig,
+  context: ProviderBuildContext,
+): ChatProvider {
   const builder = builders[config.type];
-  if (!builder) throw new Error(`Provider '${config.id}': type '${config.type}' is not supported by this build`);
+  if (!builder)
+    throw new Error(
+      `Provider '${config.id}': type '${config.type}' is not supported by this build`,
+    );
   return builder(config, context);
 }

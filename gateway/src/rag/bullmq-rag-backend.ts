@@ -7,7 +7,12 @@ import {
   type LocalRagOperation,
 } from '@app/contracts';
 import type { AppConfig } from '@app/config';
-import { createLocalRedisConnection, errorFromLocalJob, localJobOptions, rejectOnAbort } from '@app/inference/dispatch';
+import {
+  createLocalRedisConnection,
+  errorFromLocalJob,
+  localJobOptions,
+  rejectOnAbort,
+} from '@app/inference/dispatch';
 import type {
   RagDeleteDocumentResult,
   RagIndexRequest,
@@ -57,7 +62,11 @@ export class BullMqRagBackend implements RagBackend {
     return this.run('search', { ...request }, signal);
   }
 
-  deleteDocument(id: string, collection: string | undefined, signal: AbortSignal): Promise<RagDeleteDocumentResult> {
+  deleteDocument(
+    id: string,
+    collection: string | undefined,
+    signal: AbortSignal,
+  ): Promise<RagDeleteDocumentResult> {
     return this.run('delete_document', { id, collection }, signal);
   }
 
@@ -84,7 +93,11 @@ export class BullMqRagBackend implements RagBackend {
       const events = new QueueEvents(QUEUE_NAMES.rag, { connection: redis, prefix });
       // One listener per waiting request: not a leak.
       events.setMaxListeners(0);
-      this.connection = { redis, queue: new Queue(QUEUE_NAMES.rag, { connection: redis, prefix }), events };
+      this.connection = {
+        redis,
+        queue: new Queue(QUEUE_NAMES.rag, { connection: redis, prefix }),
+        events,
+      };
     }
     return this.connection;
   }
@@ -98,12 +111,23 @@ export class BullMqRagBackend implements RagBackend {
     const { redis, queue, events } = this.connect();
     if (DISCONNECTED_STATES.has(redis.status)) throw unavailable('Redis is not connected');
     const jobId = randomUUID();
-    const data: LocalRagJob = { requestId: jobId, operation, payload, deadline: Date.now() + waitMs };
+    const data: LocalRagJob = {
+      requestId: jobId,
+      operation,
+      payload,
+      deadline: Date.now() + waitMs,
+    };
     let outcome: LocalJobOutcome<T>;
     try {
       await events.waitUntilReady();
-      const job = await queue.add(operation, data, { ...localJobOptions(this.config.worker.jobAttempts), jobId });
-      outcome = (await rejectOnAbort(job.waitUntilFinished(events, waitMs), signal)) as LocalJobOutcome<T>;
+      const job = await queue.add(operation, data, {
+        ...localJobOptions(this.config.worker.jobAttempts),
+        jobId,
+      });
+      outcome = (await rejectOnAbort(
+        job.waitUntilFinished(events, waitMs),
+        signal,
+      )) as LocalJobOutcome<T>;
     } catch (error) {
       throw unavailable((error as Error)?.message ?? String(error));
     }
@@ -114,5 +138,10 @@ export class BullMqRagBackend implements RagBackend {
 }
 
 function unavailable(reason: string): GatewayError {
-  return new GatewayError(503, `The RAG worker could not run the request: ${reason}`, 'api_error', 'rag_unavailable');
+  return new GatewayError(
+    503,
+    `The RAG worker could not run the request: ${reason}`,
+    'api_error',
+    'rag_unavailable',
+  );
 }

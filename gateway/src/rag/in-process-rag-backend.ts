@@ -53,7 +53,11 @@ export class InProcessRagBackend implements RagBackend {
   private rag(): RagService {
     if (!this.service) {
       this.embedder = createEmbedder(this.config.worker);
-      this.service = new RagService({ dataDir: this.config.worker.dataDir, embedder: this.embedder, config: this.config.rag });
+      this.service = new RagService({
+        dataDir: this.config.worker.dataDir,
+        embedder: this.embedder,
+        config: this.config.rag,
+      });
     }
     return this.service;
   }

@@ -21,6 +21,10 @@ export class RagBackendShutdown implements OnApplicationShutdown {
 
 /** What `AppModule` registers for RAG (beside `RagController`). */
 export const ragProviders: Provider[] = [
-  { provide: RAG_BACKEND, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createRagBackend(config) },
+  {
+    provide: RAG_BACKEND,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => createRagBackend(config),
+  },
   RagBackendShutdown,
 ];

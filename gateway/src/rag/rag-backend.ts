@@ -19,7 +19,11 @@ export interface RagBackend {
   readonly mode: 'in-process' | 'bullmq';
   index(request: RagIndexRequest, signal: AbortSignal): Promise<RagIndexResult>;
   search(request: RagSearchRequest, signal: AbortSignal): Promise<RagSearchResult>;
-  deleteDocument(id: string, collection: string | undefined, signal: AbortSignal): Promise<RagDeleteDocumentResult>;
+  deleteDocument(
+    id: string,
+    collection: string | undefined,
+    signal: AbortSignal,
+  ): Promise<RagDeleteDocumentResult>;
   deleteCollection(name: string, signal: AbortSignal): Promise<{ name: string; deleted: true }>;
   stats(signal: AbortSignal): Promise<RagStats>;
   close(): Promise<void>;

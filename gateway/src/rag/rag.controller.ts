@@ -54,7 +54,10 @@ export class RagController {
     const context = requestContext(request, reply);
     const body = parseBody(ragQuerySchema, request.body);
     const { query, collection, top_k, filter, min_score } = body;
-    const found = await this.rag.search({ query, collection, top_k, filter, min_score }, context.signal);
+    const found = await this.rag.search(
+      { query, collection, top_k, filter, min_score },
+      context.signal,
+    );
     const prompt = buildQueryPrompt(query, found.results);
     const chatRequest: ChatCompletionRequest = {
       model: body.model,
@@ -63,8 +66,17 @@ export class RagController {
       ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
     };
     if (body.stream) {
-      const sourcesEvent: RagSourcesEvent = { object: 'rag.sources', collection: found.collection, sources: prompt.sources };
-      return this.stream({ ...chatRequest, stream: true, stream_options: { include_usage: true } }, sourcesEvent, context, reply);
+      const sourcesEvent: RagSourcesEvent = {
+        object: 'rag.sources',
+        collection: found.collection,
+        sources: prompt.sources,
+      };
+      return this.stream(
+        { ...chatRequest, stream: true, stream_options: { include_usage: true } },
+        sourcesEvent,
+        context,
+        reply,
+      );
     }
     const routed = await this.chat.complete(chatRequest, context);
     const completion = routed.result;
@@ -97,13 +109,20 @@ export class RagController {
   ): Promise<void> {
     const context = requestContext(request, reply);
     if (collection !== undefined && typeof collection !== 'string') {
-      throw GatewayError.invalidRequest("'collection' must be given once, as a string", 'collection');
+      throw GatewayError.invalidRequest(
+        "'collection' must be given once, as a string",
+        'collection',
+      );
     }
     reply.status(200).send(await this.rag.deleteDocument(id, collection, context.signal));
   }
 
   @Delete('collections/:name')
-  async deleteCollection(@Param('name') name: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async deleteCollection(
+    @Param('name') name: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const context = requestContext(request, reply);
     reply.status(200).send(await this.rag.deleteCollection(name, context.signal));
   }

@@ -5,10 +5,14 @@ import { z } from 'zod';
  * parameter (`documents[0].content`, `top_k`, `filter.year`…) before any model loads; `RagService`
  * checks the rest (collection names, chunk sizes, document size and count limits, duplicate ids).
  */
-const nonEmptyString = z.string().refine((value) => value.trim() !== '', { message: 'must be a non-empty string' });
+const nonEmptyString = z
+  .string()
+  .refine((value) => value.trim() !== '', { message: 'must be a non-empty string' });
 const collection = z.string().optional();
 const topK = z.number().int().min(1).max(100).optional();
-const filter = z.record(z.string(), z.union([z.string(), z.number().finite(), z.boolean()])).optional();
+const filter = z
+  .record(z.string(), z.union([z.string(), z.number().finite(), z.boolean()]))
+  .optional();
 const minScore = z.number().min(-1).max(1).optional();
 
 export const ragIndexSchema = z.strictObject({

@@ -8,19 +8,35 @@ import type { AttemptRecord } from './router-observer';
  */
 export function allProvidersFailed(attempts: AttemptRecord[]): GatewayError {
   const tried = attempts.filter((attempt) => attempt.outcome !== 'skipped');
-  const summary = attempts.map((attempt) => `${attempt.provider} (${attempt.reason ?? attempt.outcome})`).join('; ');
+  const summary = attempts
+    .map((attempt) => `${attempt.provider} (${attempt.reason ?? attempt.outcome})`)
+    .join('; ');
   const details = {
-    attempts: attempts.map(({ provider, model, reason, status }) => ({ provider, model, reason, status: status ?? null })),
+    attempts: attempts.map(({ provider, model, reason, status }) => ({
+      provider,
+      model,
+      reason,
+      status: status ?? null,
+    })),
   };
   if (tried.length === 0) {
     return new GatewayError(
       503,
-      attempts.length === 0 ? 'No provider is available for this model' : `No provider is available: ${summary}`,
+      attempts.length === 0
+        ? 'No provider is available for this model'
+        : `No provider is available: ${summary}`,
       'service_unavailable',
       'all_providers_unavailable',
       null,
       details,
     );
   }
-  return new GatewayError(502, `All providers failed: ${summary}`, 'api_error', 'all_providers_failed', null, details);
+  return new GatewayError(
+    502,
+    `All providers failed: ${summary}`,
+    'api_error',
+    'all_providers_failed',
+    null,
+    details,
+  );
 }

@@ -20,7 +20,10 @@ export class AttemptController {
     if (clientSignal.aborted) this.onClientAbort();
     else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
     this.deadlineTimer = setTimeout(
-      () => this.abort(new ProviderError('request timed out', { kind: 'timeout', code: 'total_timeout' })),
+      () =>
+        this.abort(
+          new ProviderError('request timed out', { kind: 'timeout', code: 'total_timeout' }),
+        ),
       Math.max(0, deadline - Date.now()),
     );
   }
@@ -35,7 +38,13 @@ export class AttemptController {
 
   armFirstByte(timeoutMs: number): void {
     this.firstByteTimer = setTimeout(
-      () => this.abort(new ProviderError('no first byte in time', { kind: 'timeout', code: 'first_byte_timeout' })),
+      () =>
+        this.abort(
+          new ProviderError('no first byte in time', {
+            kind: 'timeout',
+            code: 'first_byte_timeout',
+          }),
+        ),
       timeoutMs,
     );
   }
@@ -50,7 +59,10 @@ export class AttemptController {
   touchIdle(timeoutMs: number): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(
-      () => this.abort(new ProviderError('stream went idle', { kind: 'timeout', code: 'idle_timeout' })),
+      () =>
+        this.abort(
+          new ProviderError('stream went idle', { kind: 'timeout', code: 'idle_timeout' }),
+        ),
       timeoutMs,
     );
   }
@@ -61,7 +73,9 @@ export class AttemptController {
 
   /** The reason this attempt was aborted, if it was. */
   get abortReason(): ProviderError | undefined {
-    const reason: unknown = this.controller.signal.aborted ? this.controller.signal.reason : undefined;
+    const reason: unknown = this.controller.signal.aborted
+      ? this.controller.signal.reason
+      : undefined;
     return reason instanceof ProviderError ? reason : undefined;
   }
 

@@ -51,26 +51,54 @@ export class ChatRouter {
     this.executor = new TargetExecutor(routing, circuits, observers);
   }
 
-  async complete(request: ChatCompletionRequest, requestId: string, signal: AbortSignal): Promise<Routed<ChatCompletion>> {
+  async complete(
+    request: ChatCompletionRequest,
+    requestId: string,
+    signal: AbortSignal,
+  ): Promise<Routed<ChatCompletion>> {
     const route = this.resolver.resolve(request.model, request.provider);
     route.targets = this.supportingTargets(route.targets, request);
-    const execution = await this.executor.execute(route, 'chat', requestId, signal, (target, context) =>
-      target.provider.chat(upstreamRequest(request, target.model), context),
+    const execution = await this.executor.execute(
+      route,
+      'chat',
+      requestId,
+      signal,
+      (target, context) => target.provider.chat(upstreamRequest(request, target.model), context),
     );
     execution.attempt.dispose();
-    return { result: execution.result, provider: execution.target.provider.id, model: execution.target.model, attempts: execution.attempts };
+    return {
+      result: execution.result,
+      provider: execution.target.provider.id,
+      model: execution.target.model,
+      attempts: execution.attempts,
+    };
   }
 
-  async openStream(request: ChatCompletionRequest, requestId: string, signal: AbortSignal): Promise<RoutedStream> {
+  async openStream(
+    request: ChatCompletionRequest,
+    requestId: string,
+    signal: AbortSignal,
+  ): Promise<RoutedStream> {
     const route = this.resolver.resolve(request.model, request.provider);
     route.targets = this.supportingTargets(route.targets, request);
     const started = performance.now();
-    const execution = await this.executor.execute(route, 'stream', requestId, signal, async (target, context) => {
-      const iterator = target.provider.stream(upstreamRequest(request, target.model), context)[Symbol.asyncIterator]();
-      const first = await iterator.next();
-      if (first.done) throw new ProviderError('upstream stream ended before its first chunk', { kind: 'invalid_response' });
-      return { first: first.value, iterator };
-    });
+    const execution = await this.executor.execute(
+      route,
+      'stream',
+      requestId,
+      signal,
+      async (target, context) => {
+        const iterator = target.provider
+          .stream(upstreamRequest(request, target.model), context)
+          [Symbol.asyncIterator]();
+        const first = await iterator.next();
+        if (first.done)
+          throw new ProviderError('upstream stream ended before its first chunk', {
+            kind: 'invalid_response',
+          });
+        return { first: first.value, iterator };
+      },
+    );
     const { target, attempts, attempt } = execution;
     for (const observer of this.observers) {
       observer.firstChunk?.(target.provider.id, target.model, (performance.now() - started) / 1000);
@@ -84,20 +112,44 @@ export class ChatRouter {
   }
 
   async embed(
-    request: { model: string; input: string[] | number[][]; dimensions?: number; provider?: string },
+    request: {
+      model: string;
+      input: string[] | number[][];
+      dimensions?: number;
+      provider?: string;
+    },
     requestId: string,
     signal: AbortSignal,
   ): Promise<Routed<EmbeddingsResult>> {
     const route = this.resolver.resolve(request.model, request.provider, 'embeddings');
     route.targets = route.targets.filter((target) => target.provider.embed !== undefined);
     if (route.targets.length === 0) {
-      throw new GatewayError(400, `No provider serving '${request.model}' supports embeddings`, 'invalid_request_error', 'model_not_supported', 'model');
+      throw new GatewayError(
+        400,
+        `No provider serving '${request.model}' supports embeddings`,
+        'invalid_request_error',
+        'model_not_supported',
+        'model',
+      );
     }
-    const execution = await this.executor.execute(route, 'embeddings', requestId, signal, (target, context) =>
-      target.provider.embed!({ model: target.model, input: request.input, dimensions: request.dimensions }, context),
+    const execution = await this.executor.execute(
+      route,
+      'embeddings',
+      requestId,
+      signal,
+      (target, context) =>
+        target.provider.embed!(
+          { model: target.model, input: request.input, dimensions: request.dimensions },
+          context,
+        ),
     );
     execution.attempt.dispose();
-    return { result: execution.result, provider: execution.target.provider.id, model: execution.target.model, attempts: execution.attempts };
+    return {
+      result: execution.result,
+      provider: execution.target.provider.id,
+      model: execution.target.model,
+      attempts: execution.attempts,
+    };
   }
 
   /**
@@ -105,7 +157,10 @@ export class ChatRouter {
    * silently: a provider that cannot honour it is left out of the chain, and when none can, the
    * client gets the first provider's 400 naming the field.
    */
-  private supportingTargets(targets: ResolvedTarget[], request: ChatCompletionRequest): ResolvedTarget[] {
+  private supportingTargets(
+    targets: ResolvedTarget[],
+    request: ChatCompletionRequest,
+  ): ResolvedTarget[] {
     let firstRejection: unknown;
     const supporting = targets.filter((target) => {
       try {
@@ -144,7 +199,8 @@ export class ChatRouter {
     } finally {
       attempt.dispose();
       // Ends the upstream request when the consumer stops early (client gone).
-      if (!attempt.signal.aborted) attempt.abort(new ProviderError('stream closed', { kind: 'aborted' }));
+      if (!attempt.signal.aborted)
+        attempt.abort(new ProviderError('stream closed', { kind: 'aborted' }));
       await iterator.return?.().catch(() => undefined);
     }
   }

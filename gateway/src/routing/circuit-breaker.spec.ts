@@ -4,7 +4,12 @@ describe('CircuitBreaker', () => {
   let now = 0;
   let transitions: CircuitState[];
   const breaker = () =>
-    new CircuitBreaker({ failureThreshold: 3, recoveryTimeoutMs: 1000, now: () => now, onStateChange: (state) => transitions.push(state) });
+    new CircuitBreaker({
+      failureThreshold: 3,
+      recoveryTimeoutMs: 1000,
+      now: () => now,
+      onStateChange: (state) => transitions.push(state),
+    });
 
   beforeEach(() => {
     now = 0;

@@ -8,7 +8,9 @@ export class CircuitRegistry {
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly listeners: CircuitListener[] = [];
 
-  constructor(private readonly routing: Pick<RoutingConfig, 'failureThreshold' | 'recoveryTimeoutMs'>) {}
+  constructor(
+    private readonly routing: Pick<RoutingConfig, 'failureThreshold' | 'recoveryTimeoutMs'>,
+  ) {}
 
   get(provider: string): CircuitBreaker {
     let breaker = this.breakers.get(provider);

@@ -1,10 +1,16 @@
 import { ProviderError } from '@app/contracts';
 import { RetryPolicy } from './retry-policy';
 
-const http = (status: number, retryAfterMs?: number) => new ProviderError('x', { kind: 'http', status, retryAfterMs });
+const http = (status: number, retryAfterMs?: number) =>
+  new ProviderError('x', { kind: 'http', status, retryAfterMs });
 
 describe('RetryPolicy', () => {
-  const policy = new RetryPolicy({ maxRetries: 2, baseDelayMs: 100, maxDelayMs: 1000, random: () => 1 });
+  const policy = new RetryPolicy({
+    maxRetries: 2,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    random: () => 1,
+  });
 
   it('retries 429, 5xx, timeouts and connection errors with exponential backoff', () => {
     expect(policy.delayBeforeRetry(http(500), 1)).toBe(100);
@@ -18,7 +24,8 @@ describe('RetryPolicy', () => {
   });
 
   it('does not retry other 4xx', () => {
-    for (const status of [400, 401, 403, 404, 422]) expect(policy.delayBeforeRetry(http(status), 1)).toBeNull();
+    for (const status of [400, 401, 403, 404, 422])
+      expect(policy.delayBeforeRetry(http(status), 1)).toBeNull();
   });
 
   it('waits exactly Retry-After when it is short, and gives up on the target when it is long', () => {
@@ -27,16 +34,25 @@ describe('RetryPolicy', () => {
   });
 
   it('caps the backoff at maxDelayMs and applies full jitter', () => {
-    const jittered = new RetryPolicy({ maxRetries: 10, baseDelayMs: 100, maxDelayMs: 1000, random: () => 0.5 });
+    const jittered = new RetryPolicy({
+      maxRetries: 10,
+      baseDelayMs: 100,
+      maxDelayMs: 1000,
+      random: () => 0.5,
+    });
     expect(jittered.delayBeforeRetry(http(500), 8)).toBe(500);
   });
 
   it('parses Retry-After as seconds, as an HTTP date and as retry-after-ms', () => {
-    const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
+    const headers = (values: Record<string, string>) => ({
+      get: (name: string) => values[name] ?? null,
+    });
     expect(ProviderError.parseRetryAfter(headers({ 'retry-after': '2' }))).toBe(2000);
     expect(ProviderError.parseRetryAfter(headers({ 'retry-after-ms': '150' }))).toBe(150);
     const inTwoSeconds = new Date(Date.now() + 2000).toUTCString();
-    expect(ProviderError.parseRetryAfter(headers({ 'retry-after': inTwoSeconds }))).toBeGreaterThan(500);
+    expect(ProviderError.parseRetryAfter(headers({ 'retry-after': inTwoSeconds }))).toBeGreaterThan(
+      500,
+    );
     expect(ProviderError.parseRetryAfter(headers({}))).toBeUndefined();
   });
 });

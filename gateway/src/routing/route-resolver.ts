@@ -37,18 +37,26 @@ export class RouteResolver {
   ) {
     this.routes = new Map(routing.routes.map((route) => [route.alias, route.targets]));
     const defaultTargets = routing.defaultChain.map((provider) => ({ provider }));
-    for (const alias of DEFAULT_ALIASES) if (!this.routes.has(alias)) this.routes.set(alias, defaultTargets);
+    for (const alias of DEFAULT_ALIASES)
+      if (!this.routes.has(alias)) this.routes.set(alias, defaultTargets);
   }
 
   resolve(model: string, pin: string | undefined, kind: RouteKind = 'chat'): ResolvedRoute {
     const pinned = pin === undefined ? undefined : this.registry.find(pin);
     if (pin !== undefined && !pinned) {
-      throw new GatewayError(400, `Unknown provider '${pin}'`, 'invalid_request_error', 'provider_not_found', 'provider');
+      throw new GatewayError(
+        400,
+        `Unknown provider '${pin}'`,
+        'invalid_request_error',
+        'provider_not_found',
+        'provider',
+      );
     }
     let targets = this.targetsFor(model, kind);
     if (pinned) {
       targets = targets.filter((target) => target.provider === pinned);
-      if (targets.length === 0) targets = [{ provider: pinned, model: this.defaultModel(pinned, kind, model) }];
+      if (targets.length === 0)
+        targets = [{ provider: pinned, model: this.defaultModel(pinned, kind, model) }];
     }
     if (targets.length === 0) throw GatewayError.modelNotFound(model);
     return { requested: model, targets };
@@ -59,7 +67,8 @@ export class RouteResolver {
     const models = new Map<string, string>();
     for (const alias of this.routes.keys()) models.set(alias, 'gateway');
     for (const provider of this.registry.providers) {
-      for (const model of provider.config.models) if (!models.has(model)) models.set(model, provider.id);
+      for (const model of provider.config.models)
+        if (!models.has(model)) models.set(model, provider.id);
     }
     return [...models].map(([id, ownedBy]) => ({ id, ownedBy }));
   }
@@ -78,7 +87,9 @@ export class RouteResolver {
       const provider = this.registry.find(model.slice(0, slash));
       if (provider) return [{ provider, model: model.slice(slash + 1) }];
     }
-    const owner = this.registry.providers.find((provider) => provider.config.models.includes(model));
+    const owner = this.registry.providers.find((provider) =>
+      provider.config.models.includes(model),
+    );
     if (!owner) return [];
     const fallbacks = this.routing.defaultChain
       .map((id) => this.registry.find(id))
@@ -90,6 +101,8 @@ export class RouteResolver {
 
   private defaultModel(provider: ChatProvider, kind: RouteKind, requested?: string): string {
     if (requested && provider.config.models.includes(requested)) return requested;
-    return kind === 'embeddings' ? (provider.config.embeddingModel ?? provider.config.defaultModel) : provider.config.defaultModel;
+    return kind === 'embeddings'
+      ? (provider.config.embeddingModel ?? provider.config.defaultModel)
+      : provider.config.defaultModel;
   }
 }

@@ -17,19 +17,32 @@ const routingProviders: Provider[] = [
     provide: ProviderRegistry,
     inject: [APP_CONFIG, PROVIDER_SERVICES],
     useFactory: (config: AppConfig, services: Record<string, unknown>) =>
-      new ProviderRegistry(config.providers.map((provider) => createProvider(provider, { routing: config.routing, services }))),
+      new ProviderRegistry(
+        config.providers.map((provider) =>
+          createProvider(provider, { routing: config.routing, services }),
+        ),
+      ),
   },
-  { provide: CircuitRegistry, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new CircuitRegistry(config.routing) },
+  {
+    provide: CircuitRegistry,
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => new CircuitRegistry(config.routing),
+  },
   {
     provide: RouteResolver,
     inject: [APP_CONFIG, ProviderRegistry],
-    useFactory: (config: AppConfig, registry: ProviderRegistry) => new RouteResolver(config.routing, registry),
+    useFactory: (config: AppConfig, registry: ProviderRegistry) =>
+      new RouteResolver(config.routing, registry),
   },
   {
     provide: ChatRouter,
     inject: [APP_CONFIG, RouteResolver, CircuitRegistry, ROUTER_OBSERVERS],
-    useFactory: (config: AppConfig, resolver: RouteResolver, circuits: CircuitRegistry, observers: RouterObserver[]) =>
-      new ChatRouter(config.routing, resolver, circuits, observers),
+    useFactory: (
+      config: AppConfig,
+      resolver: RouteResolver,
+      circuits: CircuitRegistry,
+      observers: RouterObserver[],
+    ) => new ChatRouter(config.routing, resolver, circuits, observers),
   },
 ];
 

@@ -57,12 +57,27 @@ export class TargetExecutor {
     for (const target of route.targets) {
       const breaker = this.circuits.get(target.provider.id);
       if (!breaker.allowRequest()) {
-        this.record(kind, attempts, { provider: target.provider.id, model: target.model, outcome: 'skipped', reason: 'circuit open', latencyMs: 0 });
+        this.record(kind, attempts, {
+          provider: target.provider.id,
+          model: target.model,
+          outcome: 'skipped',
+          reason: 'circuit open',
+          latencyMs: 0,
+        });
         continue;
       }
-      if (previous) this.observers.forEach((observer) => observer.fallback?.(previous!, target.provider.id));
+      if (previous)
+        this.observers.forEach((observer) => observer.fallback?.(previous!, target.provider.id));
       previous = target.provider.id;
-      const outcome = await this.runWithRetries(target, kind, requestId, clientSignal, deadline, attempts, call);
+      const outcome = await this.runWithRetries(
+        target,
+        kind,
+        requestId,
+        clientSignal,
+        deadline,
+        attempts,
+        call,
+      );
       if (outcome) return { ...outcome, target, attempts };
       if (Date.now() >= deadline) break;
     }
@@ -87,10 +102,18 @@ export class TargetExecutor {
       const started = performance.now();
       const base = { provider: target.provider.id, model: target.model };
       try {
-        const result = await call(target, { signal: attempt.signal, requestId, markFirstByte: attempt.markFirstByte }, attempt);
+        const result = await call(
+          target,
+          { signal: attempt.signal, requestId, markFirstByte: attempt.markFirstByte },
+          attempt,
+        );
         attempt.markFirstByte();
         breaker.recordSuccess();
-        this.record(kind, attempts, { ...base, outcome: 'success', latencyMs: performance.now() - started });
+        this.record(kind, attempts, {
+          ...base,
+          outcome: 'success',
+          latencyMs: performance.now() - started,
+        });
         return { result, attempt };
       } catch (thrown) {
         attempt.dispose();
@@ -98,15 +121,34 @@ export class TargetExecutor {
         const latencyMs = performance.now() - started;
         if (error.kind === 'aborted' || clientSignal.aborted) {
           breaker.releaseTrial();
-          throw new GatewayError(499, 'Client closed the request', 'invalid_request_error', 'client_closed_request');
+          throw new GatewayError(
+            499,
+            'Client closed the request',
+            'invalid_request_error',
+            'client_closed_request',
+          );
         }
         if (thrown instanceof GatewayError || isClientFault(error.status)) {
           // The provider is healthy; the request is not. Another provider would reject it too.
           breaker.recordSuccess();
-          this.record(kind, attempts, { ...base, outcome: 'error', reason: error.reason, status: error.status, latencyMs });
-          throw thrown instanceof GatewayError ? thrown : providerClientError(target.provider.id, error);
+          this.record(kind, attempts, {
+            ...base,
+            outcome: 'error',
+            reason: error.reason,
+            status: error.status,
+            latencyMs,
+          });
+          throw thrown instanceof GatewayError
+            ? thrown
+            : providerClientError(target.provider.id, error);
         }
-        this.record(kind, attempts, { ...base, outcome: 'error', reason: error.reason, status: error.status, latencyMs });
+        this.record(kind, attempts, {
+          ...base,
+          outcome: 'error',
+          reason: error.reason,
+          status: error.status,
+          latencyMs,
+        });
         const delay = halfOpenTrial ? null : this.retryPolicy.delayBeforeRetry(error, retry + 1);
         if (delay === null || Date.now() + delay >= deadline) {
           breaker.recordFailure();
@@ -116,7 +158,12 @@ export class TargetExecutor {
           await sleep(delay, clientSignal);
         } catch {
           breaker.releaseTrial();
-          throw new GatewayError(499, 'Client closed the request', 'invalid_request_error', 'client_closed_request');
+          throw new GatewayError(
+            499,
+            'Client closed the request',
+            'invalid_request_error',
+            'client_closed_request',
+          );
         }
       }
     }
@@ -127,7 +174,11 @@ export class TargetExecutor {
     const reason = attempt.abortReason;
     if (reason && !attempt.clientAborted) return reason;
     if (thrown instanceof GatewayError) {
-      return new ProviderError(thrown.message, { kind: 'http', status: thrown.status, retryable: false });
+      return new ProviderError(thrown.message, {
+        kind: 'http',
+        status: thrown.status,
+        retryable: false,
+      });
     }
     return thrown instanceof ProviderError ? thrown : toProviderError(thrown, attempt.signal);
   }

@@ -1,4 +1,9 @@
-import { toThrottlerRecord, type RateLimitStore, type RateWindow, type ThrottlerStorageRecord } from './rate-limit-store';
+import {
+  toThrottlerRecord,
+  type RateLimitStore,
+  type RateWindow,
+  type ThrottlerStorageRecord,
+} from './rate-limit-store';
 
 interface Window {
   hits: number;
@@ -16,7 +21,8 @@ export class MemoryRateLimitStore implements RateLimitStore {
     const now = this.now();
     this.sweep(now);
     let window = this.windows.get(key);
-    if (!window || window.endsAt <= now) this.windows.set(key, (window = { hits: 0, endsAt: now + ttl }));
+    if (!window || window.endsAt <= now)
+      this.windows.set(key, (window = { hits: 0, endsAt: now + ttl }));
     window.hits += 1;
     return toThrottlerRecord({ hits: window.hits, resetMs: window.endsAt - now }, limit);
   }
@@ -24,7 +30,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
   async peek(key: string): Promise<RateWindow | undefined> {
     const window = this.windows.get(key);
     const now = this.now();
-    return window && window.endsAt > now ? { hits: window.hits, resetMs: window.endsAt - now } : undefined;
+    return window && window.endsAt > now
+      ? { hits: window.hits, resetMs: window.endsAt - now }
+      : undefined;
   }
 
   async reset(key: string): Promise<void> {

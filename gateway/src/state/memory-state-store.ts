@@ -81,12 +81,17 @@ export class MemoryStateStore implements StateStore {
     }
     this.sweepTokens(entry.minute);
     const tokensKey = `${entry.subject}|${entry.minute}`;
-    this.tokens.set(tokensKey, (this.tokens.get(tokensKey) ?? 0) + entry.promptTokens + entry.completionTokens);
+    this.tokens.set(
+      tokensKey,
+      (this.tokens.get(tokensKey) ?? 0) + entry.promptTokens + entry.completionTokens,
+    );
     this.addUsageRow(entry);
   }
 
   async usageByDay(days: string[]): Promise<UsageRow[]> {
-    return days.flatMap((day) => [...(this.usage.get(day)?.values() ?? [])].map((row) => ({ ...row })));
+    return days.flatMap((day) =>
+      [...(this.usage.get(day)?.values() ?? [])].map((row) => ({ ...row })),
+    );
   }
 
   async resetTokens(subject: string, minute: number): Promise<void> {
@@ -107,7 +112,15 @@ export class MemoryStateStore implements StateStore {
     const id = `${entry.subject}|${entry.model}`;
     let row = rows.get(id);
     if (!row) {
-      row = { day: entry.day, subject: entry.subject, model: entry.model, requests: 0, promptTokens: 0, completionTokens: 0, costNanoUsd: 0 };
+      row = {
+        day: entry.day,
+        subject: entry.subject,
+        model: entry.model,
+        requests: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        costNanoUsd: 0,
+      };
       rows.set(id, row);
     }
     row.requests += 1;

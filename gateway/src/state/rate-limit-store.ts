@@ -23,5 +23,10 @@ export interface RateLimitStore extends ThrottlerStorage {
 export function toThrottlerRecord(window: RateWindow, limit: number): ThrottlerStorageRecord {
   const seconds = Math.max(1, Math.ceil(window.resetMs / 1000));
   const isBlocked = window.hits > limit;
-  return { totalHits: window.hits, timeToExpire: seconds, isBlocked, timeToBlockExpire: isBlocked ? seconds : 0 };
+  return {
+    totalHits: window.hits,
+    timeToExpire: seconds,
+    isBlocked,
+    timeToBlockExpire: isBlocked ? seconds : 0,
+  };
 }

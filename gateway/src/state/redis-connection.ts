@@ -10,9 +10,15 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
  * request. Auto-pipelining batches the commands issued in one event-loop tick into one write.
  */
 export async function connectRedis(url: string, logger: Logger): Promise<Redis> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableAutoPipelining: true });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    enableAutoPipelining: true,
+  });
   // Without a listener ioredis prints every reconnect error; readiness reports the outage instead.
-  client.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'redis connection error'));
+  client.on('error', (error: Error) =>
+    logger.warn({ err: { message: error.message } }, 'redis connection error'),
+  );
   await client.connect();
   return client;
 }

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import { RedisScript } from './redis-connection';
-import { toThrottlerRecord, type RateLimitStore, type RateWindow, type ThrottlerStorageRecord } from './rate-limit-store';
+import {
+  toThrottlerRecord,
+  type RateLimitStore,
+  type RateWindow,
+  type ThrottlerStorageRecord,
+} from './rate-limit-store';
 
 /**
  * INCR and PEXPIRE in one script, so N gateway replicas count into one window without a
@@ -26,15 +31,19 @@ export class RedisRateLimitStore implements RateLimitStore {
   }
 
   async increment(key: string, ttl: number, limit: number): Promise<ThrottlerStorageRecord> {
-    const [hits, resetMs] = (await HIT.run(this.client, [this.prefix + key], [ttl])) as [number, number];
+    const [hits, resetMs] = (await HIT.run(this.client, [this.prefix + key], [ttl])) as [
+      number,
+      number,
+    ];
     return toThrottlerRecord({ hits, resetMs }, limit);
   }
 
   async peek(key: string): Promise<RateWindow | undefined> {
-    const [[, hits], [, resetMs]] = ((await this.client.multi().get(this.prefix + key).pttl(this.prefix + key).exec()) ?? []) as [
-      [unknown, string | null],
-      [unknown, number],
-    ];
+    const [[, hits], [, resetMs]] = ((await this.client
+      .multi()
+      .get(this.prefix + key)
+      .pttl(this.prefix + key)
+      .exec()) ?? []) as [[unknown, string | null], [unknown, number]];
     return hits === null || resetMs <= 0 ? undefined : { hits: Number(hits), resetMs };
   }
 

@@ -45,13 +45,16 @@ export class RedisStateStore implements StateStore {
   }
 
   async listTenants(): Promise<TenantRecord[]> {
-    return Object.values(await this.client.hgetall(this.key('tenants'))).map((raw) => JSON.parse(raw) as TenantRecord);
+    return Object.values(await this.client.hgetall(this.key('tenants'))).map(
+      (raw) => JSON.parse(raw) as TenantRecord,
+    );
   }
 
   async deleteTenant(id: string): Promise<boolean> {
     const keys = await this.listKeys(id);
     const transaction = this.client.multi().hdel(this.key('tenants'), id);
-    for (const key of keys) transaction.hdel(this.key('keys'), key.id).hdel(this.key('keyhash'), key.hash);
+    for (const key of keys)
+      transaction.hdel(this.key('keys'), key.id).hdel(this.key('keyhash'), key.hash);
     const results = await transaction.exec();
     return results?.[0]?.[1] === 1;
   }
@@ -79,13 +82,23 @@ export class RedisStateStore implements StateStore {
   }
 
   async findCredential(hash: string): Promise<Credential | undefined> {
-    const found = await FIND_CREDENTIAL.run(this.client, [this.key('keyhash'), this.key('keys'), this.key('tenants')], [hash]);
+    const found = await FIND_CREDENTIAL.run(
+      this.client,
+      [this.key('keyhash'), this.key('keys'), this.key('tenants')],
+      [hash],
+    );
     if (!Array.isArray(found)) return undefined;
-    return { key: JSON.parse(String(found[0])) as ApiKeyRecord, tenant: JSON.parse(String(found[1])) as TenantRecord };
+    return {
+      key: JSON.parse(String(found[0])) as ApiKeyRecord,
+      tenant: JSON.parse(String(found[1])) as TenantRecord,
+    };
   }
 
   async readQuota(subject: string, period: SpendPeriodKey, minute: number): Promise<QuotaReading> {
-    const [spent, tokens] = await this.client.mget(this.spendKey(subject, period), this.tokensKey(subject, minute));
+    const [spent, tokens] = await this.client.mget(
+      this.spendKey(subject, period),
+      this.tokensKey(subject, minute),
+    );
     return { spentNanoUsd: Number(spent ?? 0), tokensThisMinute: Number(tokens ?? 0) };
   }
 
@@ -114,7 +127,9 @@ export class RedisStateStore implements StateStore {
     const pipeline = this.client.pipeline();
     for (const day of days) pipeline.hgetall(this.key(`usage:${day}`));
     const results = (await pipeline.exec()) ?? [];
-    return days.flatMap((day, index) => toUsageRows(day, (results[index]?.[1] ?? {}) as Record<string, string>));
+    return days.flatMap((day, index) =>
+      toUsageRows(day, (results[index]?.[1] ?? {}) as Record<string, string>),
+    );
   }
 
   async resetTokens(subject: string, minute: number): Promise<void> {
@@ -142,10 +157,27 @@ function toUsageRows(day: string, hash: Record<string, string>): UsageRow[] {
   const rows = new Map<string, UsageRow>();
   for (const [field, value] of Object.entries(hash)) {
     const [subject, model, kind] = field.split(SEP);
-    if (!subject || model === undefined || !USAGE_FIELDS.includes(kind as (typeof USAGE_FIELDS)[number])) continue;
+    if (
+      !subject ||
+      model === undefined ||
+      !USAGE_FIELDS.includes(kind as (typeof USAGE_FIELDS)[number])
+    )
+      continue;
     const id = `${subject}${SEP}${model}`;
     let row = rows.get(id);
-    if (!row) rows.set(id, (row = { day, subject, model, requests: 0, promptTokens: 0, completionTokens: 0, costNanoUsd: 0 }));
+    if (!row)
+      rows.set(
+        id,
+        (row = {
+          day,
+          subject,
+          model,
+          requests: 0,
+          promptTokens: 0,
+          completionTokens: 0,
+          costNanoUsd: 0,
+        }),
+      );
     const amount = Number(value);
     if (kind === 'requests') row.requests = amount;
     else if (kind === 'prompt') row.promptTokens = amount;

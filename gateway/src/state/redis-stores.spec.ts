@@ -1,5 +1,9 @@
 import { Redis } from 'ioredis';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from '../../test/support/redis-test-prefix';
+import {
+  deleteRedisPrefix,
+  TEST_REDIS_URL,
+  uniqueRedisPrefix,
+} from '../../test/support/redis-test-prefix';
 import { describeStoreConformance } from '../../test/support/store-conformance';
 import { RedisCacheStore } from './redis-cache-store';
 import { RedisRateLimitStore } from './redis-rate-limit-store';

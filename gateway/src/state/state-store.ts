@@ -87,8 +87,15 @@ export interface StateStore {
   resetTokens(subject: string, minute: number): Promise<void>;
 }
 
-export function spendPeriodKey(period: BudgetPeriod, entry: Pick<UsageEntry, 'day' | 'month'>): SpendPeriodKey {
-  return period === 'daily' ? `day:${entry.day}` : period === 'monthly' ? `month:${entry.month}` : 'total';
+export function spendPeriodKey(
+  period: BudgetPeriod,
+  entry: Pick<UsageEntry, 'day' | 'month'>,
+): SpendPeriodKey {
+  return period === 'daily'
+    ? `day:${entry.day}`
+    : period === 'monthly'
+      ? `month:${entry.month}`
+      : 'total';
 }
 
 /** Field separator inside usage hashes: cannot appear in tenant ids or model names sent as JSON strings. */

@@ -1,4 +1,11 @@
-import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -38,13 +45,16 @@ export class StateModule {
         {
           provide: REDIS_CLIENT,
           inject: [APP_CONFIG, LOGGER],
-          useFactory: (config: AppConfig, logger: Logger) => (config.redisUrl ? connectRedis(config.redisUrl, logger) : null),
+          useFactory: (config: AppConfig, logger: Logger) =>
+            config.redisUrl ? connectRedis(config.redisUrl, logger) : null,
         },
         {
           provide: CACHE_STORE,
           inject: [APP_CONFIG, REDIS_CLIENT],
           useFactory: (config: AppConfig, client: Redis | null) =>
-            client ? new RedisCacheStore(client, config.redisKeyPrefix) : new MemoryCacheStore(config.controls.cacheMaxEntries),
+            client
+              ? new RedisCacheStore(client, config.redisKeyPrefix)
+              : new MemoryCacheStore(config.controls.cacheMaxEntries),
         },
         {
           provide: STATE_STORE,
@@ -56,7 +66,9 @@ export class StateModule {
           provide: RATE_LIMIT_STORE,
           inject: [APP_CONFIG, REDIS_CLIENT],
           useFactory: (config: AppConfig, client: Redis | null) =>
-            client ? new RedisRateLimitStore(client, config.redisKeyPrefix) : new MemoryRateLimitStore(),
+            client
+              ? new RedisRateLimitStore(client, config.redisKeyPrefix)
+              : new MemoryRateLimitStore(),
         },
         RedisDisconnector,
       ],

@@ -16,7 +16,11 @@ export function hashApiKey(secret: string): string {
 
 export function generateApiKey(): IssuedSecret {
   const secret = `${API_KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
-  return { secret, hash: hashApiKey(secret), preview: `${secret.slice(0, API_KEY_PREFIX.length + 4)}…` };
+  return {
+    secret,
+    hash: hashApiKey(secret),
+    preview: `${secret.slice(0, API_KEY_PREFIX.length + 4)}…`,
+  };
 }
 
 export function newId(kind: 'ten' | 'key'): string {

@@ -2,7 +2,14 @@ import type { ApiKeyRecord, TenantRecord } from '../state/state-store';
 
 /** Admin API shapes (snake_case like the rest of the API). Hashes never leave the gateway. */
 export function apiKeyView(key: ApiKeyRecord) {
-  return { id: key.id, object: 'api_key', tenant_id: key.tenantId, preview: key.preview, created_at: key.createdAt, revoked_at: key.revokedAt ?? null };
+  return {
+    id: key.id,
+    object: 'api_key',
+    tenant_id: key.tenantId,
+    preview: key.preview,
+    created_at: key.createdAt,
+    revoked_at: key.revokedAt ?? null,
+  };
 }
 
 export function tenantView(tenant: TenantRecord, keys: ApiKeyRecord[]) {

@@ -37,7 +37,8 @@ export class TenantService {
 
   async get(id: string): Promise<TenantRecord> {
     const tenant = await this.state.getTenant(id);
-    if (!tenant) throw new GatewayError(404, `No tenant '${id}'`, 'not_found_error', 'tenant_not_found', 'id');
+    if (!tenant)
+      throw new GatewayError(404, `No tenant '${id}'`, 'not_found_error', 'tenant_not_found', 'id');
     return tenant;
   }
 
@@ -47,7 +48,8 @@ export class TenantService {
 
   async update(id: string, input: UpdateTenantInput): Promise<TenantRecord> {
     const current = await this.get(id);
-    const pick = <T>(value: T | null | undefined, fallback: T | undefined) => (value === undefined ? fallback : (value ?? undefined));
+    const pick = <T>(value: T | null | undefined, fallback: T | undefined) =>
+      value === undefined ? fallback : (value ?? undefined);
     const updated: TenantRecord = {
       ...current,
       name: input.name ?? current.name,
@@ -68,7 +70,13 @@ export class TenantService {
   async issueKey(tenantId: string): Promise<IssuedKey> {
     await this.get(tenantId);
     const { secret, hash, preview } = generateApiKey();
-    const key: ApiKeyRecord = { id: newId('key'), tenantId, hash, preview, createdAt: new Date().toISOString() };
+    const key: ApiKeyRecord = {
+      id: newId('key'),
+      tenantId,
+      hash,
+      preview,
+      createdAt: new Date().toISOString(),
+    };
     await this.state.saveKey(key);
     return { key, secret };
   }
@@ -76,7 +84,14 @@ export class TenantService {
   /** Revocation keeps the record (so a revoked key answers "revoked", not "unknown"). */
   async revokeKey(keyId: string): Promise<ApiKeyRecord> {
     const key = await this.state.getKey(keyId);
-    if (!key) throw new GatewayError(404, `No API key '${keyId}'`, 'not_found_error', 'api_key_not_found', 'id');
+    if (!key)
+      throw new GatewayError(
+        404,
+        `No API key '${keyId}'`,
+        'not_found_error',
+        'api_key_not_found',
+        'id',
+      );
     const revoked = { ...key, revokedAt: key.revokedAt ?? new Date().toISOString() };
     await this.state.saveKey(revoked);
     return revoked;

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { AdminGuard } from '../admin/admin.guard';
 import { parseBody } from '../http/parse-body';
 import { ClientAuthService } from '../auth/client-auth.service';
@@ -19,13 +30,18 @@ export class TenantsAdminController {
   async create(@Body() body: unknown) {
     const { tenant, issued } = await this.tenants.create(parseBody(createTenantSchema, body));
     this.auth.markLocked();
-    return { ...tenantView(tenant, [issued.key]), api_key: { ...apiKeyView(issued.key), key: issued.secret } };
+    return {
+      ...tenantView(tenant, [issued.key]),
+      api_key: { ...apiKeyView(issued.key), key: issued.secret },
+    };
   }
 
   @Get('tenants')
   async list() {
     const tenants = await this.tenants.list();
-    const views = await Promise.all(tenants.map(async (tenant) => tenantView(tenant, await this.tenants.keysOf(tenant.id))));
+    const views = await Promise.all(
+      tenants.map(async (tenant) => tenantView(tenant, await this.tenants.keysOf(tenant.id))),
+    );
     return { object: 'list', data: views };
   }
 

@@ -29,7 +29,11 @@ export class QuotaService {
     if (budgetUsd === undefined && tokenLimit === 0) return;
     const period = usagePeriod(now);
     const budgetPeriod = tenant?.budgetPeriod ?? 'total';
-    const quota = await this.state.readQuota(subjectOf(principal), spendPeriodKey(budgetPeriod, period), period.minute);
+    const quota = await this.state.readQuota(
+      subjectOf(principal),
+      spendPeriodKey(budgetPeriod, period),
+      period.minute,
+    );
     if (budgetUsd !== undefined && quota.spentNanoUsd >= budgetUsd * NANOS_PER_USD) {
       const spent = (quota.spentNanoUsd / NANOS_PER_USD).toFixed(6);
       throw new GatewayError(
@@ -39,7 +43,8 @@ export class QuotaService {
         'budget_exceeded',
       );
     }
-    if (tokenLimit > 0 && quota.tokensThisMinute >= tokenLimit) this.tokensExceeded(tokenLimit, now);
+    if (tokenLimit > 0 && quota.tokensThisMinute >= tokenLimit)
+      this.tokensExceeded(tokenLimit, now);
   }
 
   private tokensExceeded(limit: number, now: number): never {
@@ -52,7 +57,12 @@ export class QuotaService {
       'tokens_per_minute_exceeded',
       null,
       {},
-      { 'retry-after': retryAfter, 'x-ratelimit-limit-tokens': String(limit), 'x-ratelimit-remaining-tokens': '0', 'x-ratelimit-reset-tokens': `${retryAfter}s` },
+      {
+        'retry-after': retryAfter,
+        'x-ratelimit-limit-tokens': String(limit),
+        'x-ratelimit-remaining-tokens': '0',
+        'x-ratelimit-reset-tokens': `${retryAfter}s`,
+      },
     );
   }
 }

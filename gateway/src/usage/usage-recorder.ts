@@ -25,7 +25,12 @@ export class UsageRecorder {
   ) {}
 
   /** Returns the cost in USD. */
-  record(record: RequestRecord, provider: string, model: string, usage: Usage | null | undefined): number {
+  record(
+    record: RequestRecord,
+    provider: string,
+    model: string,
+    usage: Usage | null | undefined,
+  ): number {
     const promptTokens = usage?.prompt_tokens ?? 0;
     const completionTokens = usage?.completion_tokens ?? 0;
     const costUsd = this.prices.costUsd(provider, model, promptTokens, completionTokens);
@@ -35,9 +40,19 @@ export class UsageRecorder {
     record.completionTokens = completionTokens;
     record.costUsd = costUsd;
     this.metrics.usage(provider, model, promptTokens, completionTokens, costUsd);
-    const entry = { subject: subjectOf(record.principal), model, promptTokens, completionTokens, costNanoUsd: toNanoUsd(costUsd), ...usagePeriod() };
+    const entry = {
+      subject: subjectOf(record.principal),
+      model,
+      promptTokens,
+      completionTokens,
+      costNanoUsd: toNanoUsd(costUsd),
+      ...usagePeriod(),
+    };
     this.state.recordUsage(entry).catch((error: unknown) => {
-      this.logger.error({ err: { message: (error as Error).message }, requestId: record.requestId }, 'usage not recorded');
+      this.logger.error(
+        { err: { message: (error as Error).message }, requestId: record.requestId },
+        'usage not recorded',
+      );
     });
     return costUsd;
   }

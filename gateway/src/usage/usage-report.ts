@@ -6,20 +6,36 @@ const MAX_DAYS = 366;
 const DAY_MS = 86_400_000;
 
 /** `from`/`to` as ISO dates or timestamps → the UTC days in between (inclusive). Default: the last 30 days. */
-export function reportDays(from: string | undefined, to: string | undefined, now = Date.now()): string[] {
+export function reportDays(
+  from: string | undefined,
+  to: string | undefined,
+  now = Date.now(),
+): string[] {
   const end = parseDay(to, 'to') ?? Math.floor(now / DAY_MS) * DAY_MS;
   const start = parseDay(from, 'from') ?? end - 29 * DAY_MS;
-  if (start > end) throw GatewayError.invalidRequest("'from' must not be after 'to'", 'from', 'invalid_value');
-  if ((end - start) / DAY_MS >= MAX_DAYS) throw GatewayError.invalidRequest(`At most ${MAX_DAYS} days per report`, 'from', 'invalid_value');
+  if (start > end)
+    throw GatewayError.invalidRequest("'from' must not be after 'to'", 'from', 'invalid_value');
+  if ((end - start) / DAY_MS >= MAX_DAYS)
+    throw GatewayError.invalidRequest(
+      `At most ${MAX_DAYS} days per report`,
+      'from',
+      'invalid_value',
+    );
   const days: string[] = [];
-  for (let day = start; day <= end; day += DAY_MS) days.push(new Date(day).toISOString().slice(0, 10));
+  for (let day = start; day <= end; day += DAY_MS)
+    days.push(new Date(day).toISOString().slice(0, 10));
   return days;
 }
 
 function parseDay(value: string | undefined, param: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const time = Date.parse(value);
-  if (Number.isNaN(time)) throw GatewayError.invalidRequest(`'${param}' must be an ISO date such as 2025-01-31`, param, 'invalid_value');
+  if (Number.isNaN(time))
+    throw GatewayError.invalidRequest(
+      `'${param}' must be an ISO date such as 2025-01-31`,
+      param,
+      'invalid_value',
+    );
   return Math.floor(time / DAY_MS) * DAY_MS;
 }
 
@@ -28,7 +44,13 @@ const usd = (nanos: number) => nanos / NANOS_PER_USD;
 /** Rows per day, tenant and model, plus totals per tenant and per model. */
 export function usageReport(rows: UsageRow[], days: string[], tenant: string | undefined) {
   const selected = tenant ? rows.filter((row) => row.subject === tenant) : rows;
-  const totals = { requests: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, cost_usd: 0 };
+  const totals = {
+    requests: 0,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    total_tokens: 0,
+    cost_usd: 0,
+  };
   const byTenant: Record<string, number> = {};
   const byModel: Record<string, number> = {};
   let costNanos = 0;

@@ -45,15 +45,33 @@ export const chatBody = (content = 'Say hello', extra: Record<string, unknown> =
   ...extra,
 });
 
-export function chat(gateway: RunningGateway, key: string | undefined, body: unknown = chatBody(), headers: Record<string, string> = {}) {
+export function chat(
+  gateway: RunningGateway,
+  key: string | undefined,
+  body: unknown = chatBody(),
+  headers: Record<string, string> = {},
+) {
   return call(gateway, 'POST', '/v1/chat/completions', { key, body, headers });
 }
 
 /** Creates a tenant through the admin API; returns its id and first key. */
-export async function createTenant(gateway: RunningGateway, body: Record<string, unknown> = {}, adminKey: string | undefined = ADMIN_KEY) {
-  const response = await call(gateway, 'POST', '/admin/tenants', { key: adminKey, body: { name: 'acme', ...body } });
-  if (response.status !== 201) throw new Error(`tenant not created: ${response.status} ${response.text}`);
-  return { id: String(response.json.id), key: String(response.json.api_key.key), keyId: String(response.json.api_key.id), body: response.json };
+export async function createTenant(
+  gateway: RunningGateway,
+  body: Record<string, unknown> = {},
+  adminKey: string | undefined = ADMIN_KEY,
+) {
+  const response = await call(gateway, 'POST', '/admin/tenants', {
+    key: adminKey,
+    body: { name: 'acme', ...body },
+  });
+  if (response.status !== 201)
+    throw new Error(`tenant not created: ${response.status} ${response.text}`);
+  return {
+    id: String(response.json.id),
+    key: String(response.json.api_key.key),
+    keyId: String(response.json.api_key.id),
+    body: response.json,
+  };
 }
 
 /** The text of every `data:` event of an SSE body, `[DONE]` excluded. */
@@ -66,7 +84,11 @@ export function sseEvents(text: string): LooseJson[] {
 }
 
 /** The value of one sample in Prometheus text (0 when absent). Labels must match exactly. */
-export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+export function metricValue(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   const wanted = Object.entries(labels)
     .map(([key, value]) => `${key}="${value}"`)
     .sort()
@@ -74,7 +96,11 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   for (const line of text.split('\n')) {
     const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
-    const got = (match[2] ?? '').split(/,(?=[a-zA-Z_]\w*=")/).filter(Boolean).sort().join(',');
+    const got = (match[2] ?? '')
+      .split(/,(?=[a-zA-Z_]\w*=")/)
+      .filter(Boolean)
+      .sort()
+      .join(',');
     if (got === wanted) return Number(match[3]);
   }
   return 0;

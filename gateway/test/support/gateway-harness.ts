@@ -28,13 +28,19 @@ const TEST_DEFAULTS: Record<string, string> = {
 };
 
 /** Boots the real gateway in-process on a random port with the given environment. */
-export async function startGateway(env: Record<string, string | undefined>): Promise<RunningGateway> {
+export async function startGateway(
+  env: Record<string, string | undefined>,
+): Promise<RunningGateway> {
   const config = loadConfig({ ...TEST_DEFAULTS, ...env });
   const app = await createGatewayApp(config, pino({ level: 'silent' }));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
-  const client = new OpenAI({ apiKey: env.TEST_CLIENT_KEY ?? 'sk-client', baseURL: `${baseUrl}/v1`, maxRetries: 0 });
+  const client = new OpenAI({
+    apiKey: env.TEST_CLIENT_KEY ?? 'sk-client',
+    baseURL: `${baseUrl}/v1`,
+    maxRetries: 0,
+  });
   return { app, baseUrl, client, close: () => app.close() };
 }
 
@@ -51,7 +57,12 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, text, json: json as Record<string, any> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: json as Record<string, any>,
+  };
 }
 
 export const userMessage = (content = 'Say hello') => [{ role: 'user' as const, content }];

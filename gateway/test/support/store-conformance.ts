@@ -1,6 +1,11 @@
 import type { CacheStore } from '../../src/state/cache-store';
 import type { RateLimitStore } from '../../src/state/rate-limit-store';
-import type { ApiKeyRecord, StateStore, TenantRecord, UsageEntry } from '../../src/state/state-store';
+import type {
+  ApiKeyRecord,
+  StateStore,
+  TenantRecord,
+  UsageEntry,
+} from '../../src/state/state-store';
 
 /**
  * One behaviour suite every store implementation must pass (memory and Redis alike), so the
@@ -84,7 +89,10 @@ export function describeStoreConformance(name: string, factories: StoreFactories
       await state.saveTenant(tenant('t1'));
       await state.saveKey(key('k1', 't1'));
       await state.saveKey(key('k2', 't1'));
-      expect(await state.findCredential('hash-k1')).toMatchObject({ key: { id: 'k1' }, tenant: { id: 't1' } });
+      expect(await state.findCredential('hash-k1')).toMatchObject({
+        key: { id: 'k1' },
+        tenant: { id: 't1' },
+      });
       expect(await state.findCredential('nope')).toBeUndefined();
       await state.saveKey({ ...key('k1', 't1'), revokedAt: '2025-02-01T00:00:00.000Z' });
       expect((await state.findCredential('hash-k1'))?.key.revokedAt).toBeDefined();
@@ -94,15 +102,42 @@ export function describeStoreConformance(name: string, factories: StoreFactories
     it('state: usage adds up per day, subject and model, with spend per period and tokens per minute', async () => {
       const state = await factories.state();
       await Promise.all(Array.from({ length: 20 }, () => state.recordUsage(usage())));
-      await state.recordUsage(usage({ model: 'claude-sonnet-4-5', day: '2025-02-01', month: '2025-02', minute: 1001 }));
-      expect(await state.readQuota('t1', 'total', 1000)).toEqual({ spentNanoUsd: 21 * 1500, tokensThisMinute: 0 + 20 * 15 });
-      expect(await state.readQuota('t1', 'month:2025-01', 1001)).toEqual({ spentNanoUsd: 20 * 1500, tokensThisMinute: 15 });
-      expect(await state.readQuota('t1', 'day:2025-02-01', 999)).toEqual({ spentNanoUsd: 1500, tokensThisMinute: 0 });
+      await state.recordUsage(
+        usage({ model: 'claude-sonnet-4-5', day: '2025-02-01', month: '2025-02', minute: 1001 }),
+      );
+      expect(await state.readQuota('t1', 'total', 1000)).toEqual({
+        spentNanoUsd: 21 * 1500,
+        tokensThisMinute: 0 + 20 * 15,
+      });
+      expect(await state.readQuota('t1', 'month:2025-01', 1001)).toEqual({
+        spentNanoUsd: 20 * 1500,
+        tokensThisMinute: 15,
+      });
+      expect(await state.readQuota('t1', 'day:2025-02-01', 999)).toEqual({
+        spentNanoUsd: 1500,
+        tokensThisMinute: 0,
+      });
       const rows = await state.usageByDay(['2025-01-31', '2025-02-01', '2025-02-02']);
       expect(rows).toEqual(
         expect.arrayContaining([
-          { day: '2025-01-31', subject: 't1', model: 'gpt-4o-mini', requests: 20, promptTokens: 200, completionTokens: 100, costNanoUsd: 30000 },
-          { day: '2025-02-01', subject: 't1', model: 'claude-sonnet-4-5', requests: 1, promptTokens: 10, completionTokens: 5, costNanoUsd: 1500 },
+          {
+            day: '2025-01-31',
+            subject: 't1',
+            model: 'gpt-4o-mini',
+            requests: 20,
+            promptTokens: 200,
+            completionTokens: 100,
+            costNanoUsd: 30000,
+          },
+          {
+            day: '2025-02-01',
+            subject: 't1',
+            model: 'claude-sonnet-4-5',
+            requests: 1,
+            promptTokens: 10,
+            completionTokens: 5,
+            costNanoUsd: 1500,
+          },
         ]),
       );
       expect(rows).toHaveLength(2);
@@ -112,10 +147,16 @@ export function describeStoreConformance(name: string, factories: StoreFactories
 
     it('rate limit: counts hits atomically in a window and blocks beyond the limit', async () => {
       const limits = await factories.rateLimit();
-      const records = await Promise.all(Array.from({ length: 8 }, () => limits.increment('k', 60_000, 5, 60_000, 'default')));
-      expect(records.map((record) => record.totalHits).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      const records = await Promise.all(
+        Array.from({ length: 8 }, () => limits.increment('k', 60_000, 5, 60_000, 'default')),
+      );
+      expect(records.map((record) => record.totalHits).sort((a, b) => a - b)).toEqual([
+        1, 2, 3, 4, 5, 6, 7, 8,
+      ]);
       expect(records.filter((record) => record.isBlocked)).toHaveLength(3);
-      expect(records.every((record) => record.timeToExpire > 0 && record.timeToExpire <= 60)).toBe(true);
+      expect(records.every((record) => record.timeToExpire > 0 && record.timeToExpire <= 60)).toBe(
+        true,
+      );
       expect(await limits.peek('k')).toMatchObject({ hits: 8 });
       await limits.reset('k');
       expect(await limits.peek('k')).toBeUndefined();
@@ -127,7 +168,10 @@ export function describeStoreConformance(name: string, factories: StoreFactories
       await limits.increment('w', 200, 1, 200, 'default');
       expect((await limits.increment('w', 200, 1, 200, 'default')).isBlocked).toBe(true);
       await sleep(250);
-      expect(await limits.increment('w', 200, 1, 200, 'default')).toMatchObject({ totalHits: 1, isBlocked: false });
+      expect(await limits.increment('w', 200, 1, 200, 'default')).toMatchObject({
+        totalHits: 1,
+        isBlocked: false,
+      });
     });
   });
 }

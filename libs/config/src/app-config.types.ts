@@ -1,13 +1,7 @@
 /** The typed configuration both apps receive, built once at boot by `loadConfig()`. */
 
 export type ProviderType =
-  | 'openai-compatible'
-  | 'anthropic'
-  | 'gemini'
-  | 'copilot'
-  | 'azure'
-  | 'bedrock'
-  | 'local';
+  'openai-compatible' | 'anthropic' | 'gemini' | 'copilot' | 'azure' | 'bedrock' | 'local';
 
 export interface ProviderConfig {
   /** Unique id used in routes, headers, metrics and `"provider"` pins (e.g. "openai"). */

@@ -62,7 +62,10 @@ export const envSchema = z.object({
   GEMINI_API_KEY: envString(),
   GEMINI_BASE_URL: envUrl(),
   GEMINI_ENABLED: envBoolean(undefined),
-  GEMINI_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('gemini-2.5-flash')),
+  GEMINI_MODEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('gemini-2.5-flash'),
+  ),
   GEMINI_EMBEDDING_MODEL: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().default('text-embedding-004'),
@@ -94,7 +97,10 @@ export const envSchema = z.object({
 
   // --- local worker (llama.cpp, embeddings, RAG) ----------------------------------------------
   LOCAL_ENABLED: envBoolean(undefined),
-  LOCAL_CHAT_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('local-llm')),
+  LOCAL_CHAT_MODEL: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('local-llm'),
+  ),
   LOCAL_EMBEDDING_MODEL: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().default('local-embeddings'),
@@ -115,7 +121,10 @@ export const envSchema = z.object({
     z.string().default('Xenova/all-MiniLM-L6-v2'),
   ),
   WORKER_EMBEDDING_MODEL_PATH: envString(),
-  WORKER_MODELS_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('./models')),
+  WORKER_MODELS_DIR: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('./models'),
+  ),
   WORKER_ALLOW_REMOTE_MODELS: envBoolean(false),
   WORKER_PRELOAD: envBoolean(false),
   WORKER_MAX_QUEUE: envInt(100, { min: 1 }),
@@ -136,7 +145,10 @@ export const envSchema = z.object({
   RAG_CHUNK_SIZE: envInt(512, { min: 16 }),
   RAG_CHUNK_OVERLAP: envInt(64, { min: 0 }),
   RAG_EF_SEARCH: envInt(64, { min: 1 }),
-  RAG_DEFAULT_COLLECTION: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('default')),
+  RAG_DEFAULT_COLLECTION: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().default('default'),
+  ),
 
   // --- production controls ------------------------------------------------------------------------
   ADMIN_API_KEY: envString(),

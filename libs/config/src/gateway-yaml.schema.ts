@@ -25,9 +25,20 @@ const targetSchema = z.union([
 
 export const yamlProviderSchema = z
   .object({
-    type: z.enum(['openai-compatible', 'anthropic', 'gemini', 'copilot', 'azure', 'bedrock', 'local']),
+    type: z.enum([
+      'openai-compatible',
+      'anthropic',
+      'gemini',
+      'copilot',
+      'azure',
+      'bedrock',
+      'local',
+    ]),
     base_url: z.string().url().optional(),
-    api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+      .optional(),
     default_model: z.string().min(1).optional(),
     models: z.array(z.string().min(1)).optional(),
     embedding_model: z.string().min(1).optional(),
@@ -44,7 +55,10 @@ export const gatewayYamlSchema = z
     routes: z.record(z.string().min(1), z.array(targetSchema).min(1)).optional(),
     default_route: z.array(z.string().min(1)).optional(),
     prices: z
-      .record(z.string(), z.object({ input: z.number().min(0), output: z.number().min(0) }).strict())
+      .record(
+        z.string(),
+        z.object({ input: z.number().min(0), output: z.number().min(0) }).strict(),
+      )
       .optional(),
   })
   .strict();

@@ -6,7 +6,11 @@ import { ConfigError, loadConfig, loadConfigWithWarnings } from './index';
 describe('loadConfig', () => {
   it('applies defaults: PORT 8080 on 127.0.0.1, breaker 3 failures / 30 s', () => {
     const config = loadConfig({});
-    expect(config.server).toMatchObject({ port: 8080, host: '127.0.0.1', maxBodyBytes: 4 * 1024 * 1024 });
+    expect(config.server).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      maxBodyBytes: 4 * 1024 * 1024,
+    });
     expect(config.routing).toMatchObject({ failureThreshold: 3, recoveryTimeoutMs: 30_000 });
     expect(config.providers).toEqual([]);
   });
@@ -27,7 +31,9 @@ describe('loadConfig', () => {
       WORKER_LLM_MODEL_PATH: '/models/x.gguf',
     });
     expect(config.routing.defaultChain).toEqual(['copilot', 'openai', 'ollama', 'local']);
-    expect(config.providers.find((provider) => provider.id === 'ollama')?.baseUrl).toBe('http://127.0.0.1:11434/v1');
+    expect(config.providers.find((provider) => provider.id === 'ollama')?.baseUrl).toBe(
+      'http://127.0.0.1:11434/v1',
+    );
   });
 
   it('follows PROVIDER_ORDER, accepts aliases, skips unconfigured providers and rejects unknown ones', () => {
@@ -38,11 +44,15 @@ describe('loadConfig', () => {
     });
     expect(config.routing.defaultChain).toEqual(['local', 'openai']);
     expect(warnings.join()).toContain('anthropic');
-    expect(() => loadConfig({ OPENAI_API_KEY: 'sk', PROVIDER_ORDER: 'openai,opneai' })).toThrow(/PROVIDER_ORDER.*opneai/);
+    expect(() => loadConfig({ OPENAI_API_KEY: 'sk', PROVIDER_ORDER: 'openai,opneai' })).toThrow(
+      /PROVIDER_ORDER.*opneai/,
+    );
   });
 
   it('reads the Anthropic key from CLAUDE_API_KEY too, and honours CLAUDE_ENABLED=false', () => {
-    expect(loadConfig({ CLAUDE_API_KEY: 'k' }).providers.map((provider) => provider.id)).toEqual(['anthropic']);
+    expect(loadConfig({ CLAUDE_API_KEY: 'k' }).providers.map((provider) => provider.id)).toEqual([
+      'anthropic',
+    ]);
     expect(loadConfig({ CLAUDE_API_KEY: 'k', CLAUDE_ENABLED: 'false' }).providers).toEqual([]);
   });
 
@@ -70,18 +80,37 @@ routes:
 prices:
   llama-70b: { input: 0.9, output: 0.9 }
 `);
-      const config = loadConfig({ GATEWAY_CONFIG: path, TOGETHER_API_KEY: 'tk', OPENAI_API_KEY: 'sk' });
-      expect(config.providers.find((provider) => provider.id === 'together')).toMatchObject({ apiKey: 'tk', defaultModel: 'llama-70b' });
-      expect(config.routing.routes).toEqual([{ alias: 'smart', targets: [{ provider: 'openai', model: 'gpt-4o' }, { provider: 'together', model: undefined }] }]);
+      const config = loadConfig({
+        GATEWAY_CONFIG: path,
+        TOGETHER_API_KEY: 'tk',
+        OPENAI_API_KEY: 'sk',
+      });
+      expect(config.providers.find((provider) => provider.id === 'together')).toMatchObject({
+        apiKey: 'tk',
+        defaultModel: 'llama-70b',
+      });
+      expect(config.routing.routes).toEqual([
+        {
+          alias: 'smart',
+          targets: [
+            { provider: 'openai', model: 'gpt-4o' },
+            { provider: 'together', model: undefined },
+          ],
+        },
+      ]);
       expect(config.routing.defaultChain).toEqual(['openai', 'together']);
       expect(config.controls.prices['llama-70b']).toEqual({ input: 0.9, output: 0.9 });
     });
 
     it('fails naming the missing key variable and unknown fields', () => {
-      const path = write('providers:\n  x:\n    type: openai-compatible\n    api_key_env: X_KEY\n    models: [m]\n');
+      const path = write(
+        'providers:\n  x:\n    type: openai-compatible\n    api_key_env: X_KEY\n    models: [m]\n',
+      );
       expect(() => loadConfig({ GATEWAY_CONFIG: path })).toThrow(/X_KEY/);
       const typo = write('routes:\n  a: [openai]\nrouts: {}\n');
-      expect(() => loadConfig({ GATEWAY_CONFIG: typo, OPENAI_API_KEY: 'k' })).toThrow(/GATEWAY_CONFIG/);
+      expect(() => loadConfig({ GATEWAY_CONFIG: typo, OPENAI_API_KEY: 'k' })).toThrow(
+        /GATEWAY_CONFIG/,
+      );
     });
   });
 });

@@ -29,16 +29,23 @@ function readYaml(path: string, problems: string[]): GatewayYaml {
   return parsed.data;
 }
 
-function providersFromYaml(yaml: GatewayYaml, env: NodeJS.ProcessEnv, problems: string[]): ProviderConfig[] {
+function providersFromYaml(
+  yaml: GatewayYaml,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): ProviderConfig[] {
   return Object.entries(yaml.providers ?? {})
     .filter(([, entry]) => entry.enabled !== false)
     .map(([id, entry]) => {
       const apiKey = entry.api_key_env ? env[entry.api_key_env] : undefined;
       if (entry.api_key_env && !apiKey) {
-        problems.push(`${entry.api_key_env}: needed by provider '${id}' in GATEWAY_CONFIG but not set`);
+        problems.push(
+          `${entry.api_key_env}: needed by provider '${id}' in GATEWAY_CONFIG but not set`,
+        );
       }
       const defaultModel = entry.default_model ?? entry.models?.[0];
-      if (!defaultModel) problems.push(`GATEWAY_CONFIG providers.${id}: needs default_model or models`);
+      if (!defaultModel)
+        problems.push(`GATEWAY_CONFIG providers.${id}: needs default_model or models`);
       return {
         id,
         type: entry.type,
@@ -64,9 +71,23 @@ function resolveProviderId(name: string, providers: ProviderConfig[]): string | 
   return providers.find((provider) => provider.id === name || provider.aliases.includes(name))?.id;
 }
 
-const KNOWN_IDS = new Set<string>([...DEFAULT_PROVIDER_ORDER, 'local-worker', 'claude', 'github-copilot', 'google', 'azure-openai', 'aws-bedrock']);
+const KNOWN_IDS = new Set<string>([
+  ...DEFAULT_PROVIDER_ORDER,
+  'local-worker',
+  'claude',
+  'github-copilot',
+  'google',
+  'azure-openai',
+  'aws-bedrock',
+]);
 
-function buildDefaultChain(env: Env, yaml: GatewayYaml, providers: ProviderConfig[], problems: string[], warnings: string[]): string[] {
+function buildDefaultChain(
+  env: Env,
+  yaml: GatewayYaml,
+  providers: ProviderConfig[],
+  problems: string[],
+  warnings: string[],
+): string[] {
   const requested = env.PROVIDER_ORDER ?? yaml.default_route;
   const source = env.PROVIDER_ORDER ? 'PROVIDER_ORDER' : 'GATEWAY_CONFIG default_route';
   if (!requested) {
@@ -82,18 +103,30 @@ function buildDefaultChain(env: Env, yaml: GatewayYaml, providers: ProviderConfi
     if (id) {
       if (!chain.includes(id)) chain.push(id);
     } else if (KNOWN_IDS.has(name)) {
-      warnings.push(`${source} names '${name}', which is not configured (no credentials or URL set): skipped`);
+      warnings.push(
+        `${source} names '${name}', which is not configured (no credentials or URL set): skipped`,
+      );
     } else {
-      problems.push(`${source}: unknown provider '${name}' (configured: ${providers.map((p) => p.id).join(', ') || 'none'})`);
+      problems.push(
+        `${source}: unknown provider '${name}' (configured: ${providers.map((p) => p.id).join(', ') || 'none'})`,
+      );
     }
   }
   return chain;
 }
 
-function toTarget(target: YamlTarget, providers: ProviderConfig[], alias: string, problems: string[]): RouteTarget | undefined {
+function toTarget(
+  target: YamlTarget,
+  providers: ProviderConfig[],
+  alias: string,
+  problems: string[],
+): RouteTarget | undefined {
   const { provider: name, model } =
     typeof target === 'string'
-      ? { provider: target.split('/')[0], model: target.includes('/') ? target.slice(target.indexOf('/') + 1) : undefined }
+      ? {
+          provider: target.split('/')[0],
+          model: target.includes('/') ? target.slice(target.indexOf('/') + 1) : undefined,
+        }
       : target;
   const id = resolveProviderId(name, providers);
   if (!id) {
@@ -103,7 +136,11 @@ function toTarget(target: YamlTarget, providers: ProviderConfig[], alias: string
   return { provider: id, model };
 }
 
-function buildRoutes(yaml: GatewayYaml, providers: ProviderConfig[], problems: string[]): RouteConfig[] {
+function buildRoutes(
+  yaml: GatewayYaml,
+  providers: ProviderConfig[],
+  problems: string[],
+): RouteConfig[] {
   return Object.entries(yaml.routes ?? {}).map(([alias, targets]) => ({
     alias,
     targets: targets
@@ -130,7 +167,10 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
   const env = parsed.data;
 
   const yaml = env.GATEWAY_CONFIG ? readYaml(env.GATEWAY_CONFIG, problems) : {};
-  const providers = mergeProviders(providersFromEnv(env, problems), providersFromYaml(yaml, source, problems));
+  const providers = mergeProviders(
+    providersFromEnv(env, problems),
+    providersFromYaml(yaml, source, problems),
+  );
   const defaultChain = buildDefaultChain(env, yaml, providers, problems, warnings);
   const routes = buildRoutes(yaml, providers, problems);
   if (env.RAG_CHUNK_OVERLAP >= env.RAG_CHUNK_SIZE) {

@@ -20,7 +20,9 @@ export class ConfigError extends Error {
   }
 }
 
-function provider(config: Partial<ProviderConfig> & Pick<ProviderConfig, 'id' | 'type' | 'defaultModel'>): ProviderConfig {
+function provider(
+  config: Partial<ProviderConfig> & Pick<ProviderConfig, 'id' | 'type' | 'defaultModel'>,
+): ProviderConfig {
   return {
     models: [config.defaultModel],
     aliases: [],
@@ -51,7 +53,9 @@ export function providersFromEnv(env: Env, problems: string[]): ProviderConfig[]
         baseUrl: env.COPILOT_BASE_URL ?? 'https://api.githubcopilot.com',
         apiKey: env.GITHUB_COPILOT_TOKEN,
         defaultModel: env.COPILOT_MODEL,
-        options: { tokenUrl: env.COPILOT_TOKEN_URL ?? 'https://api.github.com/copilot_internal/v2/token' },
+        options: {
+          tokenUrl: env.COPILOT_TOKEN_URL ?? 'https://api.github.com/copilot_internal/v2/token',
+        },
       }),
     );
   }
@@ -70,7 +74,11 @@ export function providersFromEnv(env: Env, problems: string[]): ProviderConfig[]
     );
   }
 
-  const azureVariables = [env.AZURE_OPENAI_API_KEY, env.AZURE_OPENAI_ENDPOINT, env.AZURE_OPENAI_DEPLOYMENT];
+  const azureVariables = [
+    env.AZURE_OPENAI_API_KEY,
+    env.AZURE_OPENAI_ENDPOINT,
+    env.AZURE_OPENAI_DEPLOYMENT,
+  ];
   if (azureVariables.some(Boolean)) {
     if (!azureVariables.every(Boolean)) {
       problems.push(
@@ -85,7 +93,10 @@ export function providersFromEnv(env: Env, problems: string[]): ProviderConfig[]
           baseUrl: env.AZURE_OPENAI_ENDPOINT,
           apiKey: env.AZURE_OPENAI_API_KEY,
           defaultModel: env.AZURE_OPENAI_DEPLOYMENT!,
-          options: { deployment: env.AZURE_OPENAI_DEPLOYMENT, apiVersion: env.AZURE_OPENAI_API_VERSION },
+          options: {
+            deployment: env.AZURE_OPENAI_DEPLOYMENT,
+            apiVersion: env.AZURE_OPENAI_API_VERSION,
+          },
         }),
       );
     }
@@ -127,7 +138,9 @@ export function providersFromEnv(env: Env, problems: string[]): ProviderConfig[]
 
   if (env.BEDROCK_ENABLED === true || (env.BEDROCK_ENABLED === undefined && env.BEDROCK_ENDPOINT)) {
     if (!env.AWS_REGION) {
-      problems.push('AWS_REGION must be set when Bedrock is enabled (BEDROCK_ENABLED or BEDROCK_ENDPOINT)');
+      problems.push(
+        'AWS_REGION must be set when Bedrock is enabled (BEDROCK_ENABLED or BEDROCK_ENDPOINT)',
+      );
     } else {
       providers.push(
         provider({

@@ -1,4 +1,8 @@
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from './openai/chat-completion.types';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+} from './openai/chat-completion.types';
 
 /**
  * The wire between gateway and worker: BullMQ queue names and typed job payloads / results.
@@ -38,7 +42,8 @@ export interface LocalEmbeddingsResult {
 }
 
 /** What a RAG job asks the worker's `RagService` to do (queue `local-rag`). */
-export type LocalRagOperation = 'index' | 'search' | 'delete_document' | 'delete_collection' | 'stats';
+export type LocalRagOperation =
+  'index' | 'search' | 'delete_document' | 'delete_collection' | 'stats';
 
 /**
  * One RAG operation. `payload` is the request body for `index` / `search`,

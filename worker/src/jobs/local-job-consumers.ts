@@ -56,16 +56,37 @@ export class LocalJobConsumers {
   ) {}
 
   async start(): Promise<void> {
-    const context: ProcessorContext = { redis: this.redis, queuePrefix: this.config.queuePrefix, models: this.models, metrics: this.metrics };
+    const context: ProcessorContext = {
+      redis: this.redis,
+      queuePrefix: this.config.queuePrefix,
+      models: this.models,
+      metrics: this.metrics,
+    };
     const chatConcurrency = this.config.llmConcurrency;
     this.workers = [
-      this.consume('chat', instrumented('chat', chatProcessor(context), this.metrics), chatConcurrency),
-      this.consume('chatStream', instrumented('chatStream', chatStreamProcessor(context), this.metrics), chatConcurrency),
-      this.consume('embeddings', instrumented('embeddings', embeddingsProcessor(context), this.metrics), 1),
+      this.consume(
+        'chat',
+        instrumented('chat', chatProcessor(context), this.metrics),
+        chatConcurrency,
+      ),
+      this.consume(
+        'chatStream',
+        instrumented('chatStream', chatStreamProcessor(context), this.metrics),
+        chatConcurrency,
+      ),
+      this.consume(
+        'embeddings',
+        instrumented('embeddings', embeddingsProcessor(context), this.metrics),
+        1,
+      ),
     ];
-    this.cancellations = await CancellationListener.start(this.redis.duplicate(), this.config.queuePrefix, (jobId) => {
-      for (const worker of this.workers) worker.cancelJob(jobId, 'cancelled by the gateway');
-    });
+    this.cancellations = await CancellationListener.start(
+      this.redis.duplicate(),
+      this.config.queuePrefix,
+      (jobId) => {
+        for (const worker of this.workers) worker.cancelJob(jobId, 'cancelled by the gateway');
+      },
+    );
     await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
   }
 
@@ -78,13 +99,19 @@ export class LocalJobConsumers {
     await this.cancellations?.close();
     const closing = Promise.all(this.workers.map((worker) => worker.close()));
     let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs)));
+    const graceOver = new Promise<false>(
+      (resolve) => (timer = setTimeout(() => resolve(false), graceMs)),
+    );
     const finished = await Promise.race([closing.then(() => true), graceOver]);
     clearTimeout(timer);
     return finished;
   }
 
-  private consume<Data, Value>(queue: LocalQueueKey, processor: LocalJobProcessor<Data, Value>, concurrency: number): Worker {
+  private consume<Data, Value>(
+    queue: LocalQueueKey,
+    processor: LocalJobProcessor<Data, Value>,
+    concurrency: number,
+  ): Worker {
     const worker = new Worker<Data, LocalJobOutcome<Value>>(QUEUE_NAMES[queue], processor, {
       connection: this.redis,
       prefix: this.config.queuePrefix,
@@ -93,7 +120,12 @@ export class LocalJobConsumers {
       stalledInterval: this.config.stalledIntervalMs,
       maxStalledCount: 1,
     });
-    worker.on('failed', (job, error) => this.logger.warn({ queue, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed'));
+    worker.on('failed', (job, error) =>
+      this.logger.warn(
+        { queue, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+        'job failed',
+      ),
+    );
     worker.on('error', (error) => this.logger.error({ queue, err: error.message }, 'worker error'));
     return worker;
   }

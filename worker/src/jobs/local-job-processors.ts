@@ -35,14 +35,26 @@ export type LocalJobProcessor<Data, Value> = (
   signal: AbortSignal | undefined,
 ) => Promise<LocalJobOutcome<Value>>;
 
-const CANCELLED: LocalJobError = { status: CANCELLED_STATUS, message: 'the job was cancelled', code: 'cancelled' };
+const CANCELLED: LocalJobError = {
+  status: CANCELLED_STATUS,
+  message: 'the job was cancelled',
+  code: 'cancelled',
+};
 
 /** A job nobody waits for any more: its deadline passed, or its client went away before it started. */
-async function refusal(job: Job<{ deadline: number }>, context: ProcessorContext): Promise<LocalJobError | undefined> {
+async function refusal(
+  job: Job<{ deadline: number }>,
+  context: ProcessorContext,
+): Promise<LocalJobError | undefined> {
   if (Date.now() > job.data.deadline) {
-    return { status: 504, message: 'the gateway stopped waiting before a worker started the job', code: 'job_expired' };
+    return {
+      status: 504,
+      message: 'the gateway stopped waiting before a worker started the job',
+      code: 'job_expired',
+    };
   }
-  if (await isCancellationAnnounced(context.redis, context.queuePrefix, String(job.id))) return CANCELLED;
+  if (await isCancellationAnnounced(context.redis, context.queuePrefix, String(job.id)))
+    return CANCELLED;
   return undefined;
 }
 
@@ -53,10 +65,15 @@ async function refusal(job: Job<{ deadline: number }>, context: ProcessorContext
 function finalOutcome(error: unknown, signal: AbortSignal | undefined): LocalJobError | undefined {
   if (signal?.aborted) return CANCELLED;
   const jobError = toLocalJobError(error);
-  return isRequestFault(jobError) || jobError.code === 'model_not_configured' ? jobError : undefined;
+  return isRequestFault(jobError) || jobError.code === 'model_not_configured'
+    ? jobError
+    : undefined;
 }
 
-async function runToOutcome<T>(work: () => Promise<T>, signal: AbortSignal | undefined): Promise<LocalJobOutcome<T>> {
+async function runToOutcome<T>(
+  work: () => Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<LocalJobOutcome<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
@@ -66,28 +83,42 @@ async function runToOutcome<T>(work: () => Promise<T>, signal: AbortSignal | und
   }
 }
 
-export function chatProcessor(context: ProcessorContext): LocalJobProcessor<LocalChatJob, ChatCompletion> {
+export function chatProcessor(
+  context: ProcessorContext,
+): LocalJobProcessor<LocalChatJob, ChatCompletion> {
   return async (job, _token, signal) => {
     const refused = await refusal(job, context);
     if (refused) return { ok: false, error: refused };
     const started = performance.now();
-    const outcome = await runToOutcome(() => context.models.chat.complete(job.data.request, signal), signal);
+    const outcome = await runToOutcome(
+      () => context.models.chat.complete(job.data.request, signal),
+      signal,
+    );
     if (outcome.ok) {
       const seconds = (performance.now() - started) / 1000;
-      context.metrics.recordGeneration('chat', outcome.value.usage?.completion_tokens ?? 0, seconds);
+      context.metrics.recordGeneration(
+        'chat',
+        outcome.value.usage?.completion_tokens ?? 0,
+        seconds,
+      );
     }
     return outcome;
   };
 }
 
-export function embeddingsProcessor(context: ProcessorContext): LocalJobProcessor<LocalEmbeddingsJob, LocalEmbeddingsResult> {
+export function embeddingsProcessor(
+  context: ProcessorContext,
+): LocalJobProcessor<LocalEmbeddingsJob, LocalEmbeddingsResult> {
   return async (job, _token, signal) => {
     const refused = await refusal(job, context);
     if (refused) return { ok: false, error: refused };
     const { model, input } = job.data;
     return runToOutcome(async () => {
       const embedder = context.models.embeddings;
-      const [vectors, promptTokens] = await Promise.all([embedder.embed(input, signal), embedder.countTokens(input)]);
+      const [vectors, promptTokens] = await Promise.all([
+        embedder.embed(input, signal),
+        embedder.countTokens(input),
+      ]);
       return { model, vectors: vectors.map((vector) => Array.from(vector)), promptTokens };
     }, signal);
   };
@@ -98,7 +129,9 @@ export function embeddingsProcessor(context: ProcessorContext): LocalJobProcesso
  * can tell a retry by another worker from this run. On the last attempt (or an error a retry
  * cannot fix) the error is written to the stream too, so the reader ends at once.
  */
-export function chatStreamProcessor(context: ProcessorContext): LocalJobProcessor<LocalChatJob, null> {
+export function chatStreamProcessor(
+  context: ProcessorContext,
+): LocalJobProcessor<LocalChatJob, null> {
   return async (job, token, signal) => {
     const key = streamKeyForJob(context.queuePrefix, String(job.id));
     const run = token ?? randomUUID();
@@ -115,7 +148,10 @@ export function chatStreamProcessor(context: ProcessorContext): LocalJobProcesso
     } catch (error) {
       const final = finalOutcome(error, signal);
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (final || lastAttempt) await write({ type: 'error', error: final ?? toLocalJobError(error) }).catch(() => undefined);
+      if (final || lastAttempt)
+        await write({ type: 'error', error: final ?? toLocalJobError(error) }).catch(
+          () => undefined,
+        );
       if (final) return { ok: false, error: final };
       throw error;
     }
@@ -132,7 +168,11 @@ async function streamChunks(
   for await (const chunk of context.models.chat.stream(job.data.request, signal)) {
     await write({ type: 'chunk', chunk });
     if (chunk.usage) {
-      context.metrics.recordGeneration('chatStream', chunk.usage.completion_tokens, (performance.now() - started) / 1000);
+      context.metrics.recordGeneration(
+        'chatStream',
+        chunk.usage.completion_tokens,
+        (performance.now() - started) / 1000,
+      );
     }
   }
 }

@@ -27,7 +27,12 @@ export class WorkerMetrics {
   constructor(sources: WorkerMetricSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'ai_worker_' });
-    this.jobs = new Counter({ name: 'ai_worker_jobs_total', help: 'Jobs by queue and outcome', labelNames: ['queue', 'outcome'], registers });
+    this.jobs = new Counter({
+      name: 'ai_worker_jobs_total',
+      help: 'Jobs by queue and outcome',
+      labelNames: ['queue', 'outcome'],
+      registers,
+    });
     this.jobDuration = new Histogram({
       name: 'ai_worker_job_duration_seconds',
       help: 'Time from job start to its outcome',
@@ -42,7 +47,12 @@ export class WorkerMetrics {
       buckets: [1, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
       registers,
     });
-    this.completionTokens = new Counter({ name: 'ai_worker_completion_tokens_total', help: 'Completion tokens generated', labelNames: ['queue'], registers });
+    this.completionTokens = new Counter({
+      name: 'ai_worker_completion_tokens_total',
+      help: 'Completion tokens generated',
+      labelNames: ['queue'],
+      registers,
+    });
     new Gauge({
       name: 'ai_worker_model_load_seconds',
       help: 'How long each loaded model took to load',
@@ -81,7 +91,8 @@ export class WorkerMetrics {
 
   recordGeneration(queue: LocalQueueKey, completionTokens: number, seconds: number): void {
     this.completionTokens.inc({ queue }, completionTokens);
-    if (seconds > 0 && completionTokens > 0) this.tokensPerSecond.observe({ queue }, completionTokens / seconds);
+    if (seconds > 0 && completionTokens > 0)
+      this.tokensPerSecond.observe({ queue }, completionTokens / seconds);
   }
 
   /** `{"chat:completed": 3, …}` for `/health/detailed`. */

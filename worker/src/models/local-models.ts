@@ -1,5 +1,11 @@
 import type { WorkerConfig } from '@app/config';
-import { createChatEngine, createEmbedder, type ChatEngine, type Embedder, type ModelStatus } from '@app/inference';
+import {
+  createChatEngine,
+  createEmbedder,
+  type ChatEngine,
+  type Embedder,
+  type ModelStatus,
+} from '@app/inference';
 
 /** The worker's one chat model and one embedder; each loads on first use unless preloaded. */
 export class LocalModels {

@@ -1,5 +1,15 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { QUEUE_NAMES, type LocalJobOutcome, type LocalRagJob, type LocalRagResult } from '@app/contracts';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import {
+  QUEUE_NAMES,
+  type LocalJobOutcome,
+  type LocalRagJob,
+  type LocalRagResult,
+} from '@app/contracts';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { createLocalRedisConnection } from '@app/inference/dispatch';
 import { RagService } from '@app/inference/rag';
@@ -44,9 +54,14 @@ export class RagJobConsumer implements OnApplicationBootstrap, OnApplicationShut
       },
     );
     worker.on('failed', (job, error) =>
-      this.logger.warn({ queue: 'rag', jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed'),
+      this.logger.warn(
+        { queue: 'rag', jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+        'job failed',
+      ),
     );
-    worker.on('error', (error) => this.logger.error({ queue: 'rag', err: error.message }, 'worker error'));
+    worker.on('error', (error) =>
+      this.logger.error({ queue: 'rag', err: error.message }, 'worker error'),
+    );
     this.worker = worker;
     await worker.waitUntilReady();
   }

@@ -1,10 +1,19 @@
-import { GatewayError, type LocalJobOutcome, type LocalRagJob, type LocalRagResult } from '@app/contracts';
+import {
+  GatewayError,
+  type LocalJobOutcome,
+  type LocalRagJob,
+  type LocalRagResult,
+} from '@app/contracts';
 import { CANCELLED_STATUS, isRequestFault, toLocalJobError } from '@app/inference/dispatch';
 import type { RagIndexRequest, RagSearchRequest, RagService } from '@app/inference/rag';
 import type { Job } from 'bullmq';
 
 /** Runs one `local-rag` job against the worker's `RagService`. */
-export async function runRagJob(rag: RagService, data: LocalRagJob, signal?: AbortSignal): Promise<LocalRagResult> {
+export async function runRagJob(
+  rag: RagService,
+  data: LocalRagJob,
+  signal?: AbortSignal,
+): Promise<LocalRagResult> {
   const payload = data.payload;
   switch (data.operation) {
     case 'index':
@@ -18,7 +27,10 @@ export async function runRagJob(rag: RagService, data: LocalRagJob, signal?: Abo
     case 'stats':
       return rag.stats();
     default:
-      throw GatewayError.invalidRequest(`Unknown RAG operation '${String(data.operation)}'`, 'operation');
+      throw GatewayError.invalidRequest(
+        `Unknown RAG operation '${String(data.operation)}'`,
+        'operation',
+      );
   }
 }
 
@@ -27,14 +39,29 @@ export async function runRagJob(rag: RagService, data: LocalRagJob, signal?: Abo
  * `ok: false` and no retry; anything else is thrown so BullMQ retries it (WORKER_JOB_ATTEMPTS).
  */
 export function ragJobProcessor(rag: () => RagService) {
-  return async (job: Job<LocalRagJob>, _token?: string, signal?: AbortSignal): Promise<LocalJobOutcome<LocalRagResult>> => {
+  return async (
+    job: Job<LocalRagJob>,
+    _token?: string,
+    signal?: AbortSignal,
+  ): Promise<LocalJobOutcome<LocalRagResult>> => {
     if (Date.now() > job.data.deadline) {
-      return { ok: false, error: { status: 504, message: 'the gateway stopped waiting before a worker started the job', code: 'job_expired' } };
+      return {
+        ok: false,
+        error: {
+          status: 504,
+          message: 'the gateway stopped waiting before a worker started the job',
+          code: 'job_expired',
+        },
+      };
     }
     try {
       return { ok: true, value: await runRagJob(rag(), job.data, signal) };
     } catch (error) {
-      if (signal?.aborted) return { ok: false, error: { status: CANCELLED_STATUS, message: 'the job was cancelled', code: 'cancelled' } };
+      if (signal?.aborted)
+        return {
+          ok: false,
+          error: { status: CANCELLED_STATUS, message: 'the job was cancelled', code: 'cancelled' },
+        };
       const jobError = toLocalJobError(error);
       if (isRequestFault(jobError)) return { ok: false, error: jobError };
       throw error;

@@ -41,29 +41,52 @@ function toAnthropicTurn(message: ConversationMessage): AnthropicMessage {
     case 'user':
       return { role: 'user', content: partsOf(message.content).map(toUserBlock) };
     case 'assistant': {
-      if (message.function_call) throw GatewayError.unsupportedField('anthropic', 'messages[].function_call');
+      if (message.function_call)
+        throw GatewayError.unsupportedField('anthropic', 'messages[].function_call');
       const text = textOf(message.content);
       const blocks: AnthropicContentBlock[] = text ? [{ type: 'text', text }] : [];
       for (const call of message.tool_calls ?? []) {
-        blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments) });
+        blocks.push({
+          type: 'tool_use',
+          id: call.id,
+          name: call.function.name,
+          input: parseToolArguments(call.function.arguments),
+        });
       }
       return { role: 'assistant', content: blocks };
     }
     case 'tool':
-      return { role: 'user', content: [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content) }] };
+      return {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: message.tool_call_id,
+            content: textOf(message.content),
+          },
+        ],
+      };
     default:
       throw GatewayError.unsupportedField('anthropic', `messages[].role=${message.role}`);
   }
 }
 
 function toUserBlock(part: ContentPart): AnthropicContentBlock {
-  if (part.type === 'text' && typeof part.text === 'string') return { type: 'text', text: part.text };
+  if (part.type === 'text' && typeof part.text === 'string')
+    return { type: 'text', text: part.text };
   if (part.type === 'image_url') {
     const url = (part as { image_url: { url: string } }).image_url.url;
     const dataUrl = parseDataUrl(url);
-    if (dataUrl) return { type: 'image', source: { type: 'base64', media_type: dataUrl.mediaType, data: dataUrl.base64 } };
+    if (dataUrl)
+      return {
+        type: 'image',
+        source: { type: 'base64', media_type: dataUrl.mediaType, data: dataUrl.base64 },
+      };
     if (/^https?:\/\//.test(url)) return { type: 'image', source: { type: 'url', url } };
-    throw GatewayError.invalidRequest('image_url.url must be an http(s) URL or a base64 data URL', 'messages');
+    throw GatewayError.invalidRequest(
+      'image_url.url must be an http(s) URL or a base64 data URL',
+      'messages',
+    );
   }
   throw GatewayError.unsupportedField('anthropic', `messages[].content[].type=${part.type}`);
 }

@@ -1,7 +1,11 @@
 import type { ChatCompletionRequest, FunctionTool, ToolChoice } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
 import { toAnthropicConversation } from './anthropic-messages';
-import type { AnthropicMessagesRequest, AnthropicTool, AnthropicToolChoice } from './anthropic-wire.types';
+import type {
+  AnthropicMessagesRequest,
+  AnthropicTool,
+  AnthropicToolChoice,
+} from './anthropic-wire.types';
 
 /**
  * Used when neither the request nor ANTHROPIC_MAX_TOKENS gives a limit: Anthropic requires
@@ -10,13 +14,21 @@ import type { AnthropicMessagesRequest, AnthropicTool, AnthropicToolChoice } fro
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
 
 /** OpenAI chat request → Anthropic Messages request. Call `assertSupported` first. */
-export function toMessagesRequest(request: ChatCompletionRequest, config: Pick<ProviderConfig, 'options'>): AnthropicMessagesRequest {
+export function toMessagesRequest(
+  request: ChatCompletionRequest,
+  config: Pick<ProviderConfig, 'options'>,
+): AnthropicMessagesRequest {
   const { system, messages } = toAnthropicConversation(request.messages);
-  const body: AnthropicMessagesRequest = { model: request.model, max_tokens: maxTokensFor(request, config), messages };
+  const body: AnthropicMessagesRequest = {
+    model: request.model,
+    max_tokens: maxTokensFor(request, config),
+    messages,
+  };
   if (system.length > 0) body.system = system;
   if (request.temperature != null) body.temperature = request.temperature;
   if (request.top_p != null) body.top_p = request.top_p;
-  if (request.stop != null) body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
+  if (request.stop != null)
+    body.stop_sequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
   if (request.user) body.metadata = { user_id: request.user };
   if (request.tools?.length) body.tools = request.tools.map(toAnthropicTool);
   const toolChoice = toAnthropicToolChoice(request.tool_choice, request.parallel_tool_calls);
@@ -26,7 +38,10 @@ export function toMessagesRequest(request: ChatCompletionRequest, config: Pick<P
   return body;
 }
 
-function maxTokensFor(request: ChatCompletionRequest, config: Pick<ProviderConfig, 'options'>): number {
+function maxTokensFor(
+  request: ChatCompletionRequest,
+  config: Pick<ProviderConfig, 'options'>,
+): number {
   const configured = Number(config.options.maxTokens);
   return (
     request.max_completion_tokens ??
@@ -43,11 +58,15 @@ function toAnthropicTool(tool: FunctionTool): AnthropicTool {
   };
 }
 
-export function toAnthropicToolChoice(choice: ToolChoice | undefined, parallel: boolean | undefined): AnthropicToolChoice | undefined {
+export function toAnthropicToolChoice(
+  choice: ToolChoice | undefined,
+  parallel: boolean | undefined,
+): AnthropicToolChoice | undefined {
   const disableParallel = parallel === false ? { disable_parallel_tool_use: true } : {};
   if (choice === 'none') return { type: 'none' };
   if (choice === 'required') return { type: 'any', ...disableParallel };
-  if (typeof choice === 'object') return { type: 'tool', name: choice.function.name, ...disableParallel };
+  if (typeof choice === 'object')
+    return { type: 'tool', name: choice.function.name, ...disableParallel };
   if (choice === 'auto' || parallel === false) return { type: 'auto', ...disableParallel };
   return undefined;
 }
@@ -56,7 +75,10 @@ function toOutputConfig(request: ChatCompletionRequest): AnthropicMessagesReques
   const config: NonNullable<AnthropicMessagesRequest['output_config']> = {};
   const format = request.response_format;
   if (format?.type === 'json_schema') {
-    config.format = { type: 'json_schema', schema: format.json_schema.schema ?? { type: 'object' } };
+    config.format = {
+      type: 'json_schema',
+      schema: format.json_schema.schema ?? { type: 'object' },
+    };
   }
   const effort = request.reasoning_effort;
   if (effort === 'low' || effort === 'medium' || effort === 'high') config.effort = effort;

@@ -1,6 +1,10 @@
 import type { ChatCompletion, FinishReason, ToolCall, Usage } from '@app/contracts';
 import { usageOf } from '../shared/chunk-writer';
-import type { AnthropicMessageResponse, AnthropicStopReason, AnthropicUsage } from './anthropic-wire.types';
+import type {
+  AnthropicMessageResponse,
+  AnthropicStopReason,
+  AnthropicUsage,
+} from './anthropic-wire.types';
 
 /** Anthropic `stop_reason` → OpenAI `finish_reason`. */
 export const ANTHROPIC_FINISH_REASONS: Readonly<Record<AnthropicStopReason, FinishReason>> = {
@@ -21,7 +25,8 @@ export function toFinishReason(stopReason: AnthropicStopReason | null | undefine
 /** Anthropic counts cache reads and writes apart from `input_tokens`; OpenAI's prompt count includes them. */
 export function toUsage(usage: AnthropicUsage): Usage {
   const cachedTokens = usage.cache_read_input_tokens ?? 0;
-  const promptTokens = (usage.input_tokens ?? 0) + cachedTokens + (usage.cache_creation_input_tokens ?? 0);
+  const promptTokens =
+    (usage.input_tokens ?? 0) + cachedTokens + (usage.cache_creation_input_tokens ?? 0);
   return {
     ...usageOf(promptTokens, usage.output_tokens ?? 0),
     ...(cachedTokens > 0 ? { prompt_tokens_details: { cached_tokens: cachedTokens } } : {}),
@@ -35,7 +40,11 @@ export function toChatCompletion(message: AnthropicMessageResponse): ChatComplet
   for (const block of message.content) {
     if (block.type === 'text' && 'text' in block) text += block.text;
     if (block.type === 'tool_use' && 'input' in block) {
-      toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+      toolCalls.push({
+        id: block.id,
+        type: 'function',
+        function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+      });
     }
   }
   return {

@@ -39,26 +39,42 @@ export class AnthropicStreamTranslator {
     }
   }
 
-  private startBlock(event: Extract<AnthropicStreamEvent, { type: 'content_block_start' }>): ChatCompletionChunk[] {
+  private startBlock(
+    event: Extract<AnthropicStreamEvent, { type: 'content_block_start' }>,
+  ): ChatCompletionChunk[] {
     const block = event.content_block;
-    if (block.type === 'text' && 'text' in block) return block.text ? [this.writer.content(block.text)] : [];
+    if (block.type === 'text' && 'text' in block)
+      return block.text ? [this.writer.content(block.text)] : [];
     if (block.type !== 'tool_use' || !('id' in block)) return [];
     const toolIndex = this.toolIndexByBlock.size;
     this.toolIndexByBlock.set(event.index, toolIndex);
-    return [this.writer.toolCall({ index: toolIndex, id: block.id, type: 'function', function: { name: block.name, arguments: '' } })];
+    return [
+      this.writer.toolCall({
+        index: toolIndex,
+        id: block.id,
+        type: 'function',
+        function: { name: block.name, arguments: '' },
+      }),
+    ];
   }
 
-  private delta(event: Extract<AnthropicStreamEvent, { type: 'content_block_delta' }>): ChatCompletionChunk[] {
+  private delta(
+    event: Extract<AnthropicStreamEvent, { type: 'content_block_delta' }>,
+  ): ChatCompletionChunk[] {
     const delta = event.delta;
     if (delta.type === 'text_delta' && 'text' in delta) return [this.writer.content(delta.text)];
     const toolIndex = this.toolIndexByBlock.get(event.index);
     if (delta.type === 'input_json_delta' && 'partial_json' in delta && toolIndex !== undefined) {
-      return delta.partial_json ? [this.writer.toolCall({ index: toolIndex, function: { arguments: delta.partial_json } })] : [];
+      return delta.partial_json
+        ? [this.writer.toolCall({ index: toolIndex, function: { arguments: delta.partial_json } })]
+        : [];
     }
     return [];
   }
 }
 
 function withoutNulls(usage: AnthropicUsage): AnthropicUsage {
-  return Object.fromEntries(Object.entries(usage).filter(([, value]) => value !== null && value !== undefined));
+  return Object.fromEntries(
+    Object.entries(usage).filter(([, value]) => value !== null && value !== undefined),
+  );
 }

@@ -9,10 +9,22 @@ import { AnthropicStreamTranslator } from './anthropic-stream';
 
 const config = { options: {} };
 const provider = new AnthropicProvider(
-  { id: 'anthropic', type: 'anthropic', defaultModel: 'claude', models: [], aliases: [], headers: {}, options: {}, apiKey: 'k' },
+  {
+    id: 'anthropic',
+    type: 'anthropic',
+    defaultModel: 'claude',
+    models: [],
+    aliases: [],
+    headers: {},
+    options: {},
+    apiKey: 'k',
+  },
   { timeoutMs: 1000 },
 );
-const base: ChatCompletionRequest = { model: 'claude', messages: [{ role: 'user', content: 'hi' }] };
+const base: ChatCompletionRequest = {
+  model: 'claude',
+  messages: [{ role: 'user', content: 'hi' }],
+};
 
 describe('toAnthropicConversation', () => {
   it('lifts system and developer messages into system blocks, wherever they appear', () => {
@@ -21,7 +33,10 @@ describe('toAnthropicConversation', () => {
       { role: 'user', content: 'hi' },
       { role: 'developer', content: [{ type: 'text', text: 'rule two' }] },
     ]);
-    expect(result.system).toEqual([{ type: 'text', text: 'rule one' }, { type: 'text', text: 'rule two' }]);
+    expect(result.system).toEqual([
+      { type: 'text', text: 'rule one' },
+      { type: 'text', text: 'rule two' },
+    ]);
     expect(result.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }]);
   });
 
@@ -72,16 +87,23 @@ describe('toAnthropicConversation', () => {
   });
 
   it('rejects content parts and roles Anthropic cannot take, naming them', () => {
-    expect(() => toAnthropicConversation([{ role: 'user', content: [{ type: 'input_audio', input_audio: {} }] }])).toThrow(
-      /messages\[\]\.content\[\]\.type=input_audio/,
+    expect(() =>
+      toAnthropicConversation([
+        { role: 'user', content: [{ type: 'input_audio', input_audio: {} }] },
+      ]),
+    ).toThrow(/messages\[\]\.content\[\]\.type=input_audio/);
+    expect(() => toAnthropicConversation([{ role: 'function', name: 'f', content: 'x' }])).toThrow(
+      GatewayError,
     );
-    expect(() => toAnthropicConversation([{ role: 'function', name: 'f', content: 'x' }])).toThrow(GatewayError);
   });
 
   it('rejects tool call arguments that are not JSON with a 400', () => {
     const call = () =>
       toAnthropicConversation([
-        { role: 'assistant', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{oops' } }] },
+        {
+          role: 'assistant',
+          tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{oops' } }],
+        },
       ]);
     expect(call).toThrow(expect.objectContaining({ status: 400 }));
   });
@@ -89,7 +111,9 @@ describe('toAnthropicConversation', () => {
 
 describe('toMessagesRequest', () => {
   it('takes max_tokens from max_completion_tokens, then max_tokens, then config, then the default', () => {
-    expect(toMessagesRequest({ ...base, max_completion_tokens: 7, max_tokens: 9 }, config).max_tokens).toBe(7);
+    expect(
+      toMessagesRequest({ ...base, max_completion_tokens: 7, max_tokens: 9 }, config).max_tokens,
+    ).toBe(7);
     expect(toMessagesRequest({ ...base, max_tokens: 9 }, config).max_tokens).toBe(9);
     expect(toMessagesRequest(base, { options: { maxTokens: 321 } }).max_tokens).toBe(321);
     expect(toMessagesRequest(base, config).max_tokens).toBe(DEFAULT_ANTHROPIC_MAX_TOKENS);
@@ -121,39 +145,70 @@ describe('toMessagesRequest', () => {
 
   it('maps a named tool choice and none', () => {
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
-    expect(toMessagesRequest({ ...base, tools, tool_choice: { type: 'function', function: { name: 'f' } } }, config).tool_choice).toEqual({
+    expect(
+      toMessagesRequest(
+        { ...base, tools, tool_choice: { type: 'function', function: { name: 'f' } } },
+        config,
+      ).tool_choice,
+    ).toEqual({
       type: 'tool',
       name: 'f',
     });
-    expect(toMessagesRequest({ ...base, tools, tool_choice: 'none' }, config).tool_choice).toEqual({ type: 'none' });
+    expect(toMessagesRequest({ ...base, tools, tool_choice: 'none' }, config).tool_choice).toEqual({
+      type: 'none',
+    });
   });
 
   it('translates a json_schema response_format into output_config.format', () => {
     const body = toMessagesRequest(
-      { ...base, response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'object', properties: {} } } } },
+      {
+        ...base,
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'r', schema: { type: 'object', properties: {} } },
+        },
+      },
       config,
     );
-    expect(body.output_config).toEqual({ format: { type: 'json_schema', schema: { type: 'object', properties: {} } } });
+    expect(body.output_config).toEqual({
+      format: { type: 'json_schema', schema: { type: 'object', properties: {} } },
+    });
   });
 });
 
 describe('anthropic assertSupported', () => {
-  it.each(rejectedFields(ANTHROPIC_FIELDS).filter((rule) => rule.always))('rejects $field with a 400 naming it', ({ field }) => {
-    const request = { ...base, [field]: field === 'logit_bias' ? { '1': 2 } : 1.5 } as ChatCompletionRequest;
-    expect(() => provider.assertSupported(request)).toThrow(expect.objectContaining({ status: 400, param: field, code: 'unsupported_parameter' }));
-  });
+  it.each(rejectedFields(ANTHROPIC_FIELDS).filter((rule) => rule.always))(
+    'rejects $field with a 400 naming it',
+    ({ field }) => {
+      const request = {
+        ...base,
+        [field]: field === 'logit_bias' ? { '1': 2 } : 1.5,
+      } as ChatCompletionRequest;
+      expect(() => provider.assertSupported(request)).toThrow(
+        expect.objectContaining({ status: 400, param: field, code: 'unsupported_parameter' }),
+      );
+    },
+  );
 
   it('rejects the values Anthropic cannot honour and accepts the defaults', () => {
-    expect(() => provider.assertSupported({ ...base, n: 2 })).toThrow(expect.objectContaining({ param: 'n' }));
-    expect(() => provider.assertSupported({ ...base, temperature: 1.5 })).toThrow(expect.objectContaining({ param: 'temperature' }));
-    expect(() => provider.assertSupported({ ...base, response_format: { type: 'json_object' } })).toThrow(
-      expect.objectContaining({ param: 'response_format' }),
+    expect(() => provider.assertSupported({ ...base, n: 2 })).toThrow(
+      expect.objectContaining({ param: 'n' }),
     );
-    expect(() => provider.assertSupported({ ...base, n: 1, logprobs: false, presence_penalty: 0, seed: null })).not.toThrow();
+    expect(() => provider.assertSupported({ ...base, temperature: 1.5 })).toThrow(
+      expect.objectContaining({ param: 'temperature' }),
+    );
+    expect(() =>
+      provider.assertSupported({ ...base, response_format: { type: 'json_object' } }),
+    ).toThrow(expect.objectContaining({ param: 'response_format' }));
+    expect(() =>
+      provider.assertSupported({ ...base, n: 1, logprobs: false, presence_penalty: 0, seed: null }),
+    ).not.toThrow();
   });
 
   it('rejects fields nobody translated instead of dropping them', () => {
-    expect(() => provider.assertSupported({ ...base, brand_new_field: true })).toThrow(expect.objectContaining({ param: 'brand_new_field' }));
+    expect(() => provider.assertSupported({ ...base, brand_new_field: true })).toThrow(
+      expect.objectContaining({ param: 'brand_new_field' }),
+    );
   });
 });
 
@@ -171,7 +226,14 @@ describe('anthropic responses', () => {
   });
 
   it('counts cache reads and writes as prompt tokens, reporting reads as cached', () => {
-    expect(toUsage({ input_tokens: 10, output_tokens: 5, cache_read_input_tokens: 20, cache_creation_input_tokens: 3 })).toEqual({
+    expect(
+      toUsage({
+        input_tokens: 10,
+        output_tokens: 5,
+        cache_read_input_tokens: 20,
+        cache_creation_input_tokens: 3,
+      }),
+    ).toEqual({
       prompt_tokens: 33,
       completion_tokens: 5,
       total_tokens: 38,
@@ -188,16 +250,31 @@ describe('anthropic responses', () => {
       usage: { input_tokens: 1, output_tokens: 2 },
     });
     expect(completion.choices[0]).toMatchObject({
-      message: { content: null, tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{"a":[1]}' } }] },
+      message: {
+        content: null,
+        tool_calls: [
+          { id: 'toolu_1', type: 'function', function: { name: 'f', arguments: '{"a":[1]}' } },
+        ],
+      },
       finish_reason: 'tool_calls',
     });
   });
 
   it('streams refusals as content_filter and uses the cumulative message_delta usage', () => {
     const translator = new AnthropicStreamTranslator('claude');
-    const start = { id: 'msg_2', model: 'claude', content: [], stop_reason: null, usage: { input_tokens: 4, output_tokens: 1 } };
+    const start = {
+      id: 'msg_2',
+      model: 'claude',
+      content: [],
+      stop_reason: null,
+      usage: { input_tokens: 4, output_tokens: 1 },
+    };
     translator.translate({ type: 'message_start', message: start });
-    const [finish] = translator.translate({ type: 'message_delta', delta: { stop_reason: 'refusal' }, usage: { output_tokens: 9 } });
+    const [finish] = translator.translate({
+      type: 'message_delta',
+      delta: { stop_reason: 'refusal' },
+      usage: { output_tokens: 9 },
+    });
     const [usage] = translator.translate({ type: 'message_stop' });
     expect(finish.choices[0].finish_reason).toBe('content_filter');
     expect(usage.usage).toEqual({ prompt_tokens: 4, completion_tokens: 9, total_tokens: 13 });

@@ -4,8 +4,7 @@
  */
 
 export type AnthropicImageSource =
-  | { type: 'base64'; media_type: string; data: string }
-  | { type: 'url'; url: string };
+  { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
 
 export type AnthropicContentBlock =
   | { type: 'text'; text: string }
@@ -81,9 +80,16 @@ export type AnthropicStreamEvent =
   | {
       type: 'content_block_delta';
       index: number;
-      delta: { type: 'text_delta'; text: string } | { type: 'input_json_delta'; partial_json: string } | { type: string };
+      delta:
+        | { type: 'text_delta'; text: string }
+        | { type: 'input_json_delta'; partial_json: string }
+        | { type: string };
     }
   | { type: 'content_block_stop'; index: number }
-  | { type: 'message_delta'; delta: { stop_reason: AnthropicStopReason | null }; usage: AnthropicUsage }
+  | {
+      type: 'message_delta';
+      delta: { stop_reason: AnthropicStopReason | null };
+      usage: AnthropicUsage;
+    }
   | { type: 'message_stop' }
   | { type: 'ping' };

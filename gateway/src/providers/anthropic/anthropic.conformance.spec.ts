@@ -1,6 +1,9 @@
 import { FakeAnthropicServer, type AnthropicFakeBehaviour } from '@app/testing';
 import type { ProviderConfig } from '@app/config';
-import { describeProviderConformance, type ConformanceFailure } from '../conformance/provider-conformance';
+import {
+  describeProviderConformance,
+  type ConformanceFailure,
+} from '../conformance/provider-conformance';
 import { AnthropicProvider } from './anthropic.provider';
 
 const FAILURES: Record<ConformanceFailure, AnthropicFakeBehaviour> = {

@@ -45,7 +45,10 @@ export class AnthropicProvider implements ChatProvider {
     assertFieldsSupported('anthropic', ANTHROPIC_FIELDS, request);
   }
 
-  async chat(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ChatCompletion> {
+  async chat(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<ChatCompletion> {
     // Our request type carries temperature/top_p, which the SDK's param types leave out.
     const body = toMessagesRequest(request, this.config) as unknown as SdkParams;
     try {
@@ -59,8 +62,14 @@ export class AnthropicProvider implements ChatProvider {
     }
   }
 
-  async *stream(request: ChatCompletionRequest, context: ProviderCallContext): AsyncIterable<ChatCompletionChunk> {
-    const body = { ...toMessagesRequest(request, this.config), stream: true } as unknown as SdkStreamParams;
+  async *stream(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): AsyncIterable<ChatCompletionChunk> {
+    const body = {
+      ...toMessagesRequest(request, this.config),
+      stream: true,
+    } as unknown as SdkStreamParams;
     const translator = new AnthropicStreamTranslator(request.model);
     try {
       const events = await this.client.messages.create(body, {

@@ -9,7 +9,10 @@ export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
  * Azure OpenAI: the OpenAI wire format behind deployment URLs and an `api-key` header, which the
  * `openai` SDK's AzureOpenAI client builds. Everything else is the OpenAI-compatible adapter.
  */
-export function createAzureOpenAIProvider(config: ProviderConfig, options: { timeoutMs: number }): OpenAICompatibleProvider {
+export function createAzureOpenAIProvider(
+  config: ProviderConfig,
+  options: { timeoutMs: number },
+): OpenAICompatibleProvider {
   const deployment = String(config.options.deployment ?? config.defaultModel);
   const client = new AzureOpenAI({
     endpoint: config.baseUrl,

@@ -1,5 +1,10 @@
 import { ProviderError } from '@app/contracts';
-import { abortedError, connectionError, httpProviderError, invalidResponseError } from '../shared/upstream-error';
+import {
+  abortedError,
+  connectionError,
+  httpProviderError,
+  invalidResponseError,
+} from '../shared/upstream-error';
 
 /**
  * Bedrock Runtime exception names → the HTTP status the router reasons about. Names win over the
@@ -34,10 +39,12 @@ interface AwsServiceError {
 export function toBedrockProviderError(error: unknown, signal?: AbortSignal): ProviderError {
   if (error instanceof ProviderError) return error;
   if (signal?.aborted) return abortedError(signal);
-  if ((error as { name?: string } | undefined)?.name === 'AbortError') return new ProviderError('request aborted', { kind: 'aborted' });
+  if ((error as { name?: string } | undefined)?.name === 'AbortError')
+    return new ProviderError('request aborted', { kind: 'aborted' });
   const connection = connectionError(error) ?? wrappedConnectionError(error);
   if (connection) return connection;
-  if ((error as { name?: string } | undefined)?.name === 'TimeoutError') return new ProviderError('upstream timed out', { kind: 'timeout' });
+  if ((error as { name?: string } | undefined)?.name === 'TimeoutError')
+    return new ProviderError('upstream timed out', { kind: 'timeout' });
   if (isServiceError(error)) return fromServiceError(error);
   return invalidResponseError(error);
 }
@@ -49,19 +56,31 @@ export function toBedrockProviderError(error: unknown, signal?: AbortSignal): Pr
 function wrappedConnectionError(error: unknown): ProviderError | undefined {
   const message = error instanceof Error ? error.message : '';
   if (!message.startsWith('AWS SDK error wrapper for ')) return undefined;
-  const code = /\b(ECONN[A-Z]+|EPIPE|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(message)?.[1];
-  if (code || /socket hang up/i.test(message)) return new ProviderError('upstream connection failed', { kind: 'connection', code });
+  const code =
+    /\b(ECONN[A-Z]+|EPIPE|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/.exec(
+      message,
+    )?.[1];
+  if (code || /socket hang up/i.test(message))
+    return new ProviderError('upstream connection failed', { kind: 'connection', code });
   return undefined;
 }
 
 function isServiceError(error: unknown): error is AwsServiceError {
   const candidate = error as AwsServiceError | undefined;
-  return typeof candidate?.name === 'string' && (candidate.$fault !== undefined || candidate.$metadata?.httpStatusCode !== undefined || candidate.name in BEDROCK_ERROR_STATUS);
+  return (
+    typeof candidate?.name === 'string' &&
+    (candidate.$fault !== undefined ||
+      candidate.$metadata?.httpStatusCode !== undefined ||
+      candidate.name in BEDROCK_ERROR_STATUS)
+  );
 }
 
 function fromServiceError(error: AwsServiceError): ProviderError {
   const status =
-    BEDROCK_ERROR_STATUS[error.name] ?? error.$metadata?.httpStatusCode ?? error.$response?.statusCode ?? (error.$fault === 'client' ? 400 : 500);
+    BEDROCK_ERROR_STATUS[error.name] ??
+    error.$metadata?.httpStatusCode ??
+    error.$response?.statusCode ??
+    (error.$fault === 'client' ? 400 : 500);
   const headers = error.$response?.headers ?? {};
   return httpProviderError({
     status,
@@ -73,6 +92,7 @@ function fromServiceError(error: AwsServiceError): ProviderError {
 
 function headerValue(headers: Record<string, string | undefined>, name: string): string | null {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === wanted && value !== undefined) return value;
+  for (const [key, value] of Object.entries(headers))
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
   return null;
 }

@@ -1,4 +1,9 @@
-import type { ContentBlock, ImageFormat, Message, SystemContentBlock } from '@aws-sdk/client-bedrock-runtime';
+import type {
+  ContentBlock,
+  ImageFormat,
+  Message,
+  SystemContentBlock,
+} from '@aws-sdk/client-bedrock-runtime';
 import type { DocumentType } from '@smithy/types';
 import { GatewayError, type ChatMessage, type ContentPart } from '@app/contracts';
 import { parseDataUrl, parseToolArguments, partsOf, textOf } from '../shared/message-content';
@@ -50,21 +55,38 @@ function toBedrockTurn(message: ConversationMessage): Message {
     case 'user':
       return { role: 'user', content: partsOf(message.content).map(toUserBlock) };
     case 'assistant': {
-      if (message.function_call) throw GatewayError.unsupportedField('bedrock', 'messages[].function_call');
+      if (message.function_call)
+        throw GatewayError.unsupportedField('bedrock', 'messages[].function_call');
       const text = textOf(message.content);
       const blocks: ContentBlock[] = text ? [{ text }] : [];
       for (const call of message.tool_calls ?? []) {
-        blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments) as DocumentType } });
+        blocks.push({
+          toolUse: {
+            toolUseId: call.id,
+            name: call.function.name,
+            input: parseToolArguments(call.function.arguments) as DocumentType,
+          },
+        });
       }
       return { role: 'assistant', content: blocks };
     }
     case 'tool':
       return {
         role: 'user',
-        content: [{ toolResult: { toolUseId: message.tool_call_id, content: [{ text: textOf(message.content) }] } }],
+        content: [
+          {
+            toolResult: {
+              toolUseId: message.tool_call_id,
+              content: [{ text: textOf(message.content) }],
+            },
+          },
+        ],
       };
     default:
-      throw GatewayError.unsupportedField('bedrock', `messages[].role=${(message as { role: string }).role}`);
+      throw GatewayError.unsupportedField(
+        'bedrock',
+        `messages[].role=${(message as { role: string }).role}`,
+      );
   }
 }
 
@@ -75,10 +97,17 @@ function toUserBlock(part: ContentPart): ContentBlock {
     const dataUrl = parseDataUrl(url);
     if (!dataUrl) {
       // Converse takes inline bytes or S3 locations only; fetching URLs here is out of scope.
-      throw GatewayError.invalidRequest('Bedrock takes images as base64 data URLs only', 'messages');
+      throw GatewayError.invalidRequest(
+        'Bedrock takes images as base64 data URLs only',
+        'messages',
+      );
     }
     const format = BEDROCK_IMAGE_FORMATS[dataUrl.mediaType.toLowerCase()];
-    if (!format) throw GatewayError.invalidRequest(`Bedrock does not take images of type ${dataUrl.mediaType}`, 'messages');
+    if (!format)
+      throw GatewayError.invalidRequest(
+        `Bedrock does not take images of type ${dataUrl.mediaType}`,
+        'messages',
+      );
     return { image: { format, source: { bytes: Buffer.from(dataUrl.base64, 'base64') } } };
   }
   throw GatewayError.unsupportedField('bedrock', `messages[].content[].type=${part.type}`);

@@ -1,10 +1,18 @@
-import type { ConverseCommandInput, InferenceConfiguration, Tool, ToolChoice as BedrockToolChoice } from '@aws-sdk/client-bedrock-runtime';
+import type {
+  ConverseCommandInput,
+  InferenceConfiguration,
+  Tool,
+  ToolChoice as BedrockToolChoice,
+} from '@aws-sdk/client-bedrock-runtime';
 import type { ChatCompletionRequest, FunctionTool, ToolChoice } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
 import { toBedrockConversation } from './bedrock-messages';
 
 /** OpenAI chat request → Converse input (the same shape serves ConverseStream). Call `assertSupported` first. */
-export function toConverseInput(request: ChatCompletionRequest, config: Pick<ProviderConfig, 'options'>): ConverseCommandInput {
+export function toConverseInput(
+  request: ChatCompletionRequest,
+  config: Pick<ProviderConfig, 'options'>,
+): ConverseCommandInput {
   const { system, messages } = toBedrockConversation(request.messages);
   const input: ConverseCommandInput = { modelId: request.model, messages };
   if (system.length > 0) input.system = system;
@@ -18,15 +26,21 @@ export function toConverseInput(request: ChatCompletionRequest, config: Pick<Pro
   return input;
 }
 
-function toInferenceConfig(request: ChatCompletionRequest, config: Pick<ProviderConfig, 'options'>): InferenceConfiguration | undefined {
+function toInferenceConfig(
+  request: ChatCompletionRequest,
+  config: Pick<ProviderConfig, 'options'>,
+): InferenceConfiguration | undefined {
   const inference: InferenceConfiguration = {};
   const configured = Number(config.options.maxTokens);
   const maxTokens =
-    request.max_completion_tokens ?? request.max_tokens ?? (Number.isFinite(configured) && configured > 0 ? configured : undefined);
+    request.max_completion_tokens ??
+    request.max_tokens ??
+    (Number.isFinite(configured) && configured > 0 ? configured : undefined);
   if (maxTokens != null) inference.maxTokens = maxTokens;
   if (request.temperature != null) inference.temperature = request.temperature;
   if (request.top_p != null) inference.topP = request.top_p;
-  if (request.stop != null) inference.stopSequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
+  if (request.stop != null)
+    inference.stopSequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
   return Object.keys(inference).length > 0 ? inference : undefined;
 }
 
@@ -35,7 +49,9 @@ function toToolSpec(tool: FunctionTool): Tool {
     toolSpec: {
       name: tool.function.name,
       ...(tool.function.description ? { description: tool.function.description } : {}),
-      inputSchema: { json: (tool.function.parameters ?? { type: 'object', properties: {} }) as never },
+      inputSchema: {
+        json: (tool.function.parameters ?? { type: 'object', properties: {} }) as never,
+      },
     },
   };
 }

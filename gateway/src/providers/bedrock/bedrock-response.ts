@@ -20,7 +20,8 @@ export function toFinishReason(stopReason: StopReason | string | null | undefine
 /** Converse counts cache reads and writes apart from `inputTokens`; OpenAI's prompt count includes them. */
 export function toUsage(usage: Partial<TokenUsage> | undefined): Usage {
   const cachedTokens = usage?.cacheReadInputTokens ?? 0;
-  const promptTokens = (usage?.inputTokens ?? 0) + cachedTokens + (usage?.cacheWriteInputTokens ?? 0);
+  const promptTokens =
+    (usage?.inputTokens ?? 0) + cachedTokens + (usage?.cacheWriteInputTokens ?? 0);
   return {
     ...usageOf(promptTokens, usage?.outputTokens ?? 0),
     ...(cachedTokens > 0 ? { prompt_tokens_details: { cached_tokens: cachedTokens } } : {}),
@@ -28,7 +29,11 @@ export function toUsage(usage: Partial<TokenUsage> | undefined): Usage {
 }
 
 /** Converse response → OpenAI chat completion (one choice; tool inputs become JSON strings). */
-export function toChatCompletion(response: ConverseResponse, model: string, id: string): ChatCompletion {
+export function toChatCompletion(
+  response: ConverseResponse,
+  model: string,
+  id: string,
+): ChatCompletion {
   let text = '';
   const toolCalls: ToolCall[] = [];
   for (const block of response.output?.message?.content ?? []) {
@@ -37,7 +42,10 @@ export function toChatCompletion(response: ConverseResponse, model: string, id: 
       toolCalls.push({
         id: block.toolUse.toolUseId ?? '',
         type: 'function',
-        function: { name: block.toolUse.name ?? '', arguments: JSON.stringify(block.toolUse.input ?? {}) },
+        function: {
+          name: block.toolUse.name ?? '',
+          arguments: JSON.stringify(block.toolUse.input ?? {}),
+        },
       });
     }
   }

@@ -20,9 +20,11 @@ export class BedrockStreamTranslator {
 
   translate(event: ConverseStreamOutput): ChatCompletionChunk[] {
     if (event.messageStart) return this.start();
-    if (event.contentBlockStart) return [...this.start(), ...this.startBlock(event.contentBlockStart)];
+    if (event.contentBlockStart)
+      return [...this.start(), ...this.startBlock(event.contentBlockStart)];
     if (event.contentBlockDelta) return [...this.start(), ...this.delta(event.contentBlockDelta)];
-    if (event.messageStop) return [...this.start(), this.writer.finish(toFinishReason(event.messageStop.stopReason))];
+    if (event.messageStop)
+      return [...this.start(), this.writer.finish(toFinishReason(event.messageStop.stopReason))];
     if (event.metadata) return [this.writer.usage(toUsage(event.metadata.usage))];
     return [];
   }
@@ -34,20 +36,32 @@ export class BedrockStreamTranslator {
     return [this.writer.role()];
   }
 
-  private startBlock(event: NonNullable<ConverseStreamOutput['contentBlockStart']>): ChatCompletionChunk[] {
+  private startBlock(
+    event: NonNullable<ConverseStreamOutput['contentBlockStart']>,
+  ): ChatCompletionChunk[] {
     const toolUse = event.start?.toolUse;
     if (!toolUse) return [];
     const toolIndex = this.toolIndexByBlock.size;
     this.toolIndexByBlock.set(event.contentBlockIndex ?? toolIndex, toolIndex);
-    return [this.writer.toolCall({ index: toolIndex, id: toolUse.toolUseId, type: 'function', function: { name: toolUse.name, arguments: '' } })];
+    return [
+      this.writer.toolCall({
+        index: toolIndex,
+        id: toolUse.toolUseId,
+        type: 'function',
+        function: { name: toolUse.name, arguments: '' },
+      }),
+    ];
   }
 
-  private delta(event: NonNullable<ConverseStreamOutput['contentBlockDelta']>): ChatCompletionChunk[] {
+  private delta(
+    event: NonNullable<ConverseStreamOutput['contentBlockDelta']>,
+  ): ChatCompletionChunk[] {
     const delta = event.delta;
     if (typeof delta?.text === 'string') return delta.text ? [this.writer.content(delta.text)] : [];
     const toolIndex = this.toolIndexByBlock.get(event.contentBlockIndex ?? -1);
     const input = delta?.toolUse?.input;
-    if (input && toolIndex !== undefined) return [this.writer.toolCall({ index: toolIndex, function: { arguments: input } })];
+    if (input && toolIndex !== undefined)
+      return [this.writer.toolCall({ index: toolIndex, function: { arguments: input } })];
     return [];
   }
 }

@@ -4,7 +4,12 @@ import { rejectedFields } from '../shared/field-support';
 import { BEDROCK_FIELDS } from './bedrock-fields';
 import { toBedrockConversation } from './bedrock-messages';
 import { toBedrockToolChoice, toConverseInput } from './bedrock-request';
-import { BEDROCK_FINISH_REASONS, toChatCompletion, toFinishReason, toUsage } from './bedrock-response';
+import {
+  BEDROCK_FINISH_REASONS,
+  toChatCompletion,
+  toFinishReason,
+  toUsage,
+} from './bedrock-response';
 import { BedrockStreamTranslator } from './bedrock-stream';
 import { BEDROCK_ERROR_STATUS, toBedrockProviderError } from './bedrock-error-mapper';
 import { BedrockProvider, bedrockClientConfig } from './bedrock.provider';
@@ -65,7 +70,9 @@ describe('toBedrockConversation', () => {
 
   it('turns data URLs into image blocks and rejects http URLs and unknown image types', () => {
     const image = (url: string) =>
-      toBedrockConversation([{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }]);
+      toBedrockConversation([
+        { role: 'user', content: [{ type: 'image_url', image_url: { url } }] },
+      ]);
     const block = image(`data:image/jpeg;base64,${PNG}`).messages[0].content![0];
     expect(block.image!.format).toBe('jpeg');
     expect(Buffer.from(block.image!.source!.bytes!).toString('base64')).toBe(PNG);
@@ -84,7 +91,12 @@ describe('toConverseInput', () => {
         temperature: 0.3,
         top_p: 0.9,
         stop: 'END',
-        tools: [{ type: 'function', function: { name: 'f', description: 'd', parameters: { type: 'object' } } }],
+        tools: [
+          {
+            type: 'function',
+            function: { name: 'f', description: 'd', parameters: { type: 'object' } },
+          },
+        ],
         tool_choice: 'required',
       },
       config,
@@ -93,9 +105,16 @@ describe('toConverseInput', () => {
       modelId: 'm',
       system: [{ text: 's' }],
       inferenceConfig: { maxTokens: 50, temperature: 0.3, topP: 0.9, stopSequences: ['END'] },
-      toolConfig: { tools: [{ toolSpec: { name: 'f', description: 'd', inputSchema: { json: { type: 'object' } } } }], toolChoice: { any: {} } },
+      toolConfig: {
+        tools: [
+          { toolSpec: { name: 'f', description: 'd', inputSchema: { json: { type: 'object' } } } },
+        ],
+        toolChoice: { any: {} },
+      },
     });
-    expect(toConverseInput(base, { options: { maxTokens: 77 } }).inferenceConfig).toEqual({ maxTokens: 77 });
+    expect(toConverseInput(base, { options: { maxTokens: 77 } }).inferenceConfig).toEqual({
+      maxTokens: 77,
+    });
     expect(toConverseInput(base, { options: {} }).inferenceConfig).toBeUndefined();
     expect(toConverseInput({ ...base, tool_choice: 'auto' }, config).toolConfig).toBeUndefined();
   });
@@ -103,7 +122,9 @@ describe('toConverseInput', () => {
   it('maps tool_choice auto/required/function', () => {
     expect(toBedrockToolChoice('auto')).toEqual({ auto: {} });
     expect(toBedrockToolChoice('required')).toEqual({ any: {} });
-    expect(toBedrockToolChoice({ type: 'function', function: { name: 'f' } })).toEqual({ tool: { name: 'f' } });
+    expect(toBedrockToolChoice({ type: 'function', function: { name: 'f' } })).toEqual({
+      tool: { name: 'f' },
+    });
     expect(toBedrockToolChoice(undefined)).toBeUndefined();
   });
 });
@@ -124,13 +145,26 @@ describe('BEDROCK_FIELDS', () => {
     expect(reject({ parallel_tool_calls: false })).toBe(400);
     expect(reject({ response_format: { type: 'json_object' } })).toBe(400);
     expect(reject({ ['brand_new_field' as 'user']: 'x' })).toBe(400);
-    expect(reject({ temperature: 1.5, top_p: 0.5, stop: ['x'], max_tokens: 5, user: 'u', n: 1, parallel_tool_calls: true, stream: true })).toBeUndefined();
+    expect(
+      reject({
+        temperature: 1.5,
+        top_p: 0.5,
+        stop: ['x'],
+        max_tokens: 5,
+        user: 'u',
+        n: 1,
+        parallel_tool_calls: true,
+        stream: true,
+      }),
+    ).toBeUndefined();
     expect(reject({ response_format: { type: 'text' }, frequency_penalty: 0 })).toBeUndefined();
   });
 
   it('lists its rejected fields with reasons', () => {
     const fields = rejectedFields(BEDROCK_FIELDS).map((entry) => entry.field);
-    expect(fields).toEqual(expect.arrayContaining(['logprobs', 'seed', 'tool_choice', 'parallel_tool_calls', 'n']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['logprobs', 'seed', 'tool_choice', 'parallel_tool_calls', 'n']),
+    );
   });
 });
 
@@ -149,7 +183,14 @@ describe('responses', () => {
   });
 
   it('counts cached tokens into the prompt', () => {
-    expect(toUsage({ inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 4, cacheWriteInputTokens: 1 })).toEqual({
+    expect(
+      toUsage({
+        inputTokens: 10,
+        outputTokens: 5,
+        cacheReadInputTokens: 4,
+        cacheWriteInputTokens: 1,
+      }),
+    ).toEqual({
       prompt_tokens: 15,
       completion_tokens: 5,
       total_tokens: 20,
@@ -160,7 +201,12 @@ describe('responses', () => {
   it('builds a completion with tool calls as JSON strings', () => {
     const completion = toChatCompletion(
       {
-        output: { message: { role: 'assistant', content: [{ toolUse: { toolUseId: 'a', name: 'f', input: { x: 1 } } }] } },
+        output: {
+          message: {
+            role: 'assistant',
+            content: [{ toolUse: { toolUseId: 'a', name: 'f', input: { x: 1 } } }],
+          },
+        },
         stopReason: 'tool_use',
         usage: { inputTokens: 3, outputTokens: 2, totalTokens: 5 },
         metrics: { latencyMs: 1 },
@@ -170,7 +216,11 @@ describe('responses', () => {
     );
     expect(completion.choices[0]).toEqual({
       index: 0,
-      message: { role: 'assistant', content: null, tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: '{"x":1}' } }] },
+      message: {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: '{"x":1}' } }],
+      },
       finish_reason: 'tool_calls',
     });
     expect(completion.usage).toEqual({ prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 });
@@ -184,16 +234,30 @@ describe('BedrockStreamTranslator', () => {
       { messageStart: { role: 'assistant' as const } },
       { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'Hi' } } },
       { contentBlockStop: { contentBlockIndex: 0 } },
-      { contentBlockStart: { contentBlockIndex: 1, start: { toolUse: { toolUseId: 'tu', name: 'f' } } } },
+      {
+        contentBlockStart: {
+          contentBlockIndex: 1,
+          start: { toolUse: { toolUseId: 'tu', name: 'f' } },
+        },
+      },
       { contentBlockDelta: { contentBlockIndex: 1, delta: { toolUse: { input: '{"x"' } } } },
       { contentBlockDelta: { contentBlockIndex: 1, delta: { toolUse: { input: ':1}' } } } },
       { messageStop: { stopReason: 'tool_use' as const } },
-      { metadata: { usage: { inputTokens: 4, outputTokens: 6, totalTokens: 10 }, metrics: { latencyMs: 1 } } },
+      {
+        metadata: {
+          usage: { inputTokens: 4, outputTokens: 6, totalTokens: 10 },
+          metrics: { latencyMs: 1 },
+        },
+      },
     ].flatMap((event) => translator.translate(event as never));
     expect(chunks.map((chunk) => chunk.choices[0]?.delta ?? chunk.usage)).toEqual([
       { role: 'assistant', content: '' },
       { content: 'Hi' },
-      { tool_calls: [{ index: 0, id: 'tu', type: 'function', function: { name: 'f', arguments: '' } }] },
+      {
+        tool_calls: [
+          { index: 0, id: 'tu', type: 'function', function: { name: 'f', arguments: '' } },
+        ],
+      },
       { tool_calls: [{ index: 0, function: { arguments: '{"x"' } }] },
       { tool_calls: [{ index: 0, function: { arguments: ':1}' } }] },
       {},
@@ -205,33 +269,58 @@ describe('BedrockStreamTranslator', () => {
 });
 
 describe('toBedrockProviderError', () => {
-  const serviceError = (name: string, extra: object = {}) => Object.assign(new Error('boom'), { name, $fault: 'client', $metadata: {}, ...extra });
+  const serviceError = (name: string, extra: object = {}) =>
+    Object.assign(new Error('boom'), { name, $fault: 'client', $metadata: {}, ...extra });
 
   it('maps exception names to statuses and retryability', () => {
-    expect(toBedrockProviderError(serviceError('ThrottlingException'))).toMatchObject({ kind: 'http', status: 429, retryable: true });
-    for (const name of ['ServiceUnavailableException', 'ModelNotReadyException', 'InternalServerException']) {
+    expect(toBedrockProviderError(serviceError('ThrottlingException'))).toMatchObject({
+      kind: 'http',
+      status: 429,
+      retryable: true,
+    });
+    for (const name of [
+      'ServiceUnavailableException',
+      'ModelNotReadyException',
+      'InternalServerException',
+    ]) {
       const error = toBedrockProviderError(serviceError(name));
       expect(error.status).toBeGreaterThanOrEqual(500);
       expect(error.retryable).toBe(true);
     }
-    expect(toBedrockProviderError(serviceError('ValidationException'))).toMatchObject({ status: 400, retryable: false, code: 'ValidationException' });
-    expect(toBedrockProviderError(serviceError('AccessDeniedException'))).toMatchObject({ status: 403, retryable: false });
+    expect(toBedrockProviderError(serviceError('ValidationException'))).toMatchObject({
+      status: 400,
+      retryable: false,
+      code: 'ValidationException',
+    });
+    expect(toBedrockProviderError(serviceError('AccessDeniedException'))).toMatchObject({
+      status: 403,
+      retryable: false,
+    });
     expect(BEDROCK_ERROR_STATUS.ThrottlingException).toBe(429);
   });
 
   it('falls back to the HTTP status and reads Retry-After from the raw response', () => {
     const error = toBedrockProviderError(
-      serviceError('SomethingNew', { $metadata: { httpStatusCode: 502 }, $response: { statusCode: 502, headers: { 'Retry-After': '2' } } }),
+      serviceError('SomethingNew', {
+        $metadata: { httpStatusCode: 502 },
+        $response: { statusCode: 502, headers: { 'Retry-After': '2' } },
+      }),
     );
     expect(error).toMatchObject({ status: 502, retryable: true, retryAfterMs: 2000 });
   });
 
   it('maps connection failures, aborts and the router’s own abort reason', () => {
-    expect(toBedrockProviderError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }))).toMatchObject({ kind: 'connection' });
-    expect(toBedrockProviderError(Object.assign(new Error('x'), { name: 'AbortError' }))).toMatchObject({ kind: 'aborted' });
+    expect(
+      toBedrockProviderError(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })),
+    ).toMatchObject({ kind: 'connection' });
+    expect(
+      toBedrockProviderError(Object.assign(new Error('x'), { name: 'AbortError' })),
+    ).toMatchObject({ kind: 'aborted' });
     const controller = new AbortController();
     controller.abort();
-    expect(toBedrockProviderError(new Error('x'), controller.signal)).toMatchObject({ kind: 'aborted' });
+    expect(toBedrockProviderError(new Error('x'), controller.signal)).toMatchObject({
+      kind: 'aborted',
+    });
     const timeout = new ProviderError('idle', { kind: 'timeout' });
     const timed = new AbortController();
     timed.abort(timeout);
@@ -240,10 +329,16 @@ describe('toBedrockProviderError', () => {
 
   it('reports a refused connection from a real call as kind connection', async () => {
     const closed = new BedrockProvider(
-      { ...config, baseUrl: 'http://127.0.0.1:1', options: { region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b' } },
+      {
+        ...config,
+        baseUrl: 'http://127.0.0.1:1',
+        options: { region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b' },
+      },
       { timeoutMs: 2000 },
     );
-    await expect(closed.chat(base, { signal: new AbortController().signal, requestId: 'r' })).rejects.toMatchObject({ kind: 'connection' });
+    await expect(
+      closed.chat(base, { signal: new AbortController().signal, requestId: 'r' }),
+    ).rejects.toMatchObject({ kind: 'connection' });
   });
 });
 
@@ -254,9 +349,16 @@ describe('bedrockClientConfig', () => {
     expect(plain.endpoint).toBeUndefined();
     expect(plain.credentials).toBeUndefined();
     const custom = bedrockClientConfig(
-      { ...config, baseUrl: 'http://localhost:9', options: { region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b' } },
+      {
+        ...config,
+        baseUrl: 'http://localhost:9',
+        options: { region: 'us-east-1', accessKeyId: 'a', secretAccessKey: 'b' },
+      },
       { timeoutMs: 1000 },
     );
-    expect(custom).toMatchObject({ endpoint: 'http://localhost:9', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    expect(custom).toMatchObject({
+      endpoint: 'http://localhost:9',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
   });
 });

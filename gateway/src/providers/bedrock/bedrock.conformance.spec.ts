@@ -1,6 +1,9 @@
 import { FakeBedrockServer, type BedrockFakeBehaviour } from '@app/testing';
 import type { ProviderConfig } from '@app/config';
-import { describeProviderConformance, type ConformanceFailure } from '../conformance/provider-conformance';
+import {
+  describeProviderConformance,
+  type ConformanceFailure,
+} from '../conformance/provider-conformance';
 import { BedrockProvider } from './bedrock.provider';
 
 const FAILURES: Record<ConformanceFailure, BedrockFakeBehaviour> = {
@@ -22,7 +25,12 @@ describeProviderConformance('bedrock', async () => {
     aliases: [],
     headers: {},
     // Static dummy credentials keep the test off the real credential chain.
-    options: { region: 'us-east-1', accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret', maxTokens: 256 },
+    options: {
+      region: 'us-east-1',
+      accessKeyId: 'AKIDFAKE',
+      secretAccessKey: 'fake-secret',
+      maxTokens: 256,
+    },
   };
   return {
     provider: new BedrockProvider(config, { timeoutMs: 5000 }),

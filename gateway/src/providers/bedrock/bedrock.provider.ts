@@ -56,11 +56,16 @@ export class BedrockProvider implements ChatProvider {
     assertFieldsSupported('bedrock', BEDROCK_FIELDS, request);
   }
 
-  async chat(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ChatCompletion> {
+  async chat(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<ChatCompletion> {
     const input = toConverseInput(request, this.config);
     try {
       if (context.signal.aborted) throw context.signal.reason;
-      const response = await this.client.send(new ConverseCommand(input), { abortSignal: context.signal });
+      const response = await this.client.send(new ConverseCommand(input), {
+        abortSignal: context.signal,
+      });
       context.markFirstByte?.();
       return toChatCompletion(response, request.model, completionId(response.$metadata.requestId));
     } catch (error) {
@@ -68,12 +73,20 @@ export class BedrockProvider implements ChatProvider {
     }
   }
 
-  async *stream(request: ChatCompletionRequest, context: ProviderCallContext): AsyncIterable<ChatCompletionChunk> {
+  async *stream(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): AsyncIterable<ChatCompletionChunk> {
     const input = toConverseInput(request, this.config);
     try {
       if (context.signal.aborted) throw context.signal.reason;
-      const response = await this.client.send(new ConverseStreamCommand(input), { abortSignal: context.signal });
-      const translator = new BedrockStreamTranslator(completionId(response.$metadata.requestId), request.model);
+      const response = await this.client.send(new ConverseStreamCommand(input), {
+        abortSignal: context.signal,
+      });
+      const translator = new BedrockStreamTranslator(
+        completionId(response.$metadata.requestId),
+        request.model,
+      );
       if (!response.stream) throw new Error('ConverseStream answered without a stream');
       for await (const event of response.stream) {
         yield* translator.translate(event);
@@ -89,7 +102,10 @@ function completionId(requestId: string | undefined): string {
 }
 
 /** SDK client settings from the provider config; exported for tests. Never reads process.env. */
-export function bedrockClientConfig(config: ProviderConfig, options: BedrockProviderOptions): BedrockRuntimeClientConfig {
+export function bedrockClientConfig(
+  config: ProviderConfig,
+  options: BedrockProviderOptions,
+): BedrockRuntimeClientConfig {
   const { region, accessKeyId, secretAccessKey, sessionToken } = config.options;
   return {
     region: typeof region === 'string' && region ? region : undefined,
@@ -106,6 +122,9 @@ export function bedrockClientConfig(config: ProviderConfig, options: BedrockProv
     maxAttempts: 1,
     // The client defaults to HTTP/2, which Converse does not need (only bidirectional streams do);
     // HTTP/1.1 works with proxies and plain endpoint overrides such as BEDROCK_ENDPOINT fakes.
-    requestHandler: new NodeHttpHandler({ requestTimeout: options.timeoutMs, connectionTimeout: options.timeoutMs }),
+    requestHandler: new NodeHttpHandler({
+      requestTimeout: options.timeoutMs,
+      connectionTimeout: options.timeoutMs,
+    }),
   };
 }

@@ -12,7 +12,11 @@ const OPENAI_FAILURES: Record<ConformanceFailure, OpenAIFakeBehaviour> = {
 };
 
 /** Options every OpenAI-format fake needs for the conformance suite. */
-export const CONFORMANCE_OPENAI_FAKE_OPTIONS = { retryAfterSeconds: 2, toolCalls: 'every-tool', answerToolResults: true } as const;
+export const CONFORMANCE_OPENAI_FAKE_OPTIONS = {
+  retryAfterSeconds: 2,
+  toolCalls: 'every-tool',
+  answerToolResults: true,
+} as const;
 
 /**
  * The conformance subject for adapters whose upstream speaks the OpenAI format (OpenAI, Azure,

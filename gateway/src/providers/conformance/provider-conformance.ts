@@ -1,10 +1,17 @@
 /// <reference types="jest" />
 // Test-only module (imported by the *.conformance.spec.ts files); the reference lets the build typecheck it.
-import { ProviderError, type ChatCompletionChunk, type ChatCompletionRequest, type ChatMessage, type FunctionTool } from '@app/contracts';
+import {
+  ProviderError,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  type ChatMessage,
+  type FunctionTool,
+} from '@app/contracts';
 import type { ChatProvider, ProviderCallContext } from '../chat-provider';
 
 /** Failures every fake can be told to answer the next upstream call with. */
-export type ConformanceFailure = 'bad-request' | 'unauthorized' | 'rate-limit' | 'server-error' | 'overloaded';
+export type ConformanceFailure =
+  'bad-request' | 'unauthorized' | 'rate-limit' | 'server-error' | 'overloaded';
 
 /** What the suite needs from one adapter and the fake upstream it talks to. */
 export interface ConformanceSubject {
@@ -24,14 +31,23 @@ export interface ConformanceSubject {
 
 const WEATHER_TOOL: FunctionTool = {
   type: 'function',
-  function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } } },
+  },
 };
 const TIME_TOOL: FunctionTool = {
   type: 'function',
-  function: { name: 'get_time', description: 'Local time in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+  function: {
+    name: 'get_time',
+    description: 'Local time in a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } } },
+  },
 };
 /** A 1×1 transparent PNG. */
-const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 function context(): ProviderCallContext {
   return { signal: new AbortController().signal, requestId: 'conformance' };
@@ -48,7 +64,9 @@ function streamedText(chunks: ChatCompletionChunk[]): string {
 }
 
 /** Reassembles streamed tool calls by index, as OpenAI clients do. */
-function streamedToolCalls(chunks: ChatCompletionChunk[]): { id: string; name: string; arguments: string }[] {
+function streamedToolCalls(
+  chunks: ChatCompletionChunk[],
+): { id: string; name: string; arguments: string }[] {
   const calls: { id: string; name: string; arguments: string }[] = [];
   for (const delta of chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])) {
     const call = (calls[delta.index] ??= { id: '', name: '', arguments: '' });
@@ -63,10 +81,16 @@ function streamedToolCalls(chunks: ChatCompletionChunk[]): { id: string; name: s
  * The behaviour every `ChatProvider` must show against its fake upstream. Each adapter's
  * `<name>.conformance.spec.ts` calls this with a factory for its provider and fake.
  */
-export function describeProviderConformance(name: string, setup: () => Promise<ConformanceSubject>): void {
+export function describeProviderConformance(
+  name: string,
+  setup: () => Promise<ConformanceSubject>,
+): void {
   describe(`${name} provider conformance`, () => {
     let subject: ConformanceSubject;
-    const request = (messages: ChatMessage[], extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest => ({
+    const request = (
+      messages: ChatMessage[],
+      extra: Partial<ChatCompletionRequest> = {},
+    ): ChatCompletionRequest => ({
       model: subject.model,
       messages,
       ...extra,
@@ -85,16 +109,27 @@ export function describeProviderConformance(name: string, setup: () => Promise<C
   });
 }
 
-type RequestBuilder = (messages: ChatMessage[], extra?: Partial<ChatCompletionRequest>) => ChatCompletionRequest;
+type RequestBuilder = (
+  messages: ChatMessage[],
+  extra?: Partial<ChatCompletionRequest>,
+) => ChatCompletionRequest;
 
 function describePlainChat(current: () => ConformanceSubject, request: RequestBuilder): void {
   it('answers a plain chat with one stop choice and usage that adds up', async () => {
-    const completion = await current().provider.chat(request([{ role: 'user', content: 'Hello' }]), context());
+    const completion = await current().provider.chat(
+      request([{ role: 'user', content: 'Hello' }]),
+      context(),
+    );
     expect(completion.object).toBe('chat.completion');
-    expect(completion.choices[0].message).toMatchObject({ role: 'assistant', content: current().reply });
+    expect(completion.choices[0].message).toMatchObject({
+      role: 'assistant',
+      content: current().reply,
+    });
     expect(completion.choices[0].finish_reason).toBe('stop');
     expect(completion.usage!.prompt_tokens).toBeGreaterThan(0);
-    expect(completion.usage!.total_tokens).toBe(completion.usage!.prompt_tokens + completion.usage!.completion_tokens);
+    expect(completion.usage!.total_tokens).toBe(
+      completion.usage!.prompt_tokens + completion.usage!.completion_tokens,
+    );
   });
 
   it('sends the system prompt and every turn of a multi-turn conversation upstream', async () => {
@@ -107,14 +142,25 @@ function describePlainChat(current: () => ConformanceSubject, request: RequestBu
     const completion = await current().provider.chat(request(messages), context());
     expect(completion.choices[0].message.content).toBe(current().reply);
     const upstream = current().lastUpstreamBody();
-    for (const marker of ['terse-system-marker', 'first-user-turn', 'first-assistant-turn', 'second-user-turn']) {
+    for (const marker of [
+      'terse-system-marker',
+      'first-user-turn',
+      'first-assistant-turn',
+      'second-user-turn',
+    ]) {
       expect(upstream).toContain(marker);
     }
   });
 
   it('streams a role chunk first, content deltas that rebuild the reply, a stop finish and a usage chunk', async () => {
     const chunks = await collect(
-      current().provider.stream(request([{ role: 'user', content: 'Hello' }], { stream: true, stream_options: { include_usage: true } }), context()),
+      current().provider.stream(
+        request([{ role: 'user', content: 'Hello' }], {
+          stream: true,
+          stream_options: { include_usage: true },
+        }),
+        context(),
+      ),
     );
     expect(chunks[0].object).toBe('chat.completion.chunk');
     expect(chunks[0].choices[0].delta.role).toBe('assistant');
@@ -124,11 +170,16 @@ function describePlainChat(current: () => ConformanceSubject, request: RequestBu
     const last = chunks[chunks.length - 1];
     expect(last.choices).toEqual([]);
     expect(last.usage!.prompt_tokens).toBeGreaterThan(0);
-    expect(last.usage!.total_tokens).toBe(last.usage!.prompt_tokens + last.usage!.completion_tokens);
+    expect(last.usage!.total_tokens).toBe(
+      last.usage!.prompt_tokens + last.usage!.completion_tokens,
+    );
   });
 
   it('passes stop sequences upstream', async () => {
-    await current().provider.chat(request([{ role: 'user', content: 'Count' }], { stop: ['STOP-HERE', 'END-MARK'] }), context());
+    await current().provider.chat(
+      request([{ role: 'user', content: 'Count' }], { stop: ['STOP-HERE', 'END-MARK'] }),
+      context(),
+    );
     expect(current().lastUpstreamBody()).toContain('STOP-HERE');
     expect(current().lastUpstreamBody()).toContain('END-MARK');
   });
@@ -156,7 +207,10 @@ function describeTools(current: () => ConformanceSubject, request: RequestBuilde
   const question: ChatMessage = { role: 'user', content: 'Weather in Paris?' };
 
   it('round-trips a tool call: JSON-string arguments out, tool result in, text answer back', async () => {
-    const first = await current().provider.chat(request([question], { tools: [WEATHER_TOOL] }), context());
+    const first = await current().provider.chat(
+      request([question], { tools: [WEATHER_TOOL] }),
+      context(),
+    );
     expect(first.choices[0].finish_reason).toBe('tool_calls');
     const calls = first.choices[0].message.tool_calls!;
     expect(calls).toHaveLength(1);
@@ -168,14 +222,20 @@ function describeTools(current: () => ConformanceSubject, request: RequestBuilde
       { role: 'assistant', content: null, tool_calls: calls },
       { role: 'tool', tool_call_id: calls[0].id, content: 'sunny-tool-result' },
     ];
-    const second = await current().provider.chat(request(followUp, { tools: [WEATHER_TOOL] }), context());
+    const second = await current().provider.chat(
+      request(followUp, { tools: [WEATHER_TOOL] }),
+      context(),
+    );
     expect(second.choices[0].finish_reason).toBe('stop');
     expect(second.choices[0].message.content).toBe(current().reply);
     expect(current().lastUpstreamBody()).toContain('sunny-tool-result');
   });
 
   it('returns two parallel tool calls with distinct ids in one answer', async () => {
-    const completion = await current().provider.chat(request([question], { tools: [WEATHER_TOOL, TIME_TOOL] }), context());
+    const completion = await current().provider.chat(
+      request([question], { tools: [WEATHER_TOOL, TIME_TOOL] }),
+      context(),
+    );
     const calls = completion.choices[0].message.tool_calls!;
     expect(calls.map((call) => call.function.name)).toEqual(['get_weather', 'get_time']);
     expect(new Set(calls.map((call) => call.id)).size).toBe(2);
@@ -183,7 +243,10 @@ function describeTools(current: () => ConformanceSubject, request: RequestBuilde
 
   it('streams parallel tool calls as indexed deltas whose arguments concatenate to JSON', async () => {
     const chunks = await collect(
-      current().provider.stream(request([question], { stream: true, tools: [WEATHER_TOOL, TIME_TOOL] }), context()),
+      current().provider.stream(
+        request([question], { stream: true, tools: [WEATHER_TOOL, TIME_TOOL] }),
+        context(),
+      ),
     );
     const calls = streamedToolCalls(chunks);
     expect(calls.map((call) => call.name)).toEqual(['get_weather', 'get_time']);
@@ -192,9 +255,16 @@ function describeTools(current: () => ConformanceSubject, request: RequestBuilde
   });
 }
 
-async function failureOf(subject: ConformanceSubject, failure: ConformanceFailure, streaming = false): Promise<ProviderError> {
+async function failureOf(
+  subject: ConformanceSubject,
+  failure: ConformanceFailure,
+  streaming = false,
+): Promise<ProviderError> {
   subject.failNext(failure);
-  const body: ChatCompletionRequest = { model: subject.model, messages: [{ role: 'user', content: 'Hello' }] };
+  const body: ChatCompletionRequest = {
+    model: subject.model,
+    messages: [{ role: 'user', content: 'Hello' }],
+  };
   try {
     if (streaming) await collect(subject.provider.stream({ ...body, stream: true }, context()));
     else await subject.provider.chat(body, context());
@@ -224,8 +294,14 @@ function describeErrors(current: () => ConformanceSubject, request: RequestBuild
   });
 
   it('maps a 500 to a retryable error, streaming or not', async () => {
-    expect(await failureOf(current(), 'server-error')).toMatchObject({ status: 500, retryable: true });
-    expect(await failureOf(current(), 'server-error', true)).toMatchObject({ status: 500, retryable: true });
+    expect(await failureOf(current(), 'server-error')).toMatchObject({
+      status: 500,
+      retryable: true,
+    });
+    expect(await failureOf(current(), 'server-error', true)).toMatchObject({
+      status: 500,
+      retryable: true,
+    });
   });
 
   it('maps an overload to a retryable error', async () => {
@@ -239,7 +315,10 @@ function describeErrors(current: () => ConformanceSubject, request: RequestBuild
     const controller = new AbortController();
     const timeout = new ProviderError('first byte timeout', { kind: 'timeout' });
     controller.abort(timeout);
-    const call = current().provider.chat(request([{ role: 'user', content: 'Hello' }]), { signal: controller.signal, requestId: 'aborted' });
+    const call = current().provider.chat(request([{ role: 'user', content: 'Hello' }]), {
+      signal: controller.signal,
+      requestId: 'aborted',
+    });
     await expect(call).rejects.toBe(timeout);
   });
 }

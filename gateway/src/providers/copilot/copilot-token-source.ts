@@ -1,5 +1,10 @@
 import { ProviderError } from '@app/contracts';
-import { abortedError, connectionError, httpProviderError, invalidResponseError } from '../shared/upstream-error';
+import {
+  abortedError,
+  connectionError,
+  httpProviderError,
+  invalidResponseError,
+} from '../shared/upstream-error';
 
 export interface CopilotTokenSourceOptions {
   /** The token exchange endpoint (COPILOT_TOKEN_URL). */
@@ -56,17 +61,28 @@ export class CopilotTokenSource {
     let response: Response;
     try {
       response = await fetch(this.options.tokenUrl, {
-        headers: { ...this.options.headers, authorization: `token ${this.options.githubToken}`, accept: 'application/json' },
+        headers: {
+          ...this.options.headers,
+          authorization: `token ${this.options.githubToken}`,
+          accept: 'application/json',
+        },
       });
     } catch (error) {
       throw connectionError(error) ?? invalidResponseError(error);
     }
     if (!response.ok) {
-      throw httpProviderError({ status: response.status, headers: response.headers, code: 'copilot_token_exchange_failed' });
+      throw httpProviderError({
+        status: response.status,
+        headers: response.headers,
+        code: 'copilot_token_exchange_failed',
+      });
     }
-    const body = (await response.json().catch(() => undefined)) as { token?: unknown; expires_at?: unknown } | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      { token?: unknown; expires_at?: unknown } | undefined;
     if (typeof body?.token !== 'string' || typeof body.expires_at !== 'number') {
-      throw new ProviderError('Copilot token endpoint answered without token/expires_at', { kind: 'invalid_response' });
+      throw new ProviderError('Copilot token endpoint answered without token/expires_at', {
+        kind: 'invalid_response',
+      });
     }
     return { token: body.token, refreshAtMs: body.expires_at * 1000 - this.refreshMarginMs };
   }

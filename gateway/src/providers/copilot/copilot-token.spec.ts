@@ -30,7 +30,10 @@ describe('copilot token exchange', () => {
 
   it('refreshes a token that is within the margin of its expiry', async () => {
     fake.tokenTtlSeconds = 30; // shorter than the 60 s margin: every call needs a new token
-    const tokens = new CopilotTokenSource({ tokenUrl: fake.tokenUrl, githubToken: 'gh-test-token' });
+    const tokens = new CopilotTokenSource({
+      tokenUrl: fake.tokenUrl,
+      githubToken: 'gh-test-token',
+    });
     expect(await tokens.token(context().signal)).toBe('cp-token-1');
     expect(await tokens.token(context().signal)).toBe('cp-token-2');
   });
@@ -53,7 +56,10 @@ describe('copilot token exchange', () => {
   });
 
   it('fails with a non-retryable 401 when GitHub rejects the token', async () => {
-    const provider = new CopilotProvider({ ...copilotConfig(fake), apiKey: 'wrong' }, { timeoutMs: 5000 });
+    const provider = new CopilotProvider(
+      { ...copilotConfig(fake), apiKey: 'wrong' },
+      { timeoutMs: 5000 },
+    );
     const error = await provider.chat(request, context()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ status: 401, retryable: false });

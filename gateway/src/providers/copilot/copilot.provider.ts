@@ -57,11 +57,17 @@ export class CopilotProvider extends OpenAICompatibleProvider {
       });
   }
 
-  override chat(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ChatCompletion> {
+  override chat(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<ChatCompletion> {
     return this.withToken(context, (tokenContext) => super.chat(request, tokenContext));
   }
 
-  override async *stream(request: ChatCompletionRequest, context: ProviderCallContext): AsyncIterable<ChatCompletionChunk> {
+  override async *stream(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): AsyncIterable<ChatCompletionChunk> {
     // A rejected token fails before the first chunk, so retrying the whole stream repeats nothing.
     const chunks = await this.withToken(context, async (tokenContext) => {
       const iterator = super.stream(request, tokenContext)[Symbol.asyncIterator]();
@@ -69,15 +75,22 @@ export class CopilotProvider extends OpenAICompatibleProvider {
     });
     if (chunks.first.done) return;
     yield chunks.first.value;
-    for (let next = await chunks.iterator.next(); !next.done; next = await chunks.iterator.next()) yield next.value;
+    for (let next = await chunks.iterator.next(); !next.done; next = await chunks.iterator.next())
+      yield next.value;
   }
 
   protected override requestHeaders(context: ProviderCallContext): Record<string, string> {
     const token = (context as Partial<CopilotCallContext>).copilotToken;
-    return { ...super.requestHeaders(context), ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    return {
+      ...super.requestHeaders(context),
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+    };
   }
 
-  private async withToken<T>(context: ProviderCallContext, call: (context: CopilotCallContext) => Promise<T>): Promise<T> {
+  private async withToken<T>(
+    context: ProviderCallContext,
+    call: (context: CopilotCallContext) => Promise<T>,
+  ): Promise<T> {
     const token = await this.tokens.token(context.signal);
     try {
       return await call({ ...context, copilotToken: token });

@@ -1,6 +1,12 @@
 import type { Content, Part } from '@google/genai' with { 'resolution-mode': 'import' };
 import { GatewayError, type ChatMessage, type ContentPart } from '@app/contracts';
-import { parseDataUrl, parseToolArguments, partsOf, textOf, toolNamesById } from '../shared/message-content';
+import {
+  parseDataUrl,
+  parseToolArguments,
+  partsOf,
+  textOf,
+  toolNamesById,
+} from '../shared/message-content';
 
 export interface GeminiConversation {
   systemInstruction?: Content;
@@ -23,16 +29,25 @@ export function toGeminiConversation(messages: ChatMessage[]): GeminiConversatio
       if (text) systemParts.push({ text });
       continue;
     }
-    const turn = toGeminiTurn(message as Exclude<ChatMessage, { role: 'system' | 'developer' }>, toolNames);
+    const turn = toGeminiTurn(
+      message as Exclude<ChatMessage, { role: 'system' | 'developer' }>,
+      toolNames,
+    );
     const previous = contents[contents.length - 1];
     if (turn.parts?.length === 0) continue;
     if (previous?.role === turn.role) previous.parts!.push(...turn.parts!);
     else contents.push(turn);
   }
-  return { contents, ...(systemParts.length > 0 ? { systemInstruction: { parts: systemParts } } : {}) };
+  return {
+    contents,
+    ...(systemParts.length > 0 ? { systemInstruction: { parts: systemParts } } : {}),
+  };
 }
 
-function toGeminiTurn(message: Exclude<ChatMessage, { role: 'system' | 'developer' }>, toolNames: Map<string, string>): Content {
+function toGeminiTurn(
+  message: Exclude<ChatMessage, { role: 'system' | 'developer' }>,
+  toolNames: Map<string, string>,
+): Content {
   switch (message.role) {
     case 'user':
       return { role: 'user', parts: partsOf(message.content).map(toUserPart) };
@@ -40,15 +55,28 @@ function toGeminiTurn(message: Exclude<ChatMessage, { role: 'system' | 'develope
       const text = textOf(message.content);
       const parts: Part[] = text ? [{ text }] : [];
       for (const call of message.tool_calls ?? []) {
-        parts.push({ functionCall: { id: call.id, name: call.function.name, args: parseToolArguments(call.function.arguments) } });
+        parts.push({
+          functionCall: {
+            id: call.id,
+            name: call.function.name,
+            args: parseToolArguments(call.function.arguments),
+          },
+        });
       }
       return { role: 'model', parts };
     }
     case 'tool': {
       const name = toolNames.get(message.tool_call_id);
-      if (!name) throw GatewayError.invalidRequest(`tool message answers unknown tool_call_id '${message.tool_call_id}'`, 'messages');
+      if (!name)
+        throw GatewayError.invalidRequest(
+          `tool message answers unknown tool_call_id '${message.tool_call_id}'`,
+          'messages',
+        );
       const response = { result: textOf(message.content) };
-      return { role: 'user', parts: [{ functionResponse: { id: message.tool_call_id, name, response } }] };
+      return {
+        role: 'user',
+        parts: [{ functionResponse: { id: message.tool_call_id, name, response } }],
+      };
     }
     default:
       throw GatewayError.unsupportedField('gemini', `messages[].role=${message.role}`);
@@ -60,7 +88,11 @@ function toUserPart(part: ContentPart): Part {
   if (part.type === 'image_url') {
     const dataUrl = parseDataUrl((part as { image_url: { url: string } }).image_url.url);
     // Gemini's fileData only takes URIs it hosts (Files API, GCS); arbitrary https URLs are refused.
-    if (!dataUrl) throw GatewayError.unsupportedField('gemini', 'image_url.url (http URL; send a base64 data URL)');
+    if (!dataUrl)
+      throw GatewayError.unsupportedField(
+        'gemini',
+        'image_url.url (http URL; send a base64 data URL)',
+      );
     return { inlineData: { mimeType: dataUrl.mediaType, data: dataUrl.base64 } };
   }
   throw GatewayError.unsupportedField('gemini', `messages[].content[].type=${part.type}`);

@@ -1,5 +1,10 @@
 import { ProviderError } from '@app/contracts';
-import { abortedError, connectionError, httpProviderError, invalidResponseError } from '../shared/upstream-error';
+import {
+  abortedError,
+  connectionError,
+  httpProviderError,
+  invalidResponseError,
+} from '../shared/upstream-error';
 
 /**
  * A `fetch` for the Gemini SDK that turns error statuses into ProviderError itself: the SDK's
@@ -12,7 +17,12 @@ export function geminiFetch(markFirstByte?: () => void): typeof fetch {
     if (response.ok) return response;
     const text = await response.text().catch(() => '');
     const body = safeJson(text) as { error?: { status?: string } } | undefined;
-    throw httpProviderError({ status: response.status, headers: response.headers, code: body?.error?.status, body });
+    throw httpProviderError({
+      status: response.status,
+      headers: response.headers,
+      code: body?.error?.status,
+      body,
+    });
   };
 }
 
@@ -30,7 +40,9 @@ export function toGeminiProviderError(error: unknown, signal?: AbortSignal): Pro
   if (signal?.aborted) return abortedError(signal);
   // The SDK's ApiError (matched by shape: the SDK is loaded lazily as ESM). geminiFetch pre-empts it.
   const status = (error as { name?: unknown; status?: unknown })?.status;
-  if ((error as Error)?.name === 'ApiError' && typeof status === 'number') return httpProviderError({ status });
-  if ((error as { name?: unknown })?.name === 'AbortError') return new ProviderError('request aborted', { kind: 'aborted' });
+  if ((error as Error)?.name === 'ApiError' && typeof status === 'number')
+    return httpProviderError({ status });
+  if ((error as { name?: unknown })?.name === 'AbortError')
+    return new ProviderError('request aborted', { kind: 'aborted' });
   return connectionError(error) ?? invalidResponseError(error);
 }

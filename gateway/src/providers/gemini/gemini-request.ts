@@ -1,9 +1,16 @@
-import type { FunctionCallingConfigMode, GenerateContentConfig, GenerateContentParameters, ToolConfig } from '@google/genai' with { 'resolution-mode': 'import' };
+import type {
+  FunctionCallingConfigMode,
+  GenerateContentConfig,
+  GenerateContentParameters,
+  ToolConfig,
+} from '@google/genai' with { 'resolution-mode': 'import' };
 import type { ChatCompletionRequest, ToolChoice } from '@app/contracts';
 import { toGeminiConversation } from './gemini-contents';
 
 /** OpenAI chat request → `generateContent` parameters (call `assertSupported` first). */
-export function toGenerateContentParameters(request: ChatCompletionRequest): GenerateContentParameters {
+export function toGenerateContentParameters(
+  request: ChatCompletionRequest,
+): GenerateContentParameters {
   const { contents, systemInstruction } = toGeminiConversation(request.messages);
   const config: GenerateContentConfig = { ...generationConfigOf(request) };
   if (systemInstruction) config.systemInstruction = systemInstruction;
@@ -33,7 +40,8 @@ function generationConfigOf(request: ChatCompletionRequest): GenerateContentConf
   if (request.seed != null) config.seed = request.seed;
   if (request.presence_penalty != null) config.presencePenalty = request.presence_penalty;
   if (request.frequency_penalty != null) config.frequencyPenalty = request.frequency_penalty;
-  if (request.stop != null) config.stopSequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
+  if (request.stop != null)
+    config.stopSequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
   const format = request.response_format;
   if (format?.type === 'json_object') config.responseMimeType = 'application/json';
   if (format?.type === 'json_schema') {
@@ -51,5 +59,7 @@ export function toToolConfig(choice: ToolChoice | undefined): ToolConfig | undef
   if (choice === 'auto') return { functionCallingConfig: { mode: mode('AUTO') } };
   if (choice === 'none') return { functionCallingConfig: { mode: mode('NONE') } };
   if (choice === 'required') return { functionCallingConfig: { mode: mode('ANY') } };
-  return { functionCallingConfig: { mode: mode('ANY'), allowedFunctionNames: [choice.function.name] } };
+  return {
+    functionCallingConfig: { mode: mode('ANY'), allowedFunctionNames: [choice.function.name] },
+  };
 }

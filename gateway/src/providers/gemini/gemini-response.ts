@@ -1,5 +1,16 @@
-import type { Candidate, GenerateContentResponse, GenerateContentResponseUsageMetadata, Part } from '@google/genai' with { 'resolution-mode': 'import' };
-import type { ChatCompletion, ChatCompletionChoice, FinishReason, ToolCall, Usage } from '@app/contracts';
+import type {
+  Candidate,
+  GenerateContentResponse,
+  GenerateContentResponseUsageMetadata,
+  Part,
+} from '@google/genai' with { 'resolution-mode': 'import' };
+import type {
+  ChatCompletion,
+  ChatCompletionChoice,
+  FinishReason,
+  ToolCall,
+  Usage,
+} from '@app/contracts';
 import { usageOf } from '../shared/chunk-writer';
 
 /** Gemini `finishReason` → OpenAI `finish_reason`; anything not listed (OTHER, LANGUAGE…) is 'stop'. */
@@ -16,8 +27,12 @@ export const GEMINI_FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
 };
 
 /** A candidate that called functions finished with STOP; OpenAI says 'tool_calls'. */
-export function toFinishReason(finishReason: string | undefined, calledTools: boolean): FinishReason {
-  const mapped: FinishReason = (finishReason ? GEMINI_FINISH_REASONS[finishReason] : undefined) ?? 'stop';
+export function toFinishReason(
+  finishReason: string | undefined,
+  calledTools: boolean,
+): FinishReason {
+  const mapped: FinishReason =
+    (finishReason ? GEMINI_FINISH_REASONS[finishReason] : undefined) ?? 'stop';
   return mapped === 'stop' && calledTools ? 'tool_calls' : mapped;
 }
 
@@ -25,17 +40,25 @@ export function toFinishReason(finishReason: string | undefined, calledTools: bo
 export function toUsage(metadata: GenerateContentResponseUsageMetadata | undefined): Usage {
   const reasoningTokens = metadata?.thoughtsTokenCount ?? 0;
   const cachedTokens = metadata?.cachedContentTokenCount ?? 0;
-  const usage = usageOf(metadata?.promptTokenCount ?? 0, (metadata?.candidatesTokenCount ?? 0) + reasoningTokens);
+  const usage = usageOf(
+    metadata?.promptTokenCount ?? 0,
+    (metadata?.candidatesTokenCount ?? 0) + reasoningTokens,
+  );
   return {
     ...usage,
     ...(cachedTokens > 0 ? { prompt_tokens_details: { cached_tokens: cachedTokens } } : {}),
-    ...(reasoningTokens > 0 ? { completion_tokens_details: { reasoning_tokens: reasoningTokens } } : {}),
+    ...(reasoningTokens > 0
+      ? { completion_tokens_details: { reasoning_tokens: reasoningTokens } }
+      : {}),
   };
 }
 
 /** Visible text of parts (thought summaries are not part of the answer). */
 export function textOfParts(parts: Part[] | undefined): string {
-  return (parts ?? []).filter((part) => typeof part.text === 'string' && !part.thought).map((part) => part.text).join('');
+  return (parts ?? [])
+    .filter((part) => typeof part.text === 'string' && !part.thought)
+    .map((part) => part.text)
+    .join('');
 }
 
 /** Gemini may omit call ids; OpenAI clients need one to answer each call. */
@@ -45,7 +68,10 @@ export function toolCallsOfParts(parts: Part[] | undefined, candidateIndex: numb
     .map((part, callIndex) => ({
       id: part.functionCall!.id ?? `call_${candidateIndex}_${callIndex}`,
       type: 'function' as const,
-      function: { name: part.functionCall!.name ?? '', arguments: JSON.stringify(part.functionCall!.args ?? {}) },
+      function: {
+        name: part.functionCall!.name ?? '',
+        arguments: JSON.stringify(part.functionCall!.args ?? {}),
+      },
     }));
 }
 
@@ -55,15 +81,26 @@ function toChoice(candidate: Candidate, position: number): ChatCompletionChoice 
   const text = textOfParts(candidate.content?.parts);
   return {
     index,
-    message: { role: 'assistant', content: text || (toolCalls.length > 0 ? null : ''), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) },
+    message: {
+      role: 'assistant',
+      content: text || (toolCalls.length > 0 ? null : ''),
+      ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+    },
     finish_reason: toFinishReason(candidate.finishReason, toolCalls.length > 0),
   };
 }
 
 /** A prompt Gemini blocked has no candidates, only `promptFeedback.blockReason`. */
-const BLOCKED_CHOICE: ChatCompletionChoice = { index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'content_filter' };
+const BLOCKED_CHOICE: ChatCompletionChoice = {
+  index: 0,
+  message: { role: 'assistant', content: '' },
+  finish_reason: 'content_filter',
+};
 
-export function toChatCompletion(response: GenerateContentResponse, requestedModel: string): ChatCompletion {
+export function toChatCompletion(
+  response: GenerateContentResponse,
+  requestedModel: string,
+): ChatCompletion {
   const candidates = response.candidates ?? [];
   const blocked = candidates.length === 0 && Boolean(response.promptFeedback?.blockReason);
   return {

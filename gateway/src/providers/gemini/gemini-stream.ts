@@ -1,4 +1,7 @@
-import type { GenerateContentResponse, GenerateContentResponseUsageMetadata } from '@google/genai' with { 'resolution-mode': 'import' };
+import type {
+  GenerateContentResponse,
+  GenerateContentResponseUsageMetadata,
+} from '@google/genai' with { 'resolution-mode': 'import' };
 import type { ChatCompletionChunk } from '@app/contracts';
 import { ChunkWriter } from '../shared/chunk-writer';
 import { textOfParts, toFinishReason, toolCallsOfParts, toUsage } from './gemini-response';
@@ -31,10 +34,13 @@ export class GeminiStreamTranslator {
       const text = textOfParts(candidate.content?.parts);
       if (text) chunks.push(this.writer.content(text, choice));
       const calls = toolCallsOfParts(candidate.content?.parts, choice);
-      for (const call of calls) chunks.push(this.writer.toolCall({ index: this.nextToolIndex(choice), ...call }, choice));
+      for (const call of calls)
+        chunks.push(this.writer.toolCall({ index: this.nextToolIndex(choice), ...call }, choice));
       if (candidate.finishReason) {
         const calledTools = (this.toolCallCounts.get(choice) ?? 0) > 0;
-        chunks.push(this.writer.finish(toFinishReason(candidate.finishReason, calledTools), choice));
+        chunks.push(
+          this.writer.finish(toFinishReason(candidate.finishReason, calledTools), choice),
+        );
       }
     });
     return chunks;

@@ -5,7 +5,10 @@ import { toGeminiConversation } from './gemini-contents';
 import { toGenerateContentParameters } from './gemini-request';
 import { GEMINI_FINISH_REASONS, toFinishReason } from './gemini-response';
 
-const base: ChatCompletionRequest = { model: 'gemini-test', messages: [{ role: 'user', content: 'hi' }] };
+const base: ChatCompletionRequest = {
+  model: 'gemini-test',
+  messages: [{ role: 'user', content: 'hi' }],
+};
 const context = () => ({ signal: new AbortController().signal, requestId: 'test' });
 
 describe('gemini translation', () => {
@@ -13,14 +16,32 @@ describe('gemini translation', () => {
     const conversation = toGeminiConversation([
       { role: 'system', content: 'be brief' },
       { role: 'user', content: 'weather?' },
-      { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          {
+            id: 'c1',
+            type: 'function',
+            function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+          },
+        ],
+      },
       { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
     ]);
     expect(conversation.systemInstruction).toEqual({ parts: [{ text: 'be brief' }] });
     expect(conversation.contents).toEqual([
       { role: 'user', parts: [{ text: 'weather?' }] },
-      { role: 'model', parts: [{ functionCall: { id: 'c1', name: 'get_weather', args: { city: 'Paris' } } }] },
-      { role: 'user', parts: [{ functionResponse: { id: 'c1', name: 'get_weather', response: { result: 'sunny' } } }] },
+      {
+        role: 'model',
+        parts: [{ functionCall: { id: 'c1', name: 'get_weather', args: { city: 'Paris' } } }],
+      },
+      {
+        role: 'user',
+        parts: [
+          { functionResponse: { id: 'c1', name: 'get_weather', response: { result: 'sunny' } } },
+        ],
+      },
     ]);
   });
 
@@ -33,7 +54,10 @@ describe('gemini translation', () => {
       n: 2,
       seed: 7,
       stop: 'END',
-      response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'object' } } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'r', schema: { type: 'object' } },
+      },
       tools: [{ type: 'function', function: { name: 'f' } }],
       tool_choice: { type: 'function', function: { name: 'f' } },
     });
@@ -63,7 +87,17 @@ describe('gemini provider against the fake', () => {
   let subject: { fake: FakeGeminiServer; provider: GeminiProvider };
   beforeAll(async () => {
     const fake = await FakeGeminiServer.start();
-    const config = { id: 'gemini', type: 'gemini' as const, baseUrl: fake.baseUrl, apiKey: 'k', defaultModel: 'gemini-test', models: [], aliases: [], headers: {}, options: {} };
+    const config = {
+      id: 'gemini',
+      type: 'gemini' as const,
+      baseUrl: fake.baseUrl,
+      apiKey: 'k',
+      defaultModel: 'gemini-test',
+      models: [],
+      aliases: [],
+      headers: {},
+      options: {},
+    };
     subject = { fake, provider: new GeminiProvider(config, { timeoutMs: 5000 }) };
   });
   afterAll(() => subject.fake.stop());
@@ -73,7 +107,8 @@ describe('gemini provider against the fake', () => {
     const completion = await subject.provider.chat(base, context());
     expect(completion.choices[0].finish_reason).toBe('content_filter');
     const chunks: ChatCompletionChunk[] = [];
-    for await (const chunk of subject.provider.stream({ ...base, stream: true }, context())) chunks.push(chunk);
+    for await (const chunk of subject.provider.stream({ ...base, stream: true }, context()))
+      chunks.push(chunk);
     expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === 'content_filter')).toBe(true);
   });
 
@@ -83,17 +118,34 @@ describe('gemini provider against the fake', () => {
   });
 
   it('embeds a batch of strings through batchEmbedContents', async () => {
-    const result = await subject.provider.embed({ model: 'embedding-test', input: ['a', 'b'] }, context());
+    const result = await subject.provider.embed(
+      { model: 'embedding-test', input: ['a', 'b'] },
+      context(),
+    );
     expect(result.vectors).toHaveLength(2);
     expect(result.vectors[0]).toHaveLength(8);
-    expect(subject.fake.http.requests.some((request) => request.path.includes(':batchEmbedContents'))).toBe(true);
+    expect(
+      subject.fake.http.requests.some((request) => request.path.includes(':batchEmbedContents')),
+    ).toBe(true);
   });
 
   it('rejects fields Gemini cannot honour with a 400 naming them', () => {
     for (const field of ['logprobs', 'logit_bias', 'audio', 'brand_new_field']) {
-      expect(() => subject.provider.assertSupported({ ...base, [field]: true })).toThrow(expect.objectContaining({ status: 400, param: field }));
+      expect(() => subject.provider.assertSupported({ ...base, [field]: true })).toThrow(
+        expect.objectContaining({ status: 400, param: field }),
+      );
     }
-    expect(() => subject.provider.assertSupported({ ...base, parallel_tool_calls: false })).toThrow(expect.objectContaining({ param: 'parallel_tool_calls' }));
-    expect(() => subject.provider.assertSupported({ ...base, n: 3, seed: 1, presence_penalty: 0.5, user: 'u' })).not.toThrow();
+    expect(() => subject.provider.assertSupported({ ...base, parallel_tool_calls: false })).toThrow(
+      expect.objectContaining({ param: 'parallel_tool_calls' }),
+    );
+    expect(() =>
+      subject.provider.assertSupported({
+        ...base,
+        n: 3,
+        seed: 1,
+        presence_penalty: 0.5,
+        user: 'u',
+      }),
+    ).not.toThrow();
   });
 });

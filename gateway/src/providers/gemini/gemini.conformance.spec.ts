@@ -1,6 +1,9 @@
 import { FakeGeminiServer, type GeminiFakeBehaviour } from '@app/testing';
 import type { ProviderConfig } from '@app/config';
-import { describeProviderConformance, type ConformanceFailure } from '../conformance/provider-conformance';
+import {
+  describeProviderConformance,
+  type ConformanceFailure,
+} from '../conformance/provider-conformance';
 import { GeminiProvider } from './gemini.provider';
 
 const FAILURES: Record<ConformanceFailure, GeminiFakeBehaviour> = {

@@ -1,5 +1,13 @@
-import type { GoogleGenAI, GenerateContentResponse } from '@google/genai' with { 'resolution-mode': 'import' };
-import { GatewayError, type ChatCompletion, type ChatCompletionChunk, type ChatCompletionRequest, type EmbeddingsResult } from '@app/contracts';
+import type { GoogleGenAI, GenerateContentResponse } from '@google/genai' with {
+  'resolution-mode': 'import',
+};
+import {
+  GatewayError,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  type EmbeddingsResult,
+} from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
 import type { ChatProvider, ProviderCallContext } from '../chat-provider';
 import { assertFieldsSupported } from '../shared/field-support';
@@ -36,7 +44,11 @@ export class GeminiProvider implements ChatProvider {
       ({ GoogleGenAI }) =>
         new GoogleGenAI({
           apiKey: this.config.apiKey,
-          httpOptions: { baseUrl: this.config.baseUrl, timeout: this.options.timeoutMs, headers: this.config.headers },
+          httpOptions: {
+            baseUrl: this.config.baseUrl,
+            timeout: this.options.timeoutMs,
+            headers: this.config.headers,
+          },
         }),
     );
     return this.clientPromise;
@@ -46,7 +58,10 @@ export class GeminiProvider implements ChatProvider {
     assertFieldsSupported('gemini', GEMINI_FIELDS, request);
   }
 
-  async chat(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ChatCompletion> {
+  async chat(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<ChatCompletion> {
     const parameters = this.withCallOptions(toGenerateContentParameters(request), context);
     try {
       const { models } = await this.client();
@@ -56,12 +71,16 @@ export class GeminiProvider implements ChatProvider {
     }
   }
 
-  async *stream(request: ChatCompletionRequest, context: ProviderCallContext): AsyncIterable<ChatCompletionChunk> {
+  async *stream(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): AsyncIterable<ChatCompletionChunk> {
     const parameters = this.withCallOptions(toGenerateContentParameters(request), context);
     const translator = new GeminiStreamTranslator(request.model);
     try {
       const { models } = await this.client();
-      const responses: AsyncIterable<GenerateContentResponse> = await models.generateContentStream(parameters);
+      const responses: AsyncIterable<GenerateContentResponse> =
+        await models.generateContentStream(parameters);
       for await (const response of responses) yield* translator.translate(response);
     } catch (error) {
       throw toGeminiProviderError(error, context.signal);
@@ -99,16 +118,26 @@ export class GeminiProvider implements ChatProvider {
   async probe(context: ProviderCallContext): Promise<void> {
     try {
       const { models } = await this.client();
-      await models.get({ model: this.config.defaultModel, config: { abortSignal: context.signal, httpOptions: { fetch: geminiFetch() } } });
+      await models.get({
+        model: this.config.defaultModel,
+        config: { abortSignal: context.signal, httpOptions: { fetch: geminiFetch() } },
+      });
     } catch (error) {
       throw toGeminiProviderError(error, context.signal);
     }
   }
 
-  private withCallOptions<T extends { config?: object }>(parameters: T, context: ProviderCallContext): T {
+  private withCallOptions<T extends { config?: object }>(
+    parameters: T,
+    context: ProviderCallContext,
+  ): T {
     return {
       ...parameters,
-      config: { ...parameters.config, abortSignal: context.signal, httpOptions: { fetch: geminiFetch(context.markFirstByte) } },
+      config: {
+        ...parameters.config,
+        abortSignal: context.signal,
+        httpOptions: { fetch: geminiFetch(context.markFirstByte) },
+      },
     };
   }
 }

@@ -11,13 +11,20 @@ export interface LocalProviderServices {
   localMaxQueue: number;
 }
 
-function isLocalServices(services: Record<string, unknown>): services is Record<string, unknown> & LocalProviderServices {
+function isLocalServices(
+  services: Record<string, unknown>,
+): services is Record<string, unknown> & LocalProviderServices {
   return services.localDispatcher !== undefined && typeof services.localMaxQueue === 'number';
 }
 
-export function buildLocalProvider(config: ProviderConfig, context: ProviderBuildContext): ChatProvider {
+export function buildLocalProvider(
+  config: ProviderConfig,
+  context: ProviderBuildContext,
+): ChatProvider {
   if (!isLocalServices(context.services)) {
-    throw new Error(`Provider '${config.id}': the local dispatcher is missing from PROVIDER_SERVICES`);
+    throw new Error(
+      `Provider '${config.id}': the local dispatcher is missing from PROVIDER_SERVICES`,
+    );
   }
   return new LocalProvider(config, context.services.localDispatcher, {
     maxQueue: context.services.localMaxQueue,

@@ -1,12 +1,26 @@
-import { GatewayError, ProviderError, type ChatCompletion, type ChatCompletionRequest } from '@app/contracts';
+import {
+  GatewayError,
+  ProviderError,
+  type ChatCompletion,
+  type ChatCompletionRequest,
+} from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
 import type { LocalDispatcher } from '@app/inference/dispatch';
 import { LocalProvider } from './local.provider';
 
 const config: ProviderConfig = {
-  id: 'local', type: 'local', defaultModel: 'local-llm', models: ['local-llm'], aliases: ['local-worker'], headers: {}, options: {},
+  id: 'local',
+  type: 'local',
+  defaultModel: 'local-llm',
+  models: ['local-llm'],
+  aliases: ['local-worker'],
+  headers: {},
+  options: {},
 };
-const request: ChatCompletionRequest = { model: 'local-llm', messages: [{ role: 'user', content: 'hi' }] };
+const request: ChatCompletionRequest = {
+  model: 'local-llm',
+  messages: [{ role: 'user', content: 'hi' }],
+};
 const context = () => ({ signal: new AbortController().signal, requestId: 'request-1' });
 
 function dispatcherWithDepth(depth: number): LocalDispatcher & { complete: jest.Mock } {
@@ -26,7 +40,11 @@ describe('LocalProvider', () => {
     const provider = new LocalProvider(config, dispatcher, { maxQueue: 5, requestTimeoutMs: 1000 });
     const attempt = provider.chat(request, context());
     await expect(attempt).rejects.toBeInstanceOf(ProviderError);
-    await expect(attempt).rejects.toMatchObject({ kind: 'unavailable', status: 503, retryable: true });
+    await expect(attempt).rejects.toMatchObject({
+      kind: 'unavailable',
+      status: 503,
+      retryable: true,
+    });
     expect(dispatcher.complete).not.toHaveBeenCalled();
   });
 
@@ -47,21 +65,42 @@ describe('LocalProvider', () => {
     ['audio', { audio: { voice: 'alloy', format: 'mp3' } }],
     ['frequency_penalty', { frequency_penalty: 0.5 }],
   ])('rejects %s with a 400 naming the field', (field, extra) => {
-    const provider = new LocalProvider(config, dispatcherWithDepth(0), { maxQueue: 5, requestTimeoutMs: 1000 });
-    expect(() => provider.assertSupported({ ...request, ...extra } as ChatCompletionRequest)).toThrow(
-      expect.objectContaining({ status: 400, param: field }),
-    );
+    const provider = new LocalProvider(config, dispatcherWithDepth(0), {
+      maxQueue: 5,
+      requestTimeoutMs: 1000,
+    });
+    expect(() =>
+      provider.assertSupported({ ...request, ...extra } as ChatCompletionRequest),
+    ).toThrow(expect.objectContaining({ status: 400, param: field }));
   });
 
   it('accepts the sampling fields llama.cpp honours', () => {
-    const provider = new LocalProvider(config, dispatcherWithDepth(0), { maxQueue: 5, requestTimeoutMs: 1000 });
-    const honoured = { ...request, max_tokens: 5, temperature: 0.2, top_p: 0.9, seed: 1, stop: ['x'], response_format: { type: 'json_object' as const } };
+    const provider = new LocalProvider(config, dispatcherWithDepth(0), {
+      maxQueue: 5,
+      requestTimeoutMs: 1000,
+    });
+    const honoured = {
+      ...request,
+      max_tokens: 5,
+      temperature: 0.2,
+      top_p: 0.9,
+      seed: 1,
+      stop: ['x'],
+      response_format: { type: 'json_object' as const },
+    };
     expect(() => provider.assertSupported(honoured)).not.toThrow();
   });
 
   it('rejects token-array input and dimensions for embeddings', async () => {
-    const provider = new LocalProvider(config, dispatcherWithDepth(0), { maxQueue: 5, requestTimeoutMs: 1000 });
-    await expect(provider.embed({ model: 'local-embeddings', input: [[1, 2]] }, context())).rejects.toBeInstanceOf(GatewayError);
-    await expect(provider.embed({ model: 'local-embeddings', input: ['a'], dimensions: 8 }, context())).rejects.toMatchObject({ param: 'dimensions' });
+    const provider = new LocalProvider(config, dispatcherWithDepth(0), {
+      maxQueue: 5,
+      requestTimeoutMs: 1000,
+    });
+    await expect(
+      provider.embed({ model: 'local-embeddings', input: [[1, 2]] }, context()),
+    ).rejects.toBeInstanceOf(GatewayError);
+    await expect(
+      provider.embed({ model: 'local-embeddings', input: ['a'], dimensions: 8 }, context()),
+    ).rejects.toMatchObject({ param: 'dimensions' });
   });
 });

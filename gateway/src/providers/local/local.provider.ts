@@ -41,15 +41,27 @@ export class LocalProvider implements ChatProvider {
     assertFieldsSupported(this.id, LOCAL_FIELDS, request);
   }
 
-  async chat(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ChatCompletion> {
+  async chat(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<ChatCompletion> {
     await this.assertQueueHasRoom();
-    return this.dispatcher.complete(this.chatJob(request, context), context.signal, { onStarted: context.markFirstByte });
+    return this.dispatcher.complete(this.chatJob(request, context), context.signal, {
+      onStarted: context.markFirstByte,
+    });
   }
 
-  async *stream(request: ChatCompletionRequest, context: ProviderCallContext): AsyncIterable<ChatCompletionChunk> {
+  async *stream(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): AsyncIterable<ChatCompletionChunk> {
     await this.assertQueueHasRoom();
     // Always ask for usage so cost accounting sees it; the router drops the chunk if unasked.
-    const streamed = { ...request, stream: true, stream_options: { ...(request.stream_options ?? {}), include_usage: true } };
+    const streamed = {
+      ...request,
+      stream: true,
+      stream_options: { ...(request.stream_options ?? {}), include_usage: true },
+    };
     yield* this.dispatcher.stream(this.chatJob(streamed, context), context.signal);
   }
 
@@ -57,13 +69,23 @@ export class LocalProvider implements ChatProvider {
     request: { model: string; input: string[] | number[][]; dimensions?: number },
     context: ProviderCallContext,
   ): Promise<EmbeddingsResult> {
-    if (request.dimensions !== undefined) throw GatewayError.unsupportedField(this.id, 'dimensions');
+    if (request.dimensions !== undefined)
+      throw GatewayError.unsupportedField(this.id, 'dimensions');
     const input = request.input;
     if (!input.every((item): item is string => typeof item === 'string')) {
-      throw GatewayError.invalidRequest('The local embedder takes text, not token arrays', 'input', 'unsupported_input');
+      throw GatewayError.invalidRequest(
+        'The local embedder takes text, not token arrays',
+        'input',
+        'unsupported_input',
+      );
     }
     await this.assertQueueHasRoom();
-    const job = { requestId: context.requestId, model: request.model, input, deadline: this.deadline() };
+    const job = {
+      requestId: context.requestId,
+      model: request.model,
+      input,
+      deadline: this.deadline(),
+    };
     return this.dispatcher.embed(job, context.signal);
   }
 
@@ -81,14 +103,19 @@ export class LocalProvider implements ChatProvider {
     try {
       depth = await this.dispatcher.queueDepth();
     } catch (error) {
-      throw new ProviderError(`local queue unreachable: ${(error as Error).message}`, { kind: 'connection' });
+      throw new ProviderError(`local queue unreachable: ${(error as Error).message}`, {
+        kind: 'connection',
+      });
     }
     if (depth >= this.options.maxQueue) {
-      throw new ProviderError(`local queue is full (${depth} waiting, limit ${this.options.maxQueue})`, {
-        kind: 'unavailable',
-        status: 503,
-        retryable: true,
-      });
+      throw new ProviderError(
+        `local queue is full (${depth} waiting, limit ${this.options.maxQueue})`,
+        {
+          kind: 'unavailable',
+          status: 503,
+          retryable: true,
+        },
+      );
     }
   }
 }

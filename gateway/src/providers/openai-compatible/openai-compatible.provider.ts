@@ -50,7 +50,10 @@ export class OpenAICompatibleProvider implements ChatProvider {
     // Same wire format: nothing to translate, nothing to reject.
   }
 
-  async chat(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ChatCompletion> {
+  async chat(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<ChatCompletion> {
     try {
       const response = await this.client.chat.completions
         .create({ ...request, stream: false } as unknown as ChatParams, {
@@ -65,7 +68,10 @@ export class OpenAICompatibleProvider implements ChatProvider {
     }
   }
 
-  async *stream(request: ChatCompletionRequest, context: ProviderCallContext): AsyncIterable<ChatCompletionChunk> {
+  async *stream(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): AsyncIterable<ChatCompletionChunk> {
     try {
       const stream = await this.client.chat.completions.create(
         {
@@ -97,7 +103,9 @@ export class OpenAICompatibleProvider implements ChatProvider {
         },
         { signal: context.signal, headers: this.requestHeaders(context) },
       );
-      const vectors = [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+      const vectors = [...response.data]
+        .sort((a, b) => a.index - b.index)
+        .map((item) => item.embedding);
       return { model: response.model, vectors, promptTokens: response.usage?.prompt_tokens ?? 0 };
     } catch (error) {
       throw toProviderError(error, context.signal);

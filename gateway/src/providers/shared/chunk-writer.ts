@@ -42,10 +42,19 @@ export class ChunkWriter {
   }
 
   private base() {
-    return { id: this.id, object: 'chat.completion.chunk' as const, created: this.created, model: this.model };
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk' as const,
+      created: this.created,
+      model: this.model,
+    };
   }
 }
 
 export function usageOf(promptTokens: number, completionTokens: number): Usage {
-  return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+  };
 }

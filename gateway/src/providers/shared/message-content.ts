@@ -1,11 +1,20 @@
-import { GatewayError, type ChatMessage, type ContentPart, type TextContentPart } from '@app/contracts';
+import {
+  GatewayError,
+  type ChatMessage,
+  type ContentPart,
+  type TextContentPart,
+} from '@app/contracts';
 
 /** The text of a message content that may be a string, parts, or null. */
-export function textOf(content: string | TextContentPart[] | ContentPart[] | null | undefined): string {
+export function textOf(
+  content: string | TextContentPart[] | ContentPart[] | null | undefined,
+): string {
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
   return (content as ContentPart[])
-    .filter((part): part is TextContentPart => part.type === 'text' && typeof part.text === 'string')
+    .filter(
+      (part): part is TextContentPart => part.type === 'text' && typeof part.text === 'string',
+    )
     .map((part) => part.text)
     .join('');
 }
@@ -44,7 +53,12 @@ export function parseToolArguments(text: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw GatewayError.invalidRequest('tool_calls[].function.arguments must be a JSON string', 'messages');
+    throw GatewayError.invalidRequest(
+      'tool_calls[].function.arguments must be a JSON string',
+      'messages',
+    );
   }
-  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
+  return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : { value: parsed };
 }

@@ -1,7 +1,8 @@
 import { ProviderError } from '@app/contracts';
 
 /** Node and undici error codes that mean the connection itself failed. */
-const CONNECTION_CODES = /^(ECONN|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)/;
+const CONNECTION_CODES =
+  /^(ECONN|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)/;
 
 /**
  * The error for a call whose signal fired: the router's own reason (a timeout it raised as a
@@ -9,7 +10,9 @@ const CONNECTION_CODES = /^(ECONN|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR|ETIMEDOUT|EH
  */
 export function abortedError(signal: AbortSignal): ProviderError {
   const reason: unknown = signal.reason;
-  return reason instanceof ProviderError ? reason : new ProviderError('request aborted', { kind: 'aborted' });
+  return reason instanceof ProviderError
+    ? reason
+    : new ProviderError('request aborted', { kind: 'aborted' });
 }
 
 export interface UpstreamHttpFailure {

@@ -52,7 +52,9 @@ export class ProviderError extends Error {
       init.retryable ??
       (init.kind === 'http'
         ? isRetryableStatus(init.status ?? 500)
-        : init.kind === 'timeout' || init.kind === 'connection' || init.kind === 'invalid_response');
+        : init.kind === 'timeout' ||
+          init.kind === 'connection' ||
+          init.kind === 'invalid_response');
   }
 
   /** A short reason safe to show to clients: no keys, no prompts. */
@@ -62,7 +64,9 @@ export class ProviderError extends Error {
   }
 
   /** Parses `Retry-After` (seconds or an HTTP date) and `retry-after-ms` headers. */
-  static parseRetryAfter(headers: { get(name: string): string | null } | undefined): number | undefined {
+  static parseRetryAfter(
+    headers: { get(name: string): string | null } | undefined,
+  ): number | undefined {
     if (!headers) return undefined;
     const milliseconds = headers.get('retry-after-ms');
     if (milliseconds && Number.isFinite(Number(milliseconds))) return Number(milliseconds);

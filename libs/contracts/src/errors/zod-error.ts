@@ -6,7 +6,11 @@ export function formatParamPath(path: ReadonlyArray<PropertyKey>): string | null
   if (path.length === 0) return null;
   return path
     .map((segment, index) =>
-      typeof segment === 'number' ? `[${segment}]` : index === 0 ? String(segment) : `.${String(segment)}`,
+      typeof segment === 'number'
+        ? `[${segment}]`
+        : index === 0
+          ? String(segment)
+          : `.${String(segment)}`,
     )
     .join('');
 }
@@ -26,7 +30,11 @@ export function gatewayErrorFromZod(error: z.ZodError): GatewayError {
   }
   const param = formatParamPath(issue.path);
   if (issue.code === 'invalid_union' && issue.path.at(-1) === 'role') {
-    return GatewayError.invalidRequest(`Invalid value for '${param}': unknown role`, param, 'invalid_value');
+    return GatewayError.invalidRequest(
+      `Invalid value for '${param}': unknown role`,
+      param,
+      'invalid_value',
+    );
   }
   const where = param ? `'${param}'` : 'request body';
   return GatewayError.invalidRequest(`Invalid ${where}: ${issue.message}`, param, 'invalid_value');

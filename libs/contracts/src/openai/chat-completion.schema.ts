@@ -134,10 +134,16 @@ export const chatCompletionRequestSchema = z
     max_completion_tokens: positiveInt.nullable().optional(),
     n: z.number().int().min(1).max(128).nullable().optional(),
     seed: z.number().int().nullable().optional(),
-    stop: z.union([z.string(), z.array(z.string()).max(4)]).nullable().optional(),
+    stop: z
+      .union([z.string(), z.array(z.string()).max(4)])
+      .nullable()
+      .optional(),
     stream: z.boolean().nullable().optional(),
     stream_options: z
-      .object({ include_usage: z.boolean().optional(), include_obfuscation: z.boolean().optional() })
+      .object({
+        include_usage: z.boolean().optional(),
+        include_obfuscation: z.boolean().optional(),
+      })
       .strict()
       .nullable()
       .optional(),

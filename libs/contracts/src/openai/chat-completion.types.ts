@@ -63,7 +63,8 @@ export interface FunctionMessage {
   name: string;
 }
 
-export type ChatMessage = SystemMessage | UserMessage | AssistantMessage | ToolMessage | FunctionMessage;
+export type ChatMessage =
+  SystemMessage | UserMessage | AssistantMessage | ToolMessage | FunctionMessage;
 
 export interface FunctionTool {
   type: 'function';
@@ -76,10 +77,7 @@ export interface FunctionTool {
 }
 
 export type ToolChoice =
-  | 'none'
-  | 'auto'
-  | 'required'
-  | { type: 'function'; function: { name: string } };
+  'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
 
 export type ResponseFormat =
   | { type: 'text' }

@@ -23,7 +23,8 @@ export class BlockingConnectionPool {
   /** Back to the pool: only for a connection with no command in flight. */
   release(connection: Redis): void {
     this.leased.delete(connection);
-    if (this.idle.length < this.maxIdle && connection.status === 'ready') this.idle.push(connection);
+    if (this.idle.length < this.maxIdle && connection.status === 'ready')
+      this.idle.push(connection);
     else connection.disconnect();
   }
 

@@ -14,7 +14,12 @@ import {
 import type { Redis } from 'ioredis';
 import { BlockingConnectionPool } from './blocking-connection-pool';
 import { announceCancellation } from './job-cancellation';
-import { appendStreamEvent, chunksFromStreamEntries, GATEWAY_RUN, readStreamEntries } from './job-result-stream';
+import {
+  appendStreamEvent,
+  chunksFromStreamEntries,
+  GATEWAY_RUN,
+  readStreamEntries,
+} from './job-result-stream';
 import type { DispatchHooks, LocalDispatcher, LocalDispatcherStatus } from './local-dispatcher';
 import { errorFromLocalJob, rejectOnAbort } from './local-job-errors';
 import { localJobOptions, LocalQueues, type LocalQueueKey } from './local-queues';
@@ -49,13 +54,19 @@ export class BullMqDispatcher implements LocalDispatcher {
   ) {
     this.queues = new LocalQueues(redis, options.prefix);
     this.readers = new BlockingConnectionPool(redis);
-    this.queues.events.chatStream.on('failed', ({ jobId, failedReason }) => this.endFailedStream(jobId, failedReason));
+    this.queues.events.chatStream.on('failed', ({ jobId, failedReason }) =>
+      this.endFailedStream(jobId, failedReason),
+    );
     for (const queue of ['chat', 'embeddings'] as const) {
       this.queues.events[queue].on('active', ({ jobId }) => this.startHooks.get(jobId)?.());
     }
   }
 
-  complete(job: LocalChatJob, signal: AbortSignal, hooks: DispatchHooks = {}): Promise<ChatCompletion> {
+  complete(
+    job: LocalChatJob,
+    signal: AbortSignal,
+    hooks: DispatchHooks = {},
+  ): Promise<ChatCompletion> {
     return this.runToCompletion<ChatCompletion>('chat', job, signal, hooks);
   }
 
@@ -90,7 +101,10 @@ export class BullMqDispatcher implements LocalDispatcher {
   }
 
   async status(): Promise<LocalDispatcherStatus> {
-    const [queueDepth, workers] = await Promise.all([this.queueDepth(), this.queues.queues.chat.getWorkersCount()]);
+    const [queueDepth, workers] = await Promise.all([
+      this.queueDepth(),
+      this.queues.queues.chat.getWorkersCount(),
+    ]);
     return { mode: 'bullmq', queueDepth, workers };
   }
 
@@ -113,7 +127,10 @@ export class BullMqDispatcher implements LocalDispatcher {
     try {
       const added = await this.addJob(queue, jobId, data);
       const waitMs = Math.max(1, data.deadline - Date.now());
-      const outcome = (await rejectOnAbort(added.waitUntilFinished(events, waitMs), signal)) as LocalJobOutcome<T>;
+      const outcome = (await rejectOnAbort(
+        added.waitUntilFinished(events, waitMs),
+        signal,
+      )) as LocalJobOutcome<T>;
       if (!outcome.ok) throw errorFromLocalJob(outcome.error);
       return outcome.value;
     } catch (error) {
@@ -124,12 +141,21 @@ export class BullMqDispatcher implements LocalDispatcher {
     }
   }
 
-  private async addJob(queue: LocalQueueKey, jobId: string, data: LocalChatJob | LocalEmbeddingsJob) {
+  private async addJob(
+    queue: LocalQueueKey,
+    jobId: string,
+    data: LocalChatJob | LocalEmbeddingsJob,
+  ) {
     this.assertRedisReady();
     try {
-      return await this.queues.queues[queue].add(queue, data, { ...localJobOptions(this.options.jobAttempts), jobId });
+      return await this.queues.queues[queue].add(queue, data, {
+        ...localJobOptions(this.options.jobAttempts),
+        jobId,
+      });
     } catch (error) {
-      throw new ProviderError(`could not queue the local job: ${(error as Error).message}`, { kind: 'connection' });
+      throw new ProviderError(`could not queue the local job: ${(error as Error).message}`, {
+        kind: 'connection',
+      });
     }
   }
 
@@ -139,7 +165,9 @@ export class BullMqDispatcher implements LocalDispatcher {
    */
   private assertRedisReady(): void {
     if (DISCONNECTED_STATES.has(this.redis.status)) {
-      throw new ProviderError(`Redis is not reachable (${this.redis.status})`, { kind: 'connection' });
+      throw new ProviderError(`Redis is not reachable (${this.redis.status})`, {
+        kind: 'connection',
+      });
     }
   }
 
@@ -152,8 +180,14 @@ export class BullMqDispatcher implements LocalDispatcher {
   private endFailedStream(jobId: string, failedReason: string): void {
     if (!this.openStreams.has(jobId)) return;
     const key = streamKeyForJob(this.options.prefix, jobId);
-    const error = { status: 502, message: `local job failed: ${failedReason}`, code: 'local_job_failed' };
-    void appendStreamEvent(this.redis, key, GATEWAY_RUN, { type: 'error', error }).catch(() => undefined);
+    const error = {
+      status: 502,
+      message: `local job failed: ${failedReason}`,
+      code: 'local_job_failed',
+    };
+    void appendStreamEvent(this.redis, key, GATEWAY_RUN, { type: 'error', error }).catch(
+      () => undefined,
+    );
   }
 }
 
@@ -162,7 +196,13 @@ function toDispatchError(error: unknown): Error {
   if (error instanceof GatewayError || error instanceof ProviderError) return error;
   const message = (error as Error)?.message ?? String(error);
   if (message.includes('timed out before finishing')) {
-    return new ProviderError('the local job did not finish before its deadline', { kind: 'timeout' });
+    return new ProviderError('the local job did not finish before its deadline', {
+      kind: 'timeout',
+    });
   }
-  return new ProviderError(`local job failed: ${message}`, { kind: 'http', status: 502, code: 'local_job_failed' });
+  return new ProviderError(`local job failed: ${message}`, {
+    kind: 'http',
+    status: 502,
+    code: 'local_job_failed',
+  });
 }

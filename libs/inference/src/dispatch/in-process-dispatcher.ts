@@ -24,7 +24,11 @@ export class InProcessDispatcher implements LocalDispatcher {
     private readonly chatConcurrency: number,
   ) {}
 
-  async complete(job: LocalChatJob, signal: AbortSignal, hooks: DispatchHooks = {}): Promise<ChatCompletion> {
+  async complete(
+    job: LocalChatJob,
+    signal: AbortSignal,
+    hooks: DispatchHooks = {},
+  ): Promise<ChatCompletion> {
     this.chatsInFlight += 1;
     try {
       hooks.onStarted?.();

@@ -15,7 +15,8 @@ async function* entries(list: StreamEntry[]): AsyncGenerator<StreamEntry> {
 
 async function collect(list: StreamEntry[]): Promise<string[]> {
   const texts: string[] = [];
-  for await (const each of chunksFromStreamEntries(entries(list))) texts.push(each.choices[0].delta.content ?? '');
+  for await (const each of chunksFromStreamEntries(entries(list)))
+    texts.push(each.choices[0].delta.content ?? '');
   return texts;
 }
 
@@ -35,13 +36,25 @@ describe('chunksFromStreamEntries', () => {
       { run: 'a', event: { type: 'chunk', chunk: chunk('x') } },
       { run: 'b', event: { type: 'chunk', chunk: chunk('x') } },
     ];
-    await expect(collect(list)).rejects.toMatchObject({ kind: 'invalid_response', code: 'worker_restarted' });
+    await expect(collect(list)).rejects.toMatchObject({
+      kind: 'invalid_response',
+      code: 'worker_restarted',
+    });
   });
 
   it('turns a worker 400 into a GatewayError and a gateway-written failure into a ProviderError', async () => {
-    const badRequest = { run: 'a', event: { type: 'error' as const, error: { status: 400, message: 'too long', param: 'messages' } } };
+    const badRequest = {
+      run: 'a',
+      event: {
+        type: 'error' as const,
+        error: { status: 400, message: 'too long', param: 'messages' },
+      },
+    };
     await expect(collect([badRequest])).rejects.toBeInstanceOf(GatewayError);
-    const failed = { run: GATEWAY_RUN, event: { type: 'error' as const, error: { status: 502, message: 'stalled' } } };
+    const failed = {
+      run: GATEWAY_RUN,
+      event: { type: 'error' as const, error: { status: 502, message: 'stalled' } },
+    };
     await expect(collect([failed])).rejects.toBeInstanceOf(ProviderError);
   });
 });

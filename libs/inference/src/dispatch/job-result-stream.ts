@@ -20,10 +20,25 @@ export interface StreamEntry {
 }
 
 /** Appends one event to a job's result stream and pushes its expiry forward (one round trip). */
-export async function appendStreamEvent(redis: Redis, key: string, run: string, event: StreamEvent): Promise<void> {
+export async function appendStreamEvent(
+  redis: Redis,
+  key: string,
+  run: string,
+  event: StreamEvent,
+): Promise<void> {
   const results = await redis
     .pipeline()
-    .xadd(key, 'MAXLEN', '~', MAX_STREAM_LENGTH, '*', STREAM_FIELDS.run, run, STREAM_FIELDS.event, JSON.stringify(event))
+    .xadd(
+      key,
+      'MAXLEN',
+      '~',
+      MAX_STREAM_LENGTH,
+      '*',
+      STREAM_FIELDS.run,
+      run,
+      STREAM_FIELDS.event,
+      JSON.stringify(event),
+    )
     .expire(key, STREAM_TTL_SECONDS)
     .exec();
   const failure = results?.find(([error]) => error)?.[0];
@@ -34,8 +49,12 @@ type XReadReply = [key: string, entries: [id: string, fields: string[]][]][] | n
 
 function parseEntry(fields: string[]): StreamEntry {
   const values = new Map<string, string>();
-  for (let index = 0; index + 1 < fields.length; index += 2) values.set(fields[index], fields[index + 1]);
-  return { run: values.get(STREAM_FIELDS.run) ?? '', event: JSON.parse(values.get(STREAM_FIELDS.event) ?? '{}') as StreamEvent };
+  for (let index = 0; index + 1 < fields.length; index += 2)
+    values.set(fields[index], fields[index + 1]);
+  return {
+    run: values.get(STREAM_FIELDS.run) ?? '',
+    event: JSON.parse(values.get(STREAM_FIELDS.event) ?? '{}') as StreamEvent,
+  };
 }
 
 /**
@@ -53,8 +72,19 @@ export async function* readStreamEntries(
   let lastId = '0';
   for (;;) {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) throw new ProviderError('the local worker sent nothing before the deadline', { kind: 'timeout' });
-    const read = connection.xread('COUNT', 256, 'BLOCK', Math.min(remaining, 5_000), 'STREAMS', key, lastId);
+    if (remaining <= 0)
+      throw new ProviderError('the local worker sent nothing before the deadline', {
+        kind: 'timeout',
+      });
+    const read = connection.xread(
+      'COUNT',
+      256,
+      'BLOCK',
+      Math.min(remaining, 5_000),
+      'STREAMS',
+      key,
+      lastId,
+    );
     const reply = (await rejectOnAbort(read, signal)) as XReadReply;
     for (const [id, fields] of reply?.[0]?.[1] ?? []) {
       lastId = id;
@@ -68,7 +98,9 @@ export async function* readStreamEntries(
  * the beginning: before any chunk was yielded the reader follows the new run; after, the client
  * already holds half an answer, so the stream ends with an error instead of repeating text.
  */
-export async function* chunksFromStreamEntries(entries: AsyncIterable<StreamEntry>): AsyncGenerator<ChatCompletionChunk> {
+export async function* chunksFromStreamEntries(
+  entries: AsyncIterable<StreamEntry>,
+): AsyncGenerator<ChatCompletionChunk> {
   let run: string | undefined;
   let yieldedAny = false;
   for await (const { run: entryRun, event } of entries) {

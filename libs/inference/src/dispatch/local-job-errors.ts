@@ -22,7 +22,10 @@ export function toLocalJobError(error: unknown): LocalJobError {
   if (error instanceof ProviderError) {
     return { status: error.status ?? 502, message: error.message, code: error.code };
   }
-  return { status: 500, message: `local model failed: ${(error as Error)?.message ?? String(error)}` };
+  return {
+    status: 500,
+    message: `local model failed: ${(error as Error)?.message ?? String(error)}`,
+  };
 }
 
 /** A job error the gateway should show to the client as it is: the request, not the tier, is wrong. */
@@ -41,7 +44,13 @@ export function errorFromLocalJob(error: LocalJobError): Error {
   }
   if (isRequestFault(error)) {
     const type = (error.type ?? 'invalid_request_error') as GatewayErrorType;
-    return new GatewayError(error.status, error.message, type, error.code ?? null, error.param ?? null);
+    return new GatewayError(
+      error.status,
+      error.message,
+      type,
+      error.code ?? null,
+      error.param ?? null,
+    );
   }
   return new ProviderError(error.message, {
     kind: error.status === 503 ? 'unavailable' : 'http',

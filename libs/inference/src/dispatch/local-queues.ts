@@ -43,7 +43,10 @@ export class LocalQueues {
 
   constructor(connection: Redis, prefix: string) {
     const build = <T>(create: (name: string) => T) =>
-      Object.fromEntries(LOCAL_QUEUE_KEYS.map((key) => [key, create(QUEUE_NAMES[key])])) as Record<LocalQueueKey, T>;
+      Object.fromEntries(LOCAL_QUEUE_KEYS.map((key) => [key, create(QUEUE_NAMES[key])])) as Record<
+        LocalQueueKey,
+        T
+      >;
     this.queues = build((name) => new Queue(name, { connection, prefix }));
     this.events = build((name) => {
       const events = new QueueEvents(name, { connection, prefix });
@@ -64,6 +67,8 @@ export class LocalQueues {
   }
 
   async close(): Promise<void> {
-    await Promise.all(LOCAL_QUEUE_KEYS.flatMap((key) => [this.events[key].close(), this.queues[key].close()]));
+    await Promise.all(
+      LOCAL_QUEUE_KEYS.flatMap((key) => [this.events[key].close(), this.queues[key].close()]),
+    );
   }
 }

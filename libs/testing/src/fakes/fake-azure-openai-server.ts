@@ -25,8 +25,15 @@ export class FakeAzureOpenAIServer {
     const openai = await FakeOpenAIServer.start(options);
     // The handler needs the instance, which needs the started server: bind it late.
     const late: { fake?: FakeAzureOpenAIServer } = {};
-    const http = await FakeHttpServer.start((request, response) => late.fake!.handle(request, response));
-    const fake = new FakeAzureOpenAIServer(http, openai, options.apiKey ?? 'azure-test-key', options.deployments ?? ['gpt-4o-deployment']);
+    const http = await FakeHttpServer.start((request, response) =>
+      late.fake!.handle(request, response),
+    );
+    const fake = new FakeAzureOpenAIServer(
+      http,
+      openai,
+      options.apiKey ?? 'azure-test-key',
+      options.deployments ?? ['gpt-4o-deployment'],
+    );
     late.fake = fake;
     return fake;
   }
@@ -47,11 +54,21 @@ export class FakeAzureOpenAIServer {
 
   private async handle(request: RecordedRequest, response: ServerResponse): Promise<void> {
     const url = new URL(request.path, 'http://fake');
-    const match = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/.exec(url.pathname);
-    const error = (status: number, code: string, message: string) => sendJson(response, status, { error: { code, message } });
-    if (request.headers['api-key'] !== this.apiKey) return error(401, '401', 'Access denied due to invalid subscription key');
-    if (!url.searchParams.get('api-version')) return error(404, '404', 'Resource not found (api-version missing)');
-    if (!match || !this.deployments.includes(match[1])) return error(404, 'DeploymentNotFound', 'The API deployment for this resource does not exist');
+    const match = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/.exec(
+      url.pathname,
+    );
+    const error = (status: number, code: string, message: string) =>
+      sendJson(response, status, { error: { code, message } });
+    if (request.headers['api-key'] !== this.apiKey)
+      return error(401, '401', 'Access denied due to invalid subscription key');
+    if (!url.searchParams.get('api-version'))
+      return error(404, '404', 'Resource not found (api-version missing)');
+    if (!match || !this.deployments.includes(match[1]))
+      return error(
+        404,
+        'DeploymentNotFound',
+        'The API deployment for this resource does not exist',
+      );
     return forwardRequest(request, `${this.openai.baseUrl}/${match[2]}`, response);
   }
 }

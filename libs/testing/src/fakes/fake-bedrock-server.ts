@@ -28,10 +28,26 @@ interface ConverseBody {
 
 const FAILURES: Record<ProviderFakeFailure, { status: number; type: string; message: string }> = {
   'error-500': { status: 500, type: 'InternalServerException', message: 'Internal server error' },
-  'rate-limit': { status: 429, type: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' },
-  'bad-request': { status: 400, type: 'ValidationException', message: 'Malformed input request, please reformat your input and try again.' },
-  unauthorized: { status: 403, type: 'AccessDeniedException', message: 'You do not have access to the model with the specified model ID.' },
-  overloaded: { status: 503, type: 'ServiceUnavailableException', message: 'The service is temporarily unable to handle the request.' },
+  'rate-limit': {
+    status: 429,
+    type: 'ThrottlingException',
+    message: 'Too many requests, please wait before trying again.',
+  },
+  'bad-request': {
+    status: 400,
+    type: 'ValidationException',
+    message: 'Malformed input request, please reformat your input and try again.',
+  },
+  unauthorized: {
+    status: 403,
+    type: 'AccessDeniedException',
+    message: 'You do not have access to the model with the specified model ID.',
+  },
+  overloaded: {
+    status: 503,
+    type: 'ServiceUnavailableException',
+    message: 'The service is temporarily unable to handle the request.',
+  },
 };
 
 const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
@@ -51,12 +67,20 @@ export class FakeBedrockServer {
     readonly http: FakeHttpServer,
     options: FakeBedrockOptions,
   ) {
-    this.options = { reply: 'Hello from the fake Bedrock', chunks: 4, chunkDelayMs: 0, retryAfterSeconds: 0, ...options };
+    this.options = {
+      reply: 'Hello from the fake Bedrock',
+      chunks: 4,
+      chunkDelayMs: 0,
+      retryAfterSeconds: 0,
+      ...options,
+    };
   }
 
   static async start(options: FakeBedrockOptions = {}): Promise<FakeBedrockServer> {
     const late: { fake?: FakeBedrockServer } = {};
-    const http = await FakeHttpServer.start((request, response) => late.fake!.handle(request, response));
+    const http = await FakeHttpServer.start((request, response) =>
+      late.fake!.handle(request, response),
+    );
     const fake = new FakeBedrockServer(http, options);
     late.fake = fake;
     return fake;
@@ -86,29 +110,41 @@ export class FakeBedrockServer {
 
   private async handle(request: RecordedRequest, response: ServerResponse): Promise<void> {
     const route = ROUTE.exec(request.path.split('?')[0]);
-    if (!route || request.method !== 'POST') return this.sendError(response, 404, 'ResourceNotFoundException', 'not found');
+    if (!route || request.method !== 'POST')
+      return this.sendError(response, 404, 'ResourceNotFoundException', 'not found');
     const behaviour = this.behaviours.next();
     if (behaviour !== 'ok') {
       const failure = FAILURES[behaviour];
-      const headers: Record<string, string> = behaviour === 'rate-limit' ? { 'retry-after': String(this.options.retryAfterSeconds) } : {};
+      const headers: Record<string, string> =
+        behaviour === 'rate-limit' ? { 'retry-after': String(this.options.retryAfterSeconds) } : {};
       return this.sendError(response, failure.status, failure.type, failure.message, headers);
     }
     if (!/^AWS4-HMAC-SHA256 /.test(request.headers.authorization ?? '')) {
-      return this.sendError(response, 403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+      return this.sendError(
+        response,
+        403,
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+      );
     }
     const body = (request.body ?? {}) as ConverseBody;
     const problem = findInvalidBlock(body);
     if (problem) return this.sendError(response, 400, 'ValidationException', problem);
     const answer = this.answerFor(body);
-    if (route[2] === 'converse') return sendJson(response, 200, this.converseResponse(body, answer));
+    if (route[2] === 'converse')
+      return sendJson(response, 200, this.converseResponse(body, answer));
     return this.streamAnswer(body, answer, response);
   }
 
   private answerFor(body: ConverseBody): FakeAnswer {
     const last = body.messages?.[body.messages.length - 1];
-    const lastTurnIsToolResult = Array.isArray(last?.content) && last.content.some((block) => 'toolResult' in block);
+    const lastTurnIsToolResult =
+      Array.isArray(last?.content) && last.content.some((block) => 'toolResult' in block);
     return decideAnswer(
-      { toolNames: (body.toolConfig?.tools ?? []).map((tool) => tool.toolSpec?.name ?? ''), lastTurnIsToolResult },
+      {
+        toolNames: (body.toolConfig?.tools ?? []).map((tool) => tool.toolSpec?.name ?? ''),
+        lastTurnIsToolResult,
+      },
       this.options.reply,
       'tooluse_fake_',
     );
@@ -118,7 +154,9 @@ export class FakeBedrockServer {
     const content =
       answer.kind === 'text'
         ? [{ text: answer.text }]
-        : answer.calls.map((call) => ({ toolUse: { toolUseId: call.id, name: call.name, input: call.arguments } }));
+        : answer.calls.map((call) => ({
+            toolUse: { toolUseId: call.id, name: call.name, input: call.arguments },
+          }));
     const inputTokens = countTokens(body.messages);
     const outputTokens = countTokens(content);
     return {
@@ -129,9 +167,16 @@ export class FakeBedrockServer {
     };
   }
 
-  private async streamAnswer(body: ConverseBody, answer: FakeAnswer, response: ServerResponse): Promise<void> {
+  private async streamAnswer(
+    body: ConverseBody,
+    answer: FakeAnswer,
+    response: ServerResponse,
+  ): Promise<void> {
     const full = this.converseResponse(body, answer);
-    response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': `fake-${this.http.requests.length}` });
+    response.writeHead(200, {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-requestid': `fake-${this.http.requests.length}`,
+    });
     response.flushHeaders();
     const send = (type: string, payload: object) => response.write(this.encodeEvent(type, payload));
     send('messageStart', { role: 'assistant' });
@@ -144,12 +189,18 @@ export class FakeBedrockServer {
       send('contentBlockStop', { contentBlockIndex: 0 });
     } else {
       answer.calls.forEach((call, index) => {
-        send('contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: call.id, name: call.name } } });
+        send('contentBlockStart', {
+          contentBlockIndex: index,
+          start: { toolUse: { toolUseId: call.id, name: call.name } },
+        });
         // Split the JSON in two so clients must concatenate toolUse.input fragments.
         const json = JSON.stringify(call.arguments);
         const middle = Math.floor(json.length / 2);
         for (const part of [json.slice(0, middle), json.slice(middle)]) {
-          send('contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: part } } });
+          send('contentBlockDelta', {
+            contentBlockIndex: index,
+            delta: { toolUse: { input: part } },
+          });
         }
         send('contentBlockStop', { contentBlockIndex: index });
       });
@@ -171,8 +222,22 @@ export class FakeBedrockServer {
     });
   }
 
-  private sendError(response: ServerResponse, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
-    sendJson(response, status, { message }, { 'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, ...headers });
+  private sendError(
+    response: ServerResponse,
+    status: number,
+    type: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void {
+    sendJson(
+      response,
+      status,
+      { message },
+      {
+        'x-amzn-errortype': `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`,
+        ...headers,
+      },
+    );
   }
 }
 
@@ -182,7 +247,8 @@ function findInvalidBlock(body: ConverseBody): string | undefined {
     for (const block of message.content ?? []) {
       if (!('image' in block)) continue;
       const image = block.image as { format?: string; source?: { bytes?: string } } | undefined;
-      if (!image?.format || !image.source?.bytes) return 'The model returned the following errors: image block needs format and source.bytes';
+      if (!image?.format || !image.source?.bytes)
+        return 'The model returned the following errors: image block needs format and source.bytes';
     }
   }
   return undefined;

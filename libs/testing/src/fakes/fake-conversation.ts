@@ -5,7 +5,8 @@
  */
 
 /** Failure behaviours every provider fake can be switched to. */
-export type ProviderFakeFailure = 'error-500' | 'rate-limit' | 'bad-request' | 'unauthorized' | 'overloaded';
+export type ProviderFakeFailure =
+  'error-500' | 'rate-limit' | 'bad-request' | 'unauthorized' | 'overloaded';
 
 export interface FakeToolCall {
   id: string;
@@ -22,10 +23,15 @@ export function decideAnswer(
   reply: string,
   idPrefix = 'call_fake_',
 ): FakeAnswer {
-  if (request.toolNames.length === 0 || request.lastTurnIsToolResult || request.toolsDisabled) return { kind: 'text', text: reply };
+  if (request.toolNames.length === 0 || request.lastTurnIsToolResult || request.toolsDisabled)
+    return { kind: 'text', text: reply };
   return {
     kind: 'tools',
-    calls: request.toolNames.map((name, index) => ({ id: `${idPrefix}${index + 1}`, name, arguments: FAKE_TOOL_ARGUMENTS })),
+    calls: request.toolNames.map((name, index) => ({
+      id: `${idPrefix}${index + 1}`,
+      name,
+      arguments: FAKE_TOOL_ARGUMENTS,
+    })),
   };
 }
 
@@ -61,4 +67,5 @@ export class BehaviourQueue<Behaviour extends string> {
   }
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,7 +4,13 @@ import { forwardRequest } from './fake-forwarding';
 import { FakeOpenAIServer, type FakeOpenAIOptions } from './fake-openai-server';
 
 /** Headers the Copilot chat endpoint refuses to serve without. */
-export const COPILOT_REQUIRED_HEADERS = ['editor-version', 'editor-plugin-version', 'copilot-integration-id', 'user-agent', 'openai-intent'];
+export const COPILOT_REQUIRED_HEADERS = [
+  'editor-version',
+  'editor-plugin-version',
+  'copilot-integration-id',
+  'user-agent',
+  'openai-intent',
+];
 
 export interface FakeCopilotOptions extends FakeOpenAIOptions {
   /** The GitHub token the token endpoint accepts. Default 'gh-test-token'. */
@@ -37,8 +43,15 @@ export class FakeCopilotServer {
     const openai = await FakeOpenAIServer.start(options);
     // The handler needs the instance, which needs the started server: bind it late.
     const late: { fake?: FakeCopilotServer } = {};
-    const http = await FakeHttpServer.start((request, response) => late.fake!.handle(request, response));
-    const fake = new FakeCopilotServer(http, openai, options.githubToken ?? 'gh-test-token', options.tokenTtlSeconds ?? 1800);
+    const http = await FakeHttpServer.start((request, response) =>
+      late.fake!.handle(request, response),
+    );
+    const fake = new FakeCopilotServer(
+      http,
+      openai,
+      options.githubToken ?? 'gh-test-token',
+      options.tokenTtlSeconds ?? 1800,
+    );
     late.fake = fake;
     return fake;
   }
@@ -69,9 +82,15 @@ export class FakeCopilotServer {
     const path = request.path.split('?')[0];
     if (path === '/copilot_internal/v2/token') return this.issueToken(request, response);
     const problem = this.chatAuthProblem(request);
-    if (problem) return sendJson(response, 401, { error: { message: problem, type: 'unauthorized', param: null, code: 'unauthorized' } });
-    if (path === '/chat/completions' || path === '/models') return forwardRequest(request, `${this.openai.baseUrl}${path}`, response);
-    sendJson(response, 404, { error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } });
+    if (problem)
+      return sendJson(response, 401, {
+        error: { message: problem, type: 'unauthorized', param: null, code: 'unauthorized' },
+      });
+    if (path === '/chat/completions' || path === '/models')
+      return forwardRequest(request, `${this.openai.baseUrl}${path}`, response);
+    sendJson(response, 404, {
+      error: { message: 'not found', type: 'invalid_request_error', param: null, code: null },
+    });
   }
 
   private issueToken(request: RecordedRequest, response: ServerResponse): void {
@@ -82,7 +101,11 @@ export class FakeCopilotServer {
     const token = `cp-token-${this.tokenExchanges}`;
     const expiresAt = Math.floor(Date.now() / 1000) + this.tokenTtlSeconds;
     this.expiries.set(token, expiresAt * 1000);
-    sendJson(response, 200, { token, expires_at: expiresAt, refresh_in: Math.max(0, this.tokenTtlSeconds - 300) });
+    sendJson(response, 200, {
+      token,
+      expires_at: expiresAt,
+      refresh_in: Math.max(0, this.tokenTtlSeconds - 300),
+    });
   }
 
   private chatAuthProblem(request: RecordedRequest): string | undefined {

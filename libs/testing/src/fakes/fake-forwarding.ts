@@ -7,7 +7,11 @@ import type { RecordedRequest } from './fake-http-server';
  * streams its answer back, so the wire checks live in the front and the chat logic stays in one
  * place (FakeOpenAIServer).
  */
-export async function forwardRequest(request: RecordedRequest, targetUrl: string, response: ServerResponse): Promise<void> {
+export async function forwardRequest(
+  request: RecordedRequest,
+  targetUrl: string,
+  response: ServerResponse,
+): Promise<void> {
   let upstream: Response;
   try {
     upstream = await fetch(targetUrl, {
@@ -21,11 +25,14 @@ export async function forwardRequest(request: RecordedRequest, targetUrl: string
   }
   const headers: Record<string, string> = {};
   upstream.headers.forEach((value, name) => {
-    if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'connection') headers[name] = value;
+    if (name !== 'content-length' && name !== 'transfer-encoding' && name !== 'connection')
+      headers[name] = value;
   });
   response.writeHead(upstream.status, headers);
   if (!upstream.body) return void response.end();
-  const body = Readable.fromWeb(upstream.body as import('node:stream/web').ReadableStream<Uint8Array>);
+  const body = Readable.fromWeb(
+    upstream.body as import('node:stream/web').ReadableStream<Uint8Array>,
+  );
   body.on('error', () => response.socket?.destroy());
   body.pipe(response);
 }

@@ -1,7 +1,15 @@
 import type { ServerResponse } from 'node:http';
 import { FakeHttpServer, sendJson, startSse, type RecordedRequest } from './fake-http-server';
 import { fakeEmbedding } from './fake-openai-server';
-import { BehaviourQueue, countTokens, decideAnswer, sleep, splitReply, type FakeAnswer, type ProviderFakeFailure } from './fake-conversation';
+import {
+  BehaviourQueue,
+  countTokens,
+  decideAnswer,
+  sleep,
+  splitReply,
+  type FakeAnswer,
+  type ProviderFakeFailure,
+} from './fake-conversation';
 
 /** `safety-block`: the prompt is blocked (promptFeedback.blockReason, no candidates). */
 export type GeminiFakeBehaviour = 'ok' | ProviderFakeFailure | 'safety-block';
@@ -30,9 +38,17 @@ interface GenerateBody {
 const FAILURES: Record<ProviderFakeFailure, { status: number; code: string; message: string }> = {
   'error-500': { status: 500, code: 'INTERNAL', message: 'An internal error has occurred' },
   'rate-limit': { status: 429, code: 'RESOURCE_EXHAUSTED', message: 'Resource has been exhausted' },
-  'bad-request': { status: 400, code: 'INVALID_ARGUMENT', message: 'Invalid JSON payload received' },
+  'bad-request': {
+    status: 400,
+    code: 'INVALID_ARGUMENT',
+    message: 'Invalid JSON payload received',
+  },
   unauthorized: { status: 403, code: 'PERMISSION_DENIED', message: 'API key not valid' },
-  overloaded: { status: 503, code: 'UNAVAILABLE', message: 'The model is overloaded. Please try again later.' },
+  overloaded: {
+    status: 503,
+    code: 'UNAVAILABLE',
+    message: 'The model is overloaded. Please try again later.',
+  },
 };
 
 /**
@@ -47,13 +63,22 @@ export class FakeGeminiServer {
     readonly http: FakeHttpServer,
     options: FakeGeminiOptions,
   ) {
-    this.options = { reply: 'Hello from the fake Gemini', chunks: 4, chunkDelayMs: 0, retryAfterSeconds: 0, embeddingDimensions: 8, ...options };
+    this.options = {
+      reply: 'Hello from the fake Gemini',
+      chunks: 4,
+      chunkDelayMs: 0,
+      retryAfterSeconds: 0,
+      embeddingDimensions: 8,
+      ...options,
+    };
   }
 
   static async start(options: FakeGeminiOptions = {}): Promise<FakeGeminiServer> {
     // The handler needs the instance, which needs the started server: bind it late.
     const late: { fake?: FakeGeminiServer } = {};
-    const http = await FakeHttpServer.start((request, response) => late.fake!.handle(request, response));
+    const http = await FakeHttpServer.start((request, response) =>
+      late.fake!.handle(request, response),
+    );
     const fake = new FakeGeminiServer(http, options);
     late.fake = fake;
     return fake;
@@ -65,7 +90,9 @@ export class FakeGeminiServer {
   }
 
   get generateRequests(): RecordedRequest[] {
-    return this.http.requests.filter((request) => /:(stream)?[gG]enerateContent/.test(request.path));
+    return this.http.requests.filter((request) =>
+      /:(stream)?[gG]enerateContent/.test(request.path),
+    );
   }
 
   set behaviour(behaviour: GeminiFakeBehaviour) {
@@ -84,25 +111,31 @@ export class FakeGeminiServer {
   private async handle(request: RecordedRequest, response: ServerResponse): Promise<void> {
     const match = /^\/v1beta\/models\/([^:?]+):(\w+)/.exec(request.path);
     if (!match) return this.sendError(response, 404, 'NOT_FOUND', 'not found');
-    if (!request.headers['x-goog-api-key']) return this.sendError(response, 403, 'PERMISSION_DENIED', 'API key missing');
+    if (!request.headers['x-goog-api-key'])
+      return this.sendError(response, 403, 'PERMISSION_DENIED', 'API key missing');
     const [, model, method] = match;
     const behaviour = this.behaviours.next();
     if (behaviour !== 'ok' && behaviour !== 'safety-block') {
       const failure = FAILURES[behaviour];
-      const headers: Record<string, string> = behaviour === 'rate-limit' ? { 'retry-after': String(this.options.retryAfterSeconds) } : {};
+      const headers: Record<string, string> =
+        behaviour === 'rate-limit' ? { 'retry-after': String(this.options.retryAfterSeconds) } : {};
       return this.sendError(response, failure.status, failure.code, failure.message, headers);
     }
     const body = request.body as GenerateBody & Record<string, unknown>;
-    if (method === 'embedContent') return sendJson(response, 200, { embedding: this.embedding(body.content) });
+    if (method === 'embedContent')
+      return sendJson(response, 200, { embedding: this.embedding(body.content) });
     if (method === 'batchEmbedContents') {
       const requests = (body.requests as { content?: unknown }[] | undefined) ?? [];
-      return sendJson(response, 200, { embeddings: requests.map((item) => this.embedding(item.content)) });
+      return sendJson(response, 200, {
+        embeddings: requests.map((item) => this.embedding(item.content)),
+      });
     }
     const problem = findInvalidPart(body);
     if (problem) return this.sendError(response, 400, 'INVALID_ARGUMENT', problem);
     if (behaviour === 'safety-block') return this.sendBlocked(method, body, response);
     const answer = this.answerFor(body);
-    if (method === 'generateContent') return sendJson(response, 200, this.generateResponse(model, body, answer, true));
+    if (method === 'generateContent')
+      return sendJson(response, 200, this.generateResponse(model, body, answer, true));
     if (method === 'streamGenerateContent') return this.stream(model, body, answer, response);
     return this.sendError(response, 404, 'NOT_FOUND', `unknown method ${method}`);
   }
@@ -111,7 +144,9 @@ export class FakeGeminiServer {
     const last = body.contents?.[body.contents.length - 1];
     return decideAnswer(
       {
-        toolNames: (body.tools ?? []).flatMap((tool) => tool.functionDeclarations ?? []).map((declaration) => declaration.name),
+        toolNames: (body.tools ?? [])
+          .flatMap((tool) => tool.functionDeclarations ?? [])
+          .map((declaration) => declaration.name),
         lastTurnIsToolResult: (last?.parts ?? []).some((part) => part.functionResponse),
         toolsDisabled: body.toolConfig?.functionCallingConfig?.mode === 'NONE',
       },
@@ -119,9 +154,16 @@ export class FakeGeminiServer {
     );
   }
 
-  private generateResponse(model: string, body: GenerateBody, answer: FakeAnswer | { kind: 'text'; text: string }, final: boolean) {
+  private generateResponse(
+    model: string,
+    body: GenerateBody,
+    answer: FakeAnswer | { kind: 'text'; text: string },
+    final: boolean,
+  ) {
     const parts =
-      answer.kind === 'text' ? [{ text: answer.text }] : answer.calls.map((call) => ({ functionCall: { name: call.name, args: call.arguments } }));
+      answer.kind === 'text'
+        ? [{ text: answer.text }]
+        : answer.calls.map((call) => ({ functionCall: { name: call.name, args: call.arguments } }));
     const candidateCount = body.generationConfig?.candidateCount ?? 1;
     const candidates = Array.from({ length: candidateCount }, (_, index) => ({
       content: { role: 'model', parts },
@@ -134,20 +176,41 @@ export class FakeGeminiServer {
       candidates,
       modelVersion: model,
       responseId: `fake-${this.http.requests.length}`,
-      ...(final ? { usageMetadata: { promptTokenCount: promptTokens, candidatesTokenCount: outputTokens, totalTokenCount: promptTokens + outputTokens } } : {}),
+      ...(final
+        ? {
+            usageMetadata: {
+              promptTokenCount: promptTokens,
+              candidatesTokenCount: outputTokens,
+              totalTokenCount: promptTokens + outputTokens,
+            },
+          }
+        : {}),
     };
   }
 
-  private async stream(model: string, body: GenerateBody, answer: FakeAnswer, response: ServerResponse): Promise<void> {
+  private async stream(
+    model: string,
+    body: GenerateBody,
+    answer: FakeAnswer,
+    response: ServerResponse,
+  ): Promise<void> {
     startSse(response);
     const pieces = answer.kind === 'text' ? splitReply(answer.text, this.options.chunks) : [];
-    const events = answer.kind === 'text' ? pieces.map((text, index) => ({ text, final: index === pieces.length - 1 })) : [];
+    const events =
+      answer.kind === 'text'
+        ? pieces.map((text, index) => ({ text, final: index === pieces.length - 1 }))
+        : [];
     for (const event of events) {
       if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
       if (response.destroyed) return;
-      response.write(`data: ${JSON.stringify(this.generateResponse(model, body, { kind: 'text', text: event.text }, event.final))}\r\n\r\n`);
+      response.write(
+        `data: ${JSON.stringify(this.generateResponse(model, body, { kind: 'text', text: event.text }, event.final))}\r\n\r\n`,
+      );
     }
-    if (answer.kind === 'tools') response.write(`data: ${JSON.stringify(this.generateResponse(model, body, answer, true))}\r\n\r\n`);
+    if (answer.kind === 'tools')
+      response.write(
+        `data: ${JSON.stringify(this.generateResponse(model, body, answer, true))}\r\n\r\n`,
+      );
     response.end();
   }
 
@@ -166,7 +229,13 @@ export class FakeGeminiServer {
     return { values: fakeEmbedding(JSON.stringify(content), this.options.embeddingDimensions) };
   }
 
-  private sendError(response: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  private sendError(
+    response: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void {
     sendJson(response, status, { error: { code: status, message, status: code } }, headers);
   }
 }
@@ -175,7 +244,8 @@ export class FakeGeminiServer {
 function findInvalidPart(body: GenerateBody): string | undefined {
   for (const content of body.contents ?? []) {
     for (const part of content.parts ?? []) {
-      if (part.inlineData && !(part.inlineData.mimeType && part.inlineData.data)) return 'inline_data requires mime_type and data';
+      if (part.inlineData && !(part.inlineData.mimeType && part.inlineData.data))
+        return 'inline_data requires mime_type and data';
     }
   }
   return undefined;

@@ -71,7 +71,10 @@ export class FakeOpenAIServer {
   static async start(options: FakeOpenAIOptions = {}, port = 0): Promise<FakeOpenAIServer> {
     // The handler needs the instance, which needs the server: bind it once both exist.
     const bound: { fake?: FakeOpenAIServer } = {};
-    const http = await FakeHttpServer.start((request, response) => bound.fake!.handle(request, response), port);
+    const http = await FakeHttpServer.start(
+      (request, response) => bound.fake!.handle(request, response),
+      port,
+    );
     bound.fake = new FakeOpenAIServer(http, options);
     return bound.fake!;
   }
@@ -109,29 +112,58 @@ export class FakeOpenAIServer {
     if (request.method === 'GET' && path.endsWith('/models')) {
       return sendJson(response, 200, {
         object: 'list',
-        data: this.options.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })),
+        data: this.options.models.map((id) => ({
+          id,
+          object: 'model',
+          created: 0,
+          owned_by: 'fake',
+        })),
       });
     }
     const behaviour = this.next();
     if (await this.misbehave(behaviour, request, response)) return;
-    if (path.endsWith('/chat/completions')) return this.chat(request.body as ChatBody, behaviour, response);
-    if (path.endsWith('/embeddings')) return this.embeddings(request.body as { input: unknown; model: string; encoding_format?: string }, response);
-    sendJson(response, 404, { error: { message: 'not found', type: 'invalid_request_error', param: null, code: null } });
+    if (path.endsWith('/chat/completions'))
+      return this.chat(request.body as ChatBody, behaviour, response);
+    if (path.endsWith('/embeddings'))
+      return this.embeddings(
+        request.body as { input: unknown; model: string; encoding_format?: string },
+        response,
+      );
+    sendJson(response, 404, {
+      error: { message: 'not found', type: 'invalid_request_error', param: null, code: null },
+    });
   }
 
   /** Handles the failure behaviours; returns true when the response is taken care of. */
-  private async misbehave(behaviour: OpenAIFakeBehaviour, request: RecordedRequest, response: ServerResponse): Promise<boolean> {
-    const error = (status: number, type: string, message: string, headers: Record<string, string> = {}) =>
-      sendJson(response, status, { error: { message, type, param: null, code: type } }, headers);
+  private async misbehave(
+    behaviour: OpenAIFakeBehaviour,
+    request: RecordedRequest,
+    response: ServerResponse,
+  ): Promise<boolean> {
+    const error = (
+      status: number,
+      type: string,
+      message: string,
+      headers: Record<string, string> = {},
+    ) => sendJson(response, status, { error: { message, type, param: null, code: type } }, headers);
     switch (behaviour) {
       case 'error-500':
         error(500, 'server_error', 'The fake upstream failed');
         return true;
       case 'rate-limit':
-        error(429, 'rate_limit_exceeded', 'Slow down', { 'retry-after': String(this.options.retryAfterSeconds) });
+        error(429, 'rate_limit_exceeded', 'Slow down', {
+          'retry-after': String(this.options.retryAfterSeconds),
+        });
         return true;
       case 'bad-request':
-        sendJson(response, 400, { error: { message: "Invalid value for 'temperature'", type: 'invalid_request_error', param: 'temperature', code: 'invalid_value' } });
+        sendJson(response, 400, {
+          error: {
+            message: "Invalid value for 'temperature'",
+            type: 'invalid_request_error',
+            param: 'temperature',
+            code: 'invalid_value',
+          },
+        });
         return true;
       case 'unauthorized':
         error(401, 'invalid_api_key', 'Incorrect API key provided');
@@ -162,18 +194,31 @@ export class FakeOpenAIServer {
   }
 
   private completionBase(body: ChatBody) {
-    return { id: `chatcmpl-fake-${this.http.requests.length}`, created: Math.floor(Date.now() / 1000), model: body.model ?? 'unknown' };
+    return {
+      id: `chatcmpl-fake-${this.http.requests.length}`,
+      created: Math.floor(Date.now() / 1000),
+      model: body.model ?? 'unknown',
+    };
   }
 
   private usage(body: ChatBody) {
     const promptTokens = JSON.stringify(body.messages ?? []).split(/\s+/).length;
     const completionTokens = this.options.reply.split(/\s+/).length * (body.n ?? 1);
-    return { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    return {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    };
   }
 
   private toolCalls(body: ChatBody) {
     const lastIsToolResult = body.messages?.[body.messages.length - 1]?.role === 'tool';
-    if (!body.tools?.length || body.tool_choice === 'none' || (this.options.answerToolResults && lastIsToolResult)) return [];
+    if (
+      !body.tools?.length ||
+      body.tool_choice === 'none' ||
+      (this.options.answerToolResults && lastIsToolResult)
+    )
+      return [];
     const tools = this.options.toolCalls === 'every-tool' ? body.tools : body.tools.slice(0, 1);
     return tools.map((tool, index) => ({
       id: `call_fake_${index + 1}`,
@@ -182,7 +227,11 @@ export class FakeOpenAIServer {
     }));
   }
 
-  private async chat(body: ChatBody, behaviour: OpenAIFakeBehaviour, response: ServerResponse): Promise<void> {
+  private async chat(
+    body: ChatBody,
+    behaviour: OpenAIFakeBehaviour,
+    response: ServerResponse,
+  ): Promise<void> {
     const toolCalls = this.toolCalls(body);
     const toolCall = toolCalls[0];
     if (!body.stream) {
@@ -194,27 +243,51 @@ export class FakeOpenAIServer {
         logprobs: null,
         finish_reason: toolCall ? 'tool_calls' : 'stop',
       }));
-      return sendJson(response, 200, { ...this.completionBase(body), object: 'chat.completion', choices, usage: this.usage(body), system_fingerprint: 'fp_fake' });
+      return sendJson(response, 200, {
+        ...this.completionBase(body),
+        object: 'chat.completion',
+        choices,
+        usage: this.usage(body),
+        system_fingerprint: 'fp_fake',
+      });
     }
     startSse(response);
     const base = { ...this.completionBase(body), object: 'chat.completion.chunk' };
-    const write = (chunk: object) => response.write(`data: ${JSON.stringify({ ...base, ...chunk })}\n\n`);
+    const write = (chunk: object) =>
+      response.write(`data: ${JSON.stringify({ ...base, ...chunk })}\n\n`);
     const pieces = toolCall ? [] : this.splitReply();
-    write({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] });
+    write({
+      choices: [
+        {
+          index: 0,
+          delta: { role: 'assistant', content: '' },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ],
+    });
     if (behaviour === 'stream-die-after-first') {
       await sleep(20);
       response.socket?.destroy();
       return;
     }
     toolCalls.forEach((call, index) => {
-      write({ choices: [{ index: 0, delta: { tool_calls: [{ index, ...call }] }, finish_reason: null }] });
+      write({
+        choices: [{ index: 0, delta: { tool_calls: [{ index, ...call }] }, finish_reason: null }],
+      });
     });
     for (const piece of pieces) {
       if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
       if (response.destroyed) return;
-      write({ choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] });
+      write({
+        choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }],
+      });
     }
-    write({ choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: toolCall ? 'tool_calls' : 'stop' }] });
+    write({
+      choices: [
+        { index: 0, delta: {}, logprobs: null, finish_reason: toolCall ? 'tool_calls' : 'stop' },
+      ],
+    });
     if (body.stream_options?.include_usage) write({ choices: [], usage: this.usage(body) });
     response.end('data: [DONE]\n\n');
   }
@@ -230,22 +303,36 @@ export class FakeOpenAIServer {
     return pieces;
   }
 
-  private embeddings(body: { input: unknown; model: string; encoding_format?: string }, response: ServerResponse): void {
+  private embeddings(
+    body: { input: unknown; model: string; encoding_format?: string },
+    response: ServerResponse,
+  ): void {
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
     const data = inputs.map((input, index) => {
       const vector = fakeEmbedding(JSON.stringify(input), this.options.embeddingDimensions);
-      const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+      const embedding =
+        body.encoding_format === 'base64'
+          ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
+          : vector;
       return { object: 'embedding', index, embedding };
     });
-    const tokens = inputs.map((input) => JSON.stringify(input).split(/\s+/).length).reduce((a, b) => a + b, 0);
-    sendJson(response, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+    const tokens = inputs
+      .map((input) => JSON.stringify(input).split(/\s+/).length)
+      .reduce((a, b) => a + b, 0);
+    sendJson(response, 200, {
+      object: 'list',
+      data,
+      model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
   }
 }
 
 /** A deterministic unit vector from a string (FNV-1a seeded). */
 export function fakeEmbedding(text: string, dimensions: number): number[] {
   let hash = 2166136261;
-  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+  for (let index = 0; index < text.length; index += 1)
+    hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
   const vector = Array.from({ length: dimensions }, (_, index) => Math.sin(hash + index * 7919));
   const norm = Math.hypot(...vector) || 1;
   return vector.map((value) => value / norm);

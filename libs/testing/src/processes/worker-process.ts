@@ -33,7 +33,8 @@ export class WorkerProcess {
 
   /** Starts a worker on a free port; resolves once it listens (after its preload, if asked). */
   static async start(env: Record<string, string>, timeoutMs = 20_000): Promise<WorkerProcess> {
-    if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} is missing: run \`npm run build\` first`);
+    if (!existsSync(WORKER_MAIN))
+      throw new Error(`${WORKER_MAIN} is missing: run \`npm run build\` first`);
     const child = spawn(process.execPath, [WORKER_MAIN], {
       cwd: process.cwd(),
       // Only what the test passes: the worker must not pick up this shell's REDIS_URL or model paths.
@@ -42,7 +43,10 @@ export class WorkerProcess {
     });
     let output = '';
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`worker did not start in ${timeoutMs} ms:\n${output}`)),
+        timeoutMs,
+      );
       const onData = (data: Buffer) => {
         output += data.toString();
         const match = /"port":(\d+)[^\n]*"msg":"worker listening"/.exec(output);
@@ -62,7 +66,9 @@ export class WorkerProcess {
   }
 
   async details(): Promise<WorkerDetails> {
-    return (await fetch(`${this.baseUrl}/health/detailed`).then((response) => response.json())) as WorkerDetails;
+    return (await fetch(`${this.baseUrl}/health/detailed`).then((response) =>
+      response.json(),
+    )) as WorkerDetails;
   }
 
   /** SIGKILL: the process dies mid-job without any cleanup, as in a crash or OOM kill. */
@@ -79,7 +85,11 @@ export class WorkerProcess {
 }
 
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await check().catch(() => undefined);

@@ -3,7 +3,10 @@ import { Redis } from 'ioredis';
 export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Deletes every key under a test run's unique prefix. */
-export async function deleteKeysWithPrefix(prefix: string, redisUrl = TEST_REDIS_URL): Promise<void> {
+export async function deleteKeysWithPrefix(
+  prefix: string,
+  redisUrl = TEST_REDIS_URL,
+): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
     let cursor = '0';
