@@ -80,6 +80,13 @@ describe('keys and tenants', () => {
     });
     expect(upstream.chatRequests.length).toBe(before);
     expect((await chat(gw, tenant.key, { ...chatBody(), model: 'default' })).status).toBe(200);
+    const models = await call(gw, 'GET', '/v1/models', { key: tenant.key });
+    expect((models.json.data as unknown as { id: string }[]).map((model) => model.id)).toEqual([
+      'default',
+    ]);
+    expect((await call(gw, 'GET', '/v1/models/gpt-4o-mini', { key: tenant.key })).status).toBe(404);
+    const everything = await call(gw, 'GET', '/v1/models', { key: ADMIN_KEY });
+    expect((everything.json.data as unknown as unknown[]).length).toBeGreaterThan(1);
   });
 
   it('updates and deletes tenants; a deleted tenant’s keys stop working', async () => {

@@ -43,6 +43,16 @@ export function toBedrockProviderError(error: unknown, signal?: AbortSignal): Pr
     return new ProviderError('request aborted', { kind: 'aborted' });
   const connection = connectionError(error) ?? wrappedConnectionError(error);
   if (connection) return connection;
+  if ((error as { name?: string } | undefined)?.name === 'CredentialsProviderError') {
+    // No AWS credentials in the standard chain: a misconfiguration the operator must see by name;
+    // treated like an upstream 401 (fall back, do not retry).
+    return new ProviderError('no AWS credentials found', {
+      kind: 'http',
+      status: 401,
+      retryable: false,
+      code: 'aws_credentials_missing',
+    });
+  }
   if ((error as { name?: string } | undefined)?.name === 'TimeoutError')
     return new ProviderError('upstream timed out', { kind: 'timeout' });
   if (isServiceError(error)) return fromServiceError(error);

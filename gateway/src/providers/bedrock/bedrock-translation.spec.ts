@@ -272,6 +272,18 @@ describe('toBedrockProviderError', () => {
   const serviceError = (name: string, extra: object = {}) =>
     Object.assign(new Error('boom'), { name, $fault: 'client', $metadata: {}, ...extra });
 
+  it('names missing AWS credentials instead of calling them an invalid response', () => {
+    const missing = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    expect(toBedrockProviderError(missing)).toMatchObject({
+      kind: 'http',
+      status: 401,
+      retryable: false,
+      code: 'aws_credentials_missing',
+    });
+  });
+
   it('maps exception names to statuses and retryability', () => {
     expect(toBedrockProviderError(serviceError('ThrottlingException'))).toMatchObject({
       kind: 'http',
