@@ -1,4 +1,5 @@
 import type { ChatCompletion, FinishReason, ToolCall, Usage } from '@app/contracts';
+import { singleChoiceCompletion } from '../shared/single-choice-completion';
 import { usageOf } from '../shared/chunk-writer';
 import type {
   AnthropicMessageResponse,
@@ -47,22 +48,12 @@ export function toChatCompletion(message: AnthropicMessageResponse): ChatComplet
       });
     }
   }
-  return {
+  return singleChoiceCompletion({
     id: message.id,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
     model: message.model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text || (toolCalls.length > 0 ? null : ''),
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-        },
-        finish_reason: toFinishReason(message.stop_reason),
-      },
-    ],
+    text,
+    toolCalls,
+    finishReason: toFinishReason(message.stop_reason),
     usage: toUsage(message.usage),
-  };
+  });
 }

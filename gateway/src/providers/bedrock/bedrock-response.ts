@@ -1,4 +1,5 @@
 import type { ConverseResponse, StopReason, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
+import { singleChoiceCompletion } from '../shared/single-choice-completion';
 import type { ChatCompletion, FinishReason, ToolCall, Usage } from '@app/contracts';
 import { usageOf } from '../shared/chunk-writer';
 
@@ -49,22 +50,12 @@ export function toChatCompletion(
       });
     }
   }
-  return {
-    id,
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: text || (toolCalls.length > 0 ? null : ''),
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-        },
-        finish_reason: toFinishReason(response.stopReason),
-      },
-    ],
+  return singleChoiceCompletion({
+    id: id,
+    model: model,
+    text,
+    toolCalls,
+    finishReason: toFinishReason(response.stopReason),
     usage: toUsage(response.usage),
-  };
+  });
 }

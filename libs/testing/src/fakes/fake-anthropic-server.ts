@@ -68,14 +68,10 @@ export class FakeAnthropicServer {
   }
 
   static async start(options: FakeAnthropicOptions = {}): Promise<FakeAnthropicServer> {
-    // The handler needs the instance, which needs the started server: bind it late.
-    const late: { fake?: FakeAnthropicServer } = {};
-    const http = await FakeHttpServer.start((request, response) =>
-      late.fake!.handle(request, response),
-    );
-    const fake = new FakeAnthropicServer(http, options);
-    late.fake = fake;
-    return fake;
+    return FakeHttpServer.host((http) => {
+      const fake = new FakeAnthropicServer(http, options);
+      return { fake, handle: (request, response) => fake.handle(request, response) };
+    });
   }
 
   /** Base URL for the Anthropic SDK (it appends `/v1/messages`). */

@@ -23,19 +23,15 @@ export class FakeAzureOpenAIServer {
 
   static async start(options: FakeAzureOpenAIOptions = {}): Promise<FakeAzureOpenAIServer> {
     const openai = await FakeOpenAIServer.start(options);
-    // The handler needs the instance, which needs the started server: bind it late.
-    const late: { fake?: FakeAzureOpenAIServer } = {};
-    const http = await FakeHttpServer.start((request, response) =>
-      late.fake!.handle(request, response),
-    );
-    const fake = new FakeAzureOpenAIServer(
-      http,
-      openai,
-      options.apiKey ?? 'azure-test-key',
-      options.deployments ?? ['gpt-4o-deployment'],
-    );
-    late.fake = fake;
-    return fake;
+    return FakeHttpServer.host((http) => {
+      const fake = new FakeAzureOpenAIServer(
+        http,
+        openai,
+        options.apiKey ?? 'azure-test-key',
+        options.deployments ?? ['gpt-4o-deployment'],
+      );
+      return { fake, handle: (request, response) => fake.handle(request, response) };
+    });
   }
 
   /** The Azure endpoint (`AZURE_OPENAI_ENDPOINT`). */

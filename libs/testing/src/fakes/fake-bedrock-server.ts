@@ -77,13 +77,10 @@ export class FakeBedrockServer {
   }
 
   static async start(options: FakeBedrockOptions = {}): Promise<FakeBedrockServer> {
-    const late: { fake?: FakeBedrockServer } = {};
-    const http = await FakeHttpServer.start((request, response) =>
-      late.fake!.handle(request, response),
-    );
-    const fake = new FakeBedrockServer(http, options);
-    late.fake = fake;
-    return fake;
+    return FakeHttpServer.host((http) => {
+      const fake = new FakeBedrockServer(http, options);
+      return { fake, handle: (request, response) => fake.handle(request, response) };
+    });
   }
 
   /** Endpoint override for the SDK (`endpoint` / BEDROCK_ENDPOINT). */

@@ -41,19 +41,15 @@ export class FakeCopilotServer {
 
   static async start(options: FakeCopilotOptions = {}): Promise<FakeCopilotServer> {
     const openai = await FakeOpenAIServer.start(options);
-    // The handler needs the instance, which needs the started server: bind it late.
-    const late: { fake?: FakeCopilotServer } = {};
-    const http = await FakeHttpServer.start((request, response) =>
-      late.fake!.handle(request, response),
-    );
-    const fake = new FakeCopilotServer(
-      http,
-      openai,
-      options.githubToken ?? 'gh-test-token',
-      options.tokenTtlSeconds ?? 1800,
-    );
-    late.fake = fake;
-    return fake;
+    return FakeHttpServer.host((http) => {
+      const fake = new FakeCopilotServer(
+        http,
+        openai,
+        options.githubToken ?? 'gh-test-token',
+        options.tokenTtlSeconds ?? 1800,
+      );
+      return { fake, handle: (request, response) => fake.handle(request, response) };
+    });
   }
 
   get baseUrl(): string {

@@ -74,14 +74,10 @@ export class FakeGeminiServer {
   }
 
   static async start(options: FakeGeminiOptions = {}): Promise<FakeGeminiServer> {
-    // The handler needs the instance, which needs the started server: bind it late.
-    const late: { fake?: FakeGeminiServer } = {};
-    const http = await FakeHttpServer.start((request, response) =>
-      late.fake!.handle(request, response),
-    );
-    const fake = new FakeGeminiServer(http, options);
-    late.fake = fake;
-    return fake;
+    return FakeHttpServer.host((http) => {
+      const fake = new FakeGeminiServer(http, options);
+      return { fake, handle: (request, response) => fake.handle(request, response) };
+    });
   }
 
   /** Base URL for `@google/genai` (`httpOptions.baseUrl`); the SDK appends `/v1beta/models/…`. */

@@ -29,6 +29,25 @@ export class FakeHttpServer {
 
   private constructor(private readonly server: Server) {}
 
+  /**
+   * Starts a server for a wire-format fake whose handler is one of its own methods: `build`
+   * receives the started server and returns the fake and its handler, so no fake has to bind
+   * itself late.
+   */
+  static async host<T>(
+    build: (http: FakeHttpServer) => { fake: T; handle: FakeHandler },
+    port = 0,
+  ): Promise<T> {
+    let handle: FakeHandler = (_request, response) => void response.destroy();
+    const http = await FakeHttpServer.start(
+      (request, response, incoming) => handle(request, response, incoming),
+      port,
+    );
+    const built = build(http);
+    handle = built.handle;
+    return built.fake;
+  }
+
   static async start(handler: FakeHandler, port = 0): Promise<FakeHttpServer> {
     // The handler needs the instance, which needs the server: bind it once both exist.
     const bound: { fake?: FakeHttpServer } = {};

@@ -69,14 +69,10 @@ export class FakeOpenAIServer {
   }
 
   static async start(options: FakeOpenAIOptions = {}, port = 0): Promise<FakeOpenAIServer> {
-    // The handler needs the instance, which needs the server: bind it once both exist.
-    const bound: { fake?: FakeOpenAIServer } = {};
-    const http = await FakeHttpServer.start(
-      (request, response) => bound.fake!.handle(request, response),
-      port,
-    );
-    bound.fake = new FakeOpenAIServer(http, options);
-    return bound.fake!;
+    return FakeHttpServer.host((http) => {
+      const fake = new FakeOpenAIServer(http, options);
+      return { fake, handle: (request, response) => fake.handle(request, response) };
+    }, port);
   }
 
   /** Base URL for the `openai` SDK / the gateway's OPENAI_BASE_URL. */
