@@ -1,10 +1,12 @@
-import { Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { CircuitRegistry } from '../routing/circuit-registry';
 import { ProviderStatusService } from '../health/provider-status.service';
 import { AdminGuard } from './admin.guard';
+import { AdminAuditInterceptor } from './admin-audit.interceptor';
 
 @Controller('admin')
 @UseGuards(AdminGuard)
+@UseInterceptors(AdminAuditInterceptor)
 export class CircuitsAdminController {
   constructor(
     @Inject(CircuitRegistry) private readonly circuits: CircuitRegistry,

@@ -1,4 +1,14 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Query,
+  UseGuards,
+  UseInterceptors,
+} from '@nestjs/common';
 import { GatewayError } from '@app/contracts';
 import { ResponseCache } from '../cache/response-cache';
 import { currentMinute, MINUTE_MS } from '../limits/rate-limit-policy';
@@ -7,10 +17,12 @@ import { RATE_LIMIT_STORE, STATE_STORE } from '../state/state.module';
 import type { StateStore } from '../state/state-store';
 import { reportDays, usageReport } from '../usage/usage-report';
 import { AdminGuard } from './admin.guard';
+import { AdminAuditInterceptor } from './admin-audit.interceptor';
 
 /** Usage, rate-limit counters and the response cache (seeds 002 and 004). */
 @Controller('admin')
 @UseGuards(AdminGuard)
+@UseInterceptors(AdminAuditInterceptor)
 export class ControlsAdminController {
   constructor(
     @Inject(STATE_STORE) private readonly state: StateStore,

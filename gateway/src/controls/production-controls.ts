@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -97,5 +97,7 @@ export const productionControlProviders: Provider[] = [
   CircuitStateMetrics,
   { provide: APP_GUARD, useClass: ClientAccessGuard },
   { provide: APP_GUARD, useClass: RequestRateGuard },
-  { provide: APP_INTERCEPTOR, useClass: AdminAuditInterceptor },
+  // Audit logging is bound on the admin controllers only: a global interceptor would put an
+  // rxjs pipeline (and two AsyncResource binds) on every client request.
+  AdminAuditInterceptor,
 ];

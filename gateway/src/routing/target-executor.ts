@@ -1,7 +1,7 @@
 import { GatewayError, isClientFault, ProviderError } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
 import type { ProviderCallContext } from '../providers/chat-provider';
-import { toProviderError } from '../providers/openai-compatible/openai-error-mapper';
+import { mapTransportError } from '../providers/shared/transport-error';
 import { allProvidersFailed } from './all-providers-failed';
 import { AttemptController } from './attempt-controller';
 import type { CircuitRegistry } from './circuit-registry';
@@ -180,7 +180,7 @@ export class TargetExecutor {
         retryable: false,
       });
     }
-    return thrown instanceof ProviderError ? thrown : toProviderError(thrown, attempt.signal);
+    return thrown instanceof ProviderError ? thrown : mapTransportError(thrown, attempt.signal);
   }
 
   private record(kind: CallKind, attempts: AttemptRecord[], record: AttemptRecord): void {

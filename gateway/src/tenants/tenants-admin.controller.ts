@@ -9,6 +9,7 @@ import {
   Patch,
   Post,
   UseGuards,
+  UseInterceptors,
 } from '@nestjs/common';
 import { AdminGuard } from '../admin/admin.guard';
 import { parseBody } from '../http/parse-body';
@@ -16,10 +17,12 @@ import { ClientAuthService } from '../auth/client-auth.service';
 import { apiKeyView, tenantView } from './tenant-views';
 import { createTenantSchema, updateTenantSchema } from './tenant.schemas';
 import { TenantService } from './tenant.service';
+import { AdminAuditInterceptor } from '../admin/admin-audit.interceptor';
 
 /** Tenants and their keys (seed 003). Secrets appear once, in the answer that creates them. */
 @Controller('admin')
 @UseGuards(AdminGuard)
+@UseInterceptors(AdminAuditInterceptor)
 export class TenantsAdminController {
   constructor(
     @Inject(TenantService) private readonly tenants: TenantService,

@@ -1,9 +1,9 @@
-import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@app/contracts';
 import { ProviderError } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
 import type { ProviderCallContext } from '../chat-provider';
 import { OpenAICompatibleProvider } from '../openai-compatible/openai-compatible.provider';
+import { OpenAIHttpClient, upstreamBaseUrl } from '../openai-compatible/openai-http-client';
 import { CopilotTokenSource } from './copilot-token-source';
 
 /**
@@ -39,13 +39,11 @@ export class CopilotProvider extends OpenAICompatibleProvider {
 
   constructor(config: ProviderConfig, options: CopilotProviderOptions) {
     const editorHeaders = { ...COPILOT_EDITOR_HEADERS, ...config.headers };
-    const client = new OpenAI({
-      // Replaced per request by the exchanged Copilot token (see requestHeaders).
-      apiKey: 'copilot-token-set-per-request',
-      baseURL: config.baseUrl,
-      maxRetries: 0,
-      timeout: options.timeoutMs,
-      defaultHeaders: editorHeaders,
+    // The Authorization header is set per request from the exchanged token (see requestHeaders).
+    const client = new OpenAIHttpClient({
+      baseUrl: upstreamBaseUrl(config),
+      timeoutMs: options.timeoutMs,
+      headers: editorHeaders,
     });
     super(config, { timeoutMs: options.timeoutMs, client });
     this.tokens =
@@ -83,7 +81,7 @@ export class CopilotProvider extends OpenAICompatibleProvider {
     const token = (context as Partial<CopilotCallContext>).copilotToken;
     return {
       ...super.requestHeaders(context),
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
     };
   }
 

@@ -1,4 +1,3 @@
-import OpenAI from 'openai';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -7,27 +6,30 @@ import type {
 } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
 import type { ChatProvider, ProviderCallContext } from '../chat-provider';
-import { toProviderError } from './openai-error-mapper';
+import { OpenAIHttpClient, upstreamBaseUrl } from './openai-http-client';
 
 export interface OpenAICompatibleOptions {
-  /** Backstop for the SDK; the router enforces its own first-byte, idle and total timeouts. */
+  /** Backstop for the transport; the router enforces its own first-byte, idle and total timeouts. */
   timeoutMs: number;
-  /** Prebuilt client (Azure and Copilot reuse this adapter with their own clients). */
-  client?: OpenAI;
+  /** Prebuilt client (Azure and Copilot reuse this adapter with their own URLs and headers). */
+  client?: OpenAIHttpClient;
 }
 
-type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
-type StreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
+interface EmbeddingsResponse {
+  model: string;
+  data: { index: number; embedding: number[] }[];
+  usage?: { prompt_tokens?: number };
+}
 
 /**
- * OpenAI, Ollama (its /v1 API) and any OpenAI-compatible server, on the official `openai` SDK.
- * The request is already in the provider's format, so every field passes through untouched.
- * The SDK's own retries are off: the router owns retries, backoff and fallback.
+ * OpenAI, Ollama (its /v1 API) and any OpenAI-compatible server, over the OpenAI wire contract
+ * (see OpenAIHttpClient). The request is already in the provider's format, so every field passes
+ * through untouched. There are no transport retries: the router owns retries, backoff, fallback.
  */
 export class OpenAICompatibleProvider implements ChatProvider {
   readonly id: string;
   readonly type: ProviderConfig['type'];
-  protected readonly client: OpenAI;
+  protected readonly client: OpenAIHttpClient;
 
   constructor(
     readonly config: ProviderConfig,
@@ -37,12 +39,13 @@ export class OpenAICompatibleProvider implements ChatProvider {
     this.type = config.type;
     this.client =
       options.client ??
-      new OpenAI({
-        apiKey: config.apiKey ?? 'not-needed',
-        baseURL: config.baseUrl,
-        maxRetries: 0,
-        timeout: options.timeoutMs,
-        defaultHeaders: config.headers,
+      new OpenAIHttpClient({
+        baseUrl: upstreamBaseUrl(config),
+        timeoutMs: options.timeoutMs,
+        headers: {
+          ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}),
+          ...config.headers,
+        },
       });
   }
 
@@ -50,77 +53,63 @@ export class OpenAICompatibleProvider implements ChatProvider {
     // Same wire format: nothing to translate, nothing to reject.
   }
 
-  async chat(
-    request: ChatCompletionRequest,
-    context: ProviderCallContext,
-  ): Promise<ChatCompletion> {
-    try {
-      const response = await this.client.chat.completions
-        .create({ ...request, stream: false } as unknown as ChatParams, {
-          signal: context.signal,
-          headers: this.requestHeaders(context),
-        })
-        .asResponse();
-      context.markFirstByte?.();
-      return (await response.json()) as ChatCompletion;
-    } catch (error) {
-      throw toProviderError(error, context.signal);
-    }
+  chat(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ChatCompletion> {
+    return this.client.json<ChatCompletion>(
+      'chat/completions',
+      request.stream ? { ...request, stream: false } : request,
+      {
+        signal: context.signal,
+        headers: this.requestHeaders(context),
+        onHeaders: context.markFirstByte,
+      },
+    );
   }
 
-  async *stream(
+  stream(
     request: ChatCompletionRequest,
     context: ProviderCallContext,
   ): AsyncIterable<ChatCompletionChunk> {
-    try {
-      const stream = await this.client.chat.completions.create(
-        {
-          ...request,
-          stream: true,
-          // Always ask for usage so cost accounting sees streamed tokens; the router removes the
-          // usage chunk when the client did not ask for it.
-          stream_options: { ...(request.stream_options ?? {}), include_usage: true },
-        } as unknown as StreamParams,
-        { signal: context.signal, headers: this.requestHeaders(context) },
-      );
-      for await (const chunk of stream) yield chunk as unknown as ChatCompletionChunk;
-    } catch (error) {
-      throw toProviderError(error, context.signal);
-    }
+    const body = {
+      ...request,
+      stream: true,
+      // Always ask for usage so cost accounting sees streamed tokens; the router removes the
+      // usage chunk when the client did not ask for it.
+      stream_options: { ...(request.stream_options ?? {}), include_usage: true },
+    };
+    return this.client.events('chat/completions', body, {
+      signal: context.signal,
+      headers: this.requestHeaders(context),
+    }) as AsyncIterable<ChatCompletionChunk>;
   }
 
   async embed(
     request: { model: string; input: string[] | number[][]; dimensions?: number },
     context: ProviderCallContext,
   ): Promise<EmbeddingsResult> {
-    try {
-      const response = await this.client.embeddings.create(
-        {
-          model: request.model,
-          input: request.input,
-          encoding_format: 'float',
-          ...(request.dimensions ? { dimensions: request.dimensions } : {}),
-        },
-        { signal: context.signal, headers: this.requestHeaders(context) },
-      );
-      const vectors = [...response.data]
-        .sort((a, b) => a.index - b.index)
-        .map((item) => item.embedding);
-      return { model: response.model, vectors, promptTokens: response.usage?.prompt_tokens ?? 0 };
-    } catch (error) {
-      throw toProviderError(error, context.signal);
-    }
+    const response = await this.client.json<EmbeddingsResponse>(
+      'embeddings',
+      {
+        model: request.model,
+        input: request.input,
+        encoding_format: 'float',
+        ...(request.dimensions ? { dimensions: request.dimensions } : {}),
+      },
+      { signal: context.signal, headers: this.requestHeaders(context) },
+    );
+    const vectors = [...response.data]
+      .sort((a, b) => a.index - b.index)
+      .map((item) => item.embedding);
+    return { model: response.model, vectors, promptTokens: response.usage?.prompt_tokens ?? 0 };
   }
 
   async probe(context: ProviderCallContext): Promise<void> {
-    try {
-      await this.client.models.list({ signal: context.signal });
-    } catch (error) {
-      throw toProviderError(error, context.signal);
-    }
+    await this.client.json('models', undefined, {
+      signal: context.signal,
+      headers: this.requestHeaders(context),
+    });
   }
 
-  /** Hook for subclasses (Copilot adds its editor headers and a fresh token). */
+  /** Hook for subclasses (Copilot adds a fresh token). */
   protected requestHeaders(context: ProviderCallContext): Record<string, string> {
     return { 'x-request-id': context.requestId };
   }
