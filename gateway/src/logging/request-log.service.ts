@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { subjectOf } from '../auth/principal';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { attachRequestRecord, RequestRecord, requestIdOf } from '../http/request-record';
-import { LOGGER } from './logger';
+import { allowListLogger, LOGGER } from './logger';
 
 /**
  * Starts a request's record and, when its response closes (sent, streamed or aborted), writes the
@@ -15,13 +15,16 @@ import { LOGGER } from './logger';
 @Injectable()
 export class RequestLogService {
   private readonly logPayloads: boolean;
+  /** Request lines hold only the fields listed in finish(): no redaction pass needed. */
+  private readonly lines: Logger;
 
   constructor(
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) logger: Logger,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.logPayloads = config.server.logPayloads;
+    this.lines = allowListLogger(logger);
   }
 
   get payloadsEnabled(): boolean {
@@ -40,7 +43,7 @@ export class RequestLogService {
   private finish(record: RequestRecord, status: number, path: string): void {
     const totalMs = performance.now() - record.startedAt;
     this.metrics.requestFinished(status, (totalMs - record.upstreamMs) / 1000);
-    this.logger.info(
+    this.lines.info(
       {
         requestId: record.requestId,
         tenantId: subjectOf(record.principal),
