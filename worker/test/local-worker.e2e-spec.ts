@@ -217,7 +217,7 @@ describe('local tier over BullMQ: gateway in-process, worker as a separate proce
     const pending = gateway.client.chat.completions.create({ ...chatBody, max_tokens: 200 });
     await waitFor(
       async () => ((await survivor.details()).active_jobs > 0 ? true : undefined),
-      5_000,
+      15_000, // generous: on a loaded machine the job can wait for the worker's next poll
       'the job to start',
     );
     const exitCode = survivor.stop();

@@ -6,7 +6,7 @@ import { safeEqual } from '../admin/admin.guard';
 import { LOGGER } from '../logging/logger';
 import { STATE_STORE } from '../state/state.module';
 import type { StateStore } from '../state/state-store';
-import { API_KEY_PREFIX, hashApiKey } from '../tenants/api-key';
+import { API_KEY_PREFIX, cachedApiKeyHash } from '../tenants/api-key';
 import { ADMIN, ANONYMOUS, type Principal } from './principal';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -74,7 +74,7 @@ export class ClientAuthService implements OnApplicationBootstrap {
   }
 
   private async tenantPrincipal(token: string): Promise<Principal> {
-    const credential = await this.state.findCredential(hashApiKey(token));
+    const credential = await this.state.findCredential(cachedApiKeyHash(token));
     if (!credential) throw invalidKey();
     if (credential.key.revokedAt) {
       throw new GatewayError(

@@ -25,18 +25,31 @@ function cacheDirectives(header: string | string[] | undefined): ClientCacheDire
   return { noCache: value.includes('no-cache'), noStore: value.includes('no-store') };
 }
 
-/** Builds the per-request context, reusing the record the access guard started. */
+/**
+ * Builds the per-request context, reusing the record the access guard started. The abort signal
+ * is created on first use: a cache hit never needs one, and creating an AbortSignal is one of
+ * the costlier allocations on Node 20.
+ */
 export function requestContext(request: FastifyRequest, reply: FastifyReply): RequestContext {
   const record =
     requestRecordOf(request) ?? new RequestRecord(requestIdOf(request), performance.now());
-  const controller = new AbortController();
+  let controller: AbortController | undefined;
+  let clientGone = false;
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
+    if (reply.raw.writableFinished) return;
+    clientGone = true;
+    controller?.abort();
   });
   reply.header('x-request-id', record.requestId);
   return {
     requestId: record.requestId,
-    signal: controller.signal,
+    get signal(): AbortSignal {
+      if (!controller) {
+        controller = new AbortController();
+        if (clientGone) controller.abort();
+      }
+      return controller.signal;
+    },
     startedAt: record.startedAt,
     record,
     cacheDirectives: cacheDirectives(request.headers['cache-control']),

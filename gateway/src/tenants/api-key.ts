@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 export const API_KEY_PREFIX = 'gw-sk-';
 
@@ -12,6 +13,21 @@ export interface IssuedSecret {
 /** sha256 is enough for 192-bit random secrets: no dictionary to defend against, unlike passwords. */
 export function hashApiKey(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
+}
+
+/**
+ * Every client request hashes its key; the same few keys come back all the time, so their hashes
+ * are remembered (a pure function: revoking a key still takes effect on the next lookup).
+ */
+const recentHashes = new LRUCache<string, string>({ max: 10_000 });
+
+export function cachedApiKeyHash(secret: string): string {
+  let hash = recentHashes.get(secret);
+  if (hash === undefined) {
+    hash = hashApiKey(secret);
+    recentHashes.set(secret, hash);
+  }
+  return hash;
 }
 
 export function generateApiKey(): IssuedSecret {
