@@ -1,0 +1,18 @@
+/** What every setup of the gateway overhead bench is asked, and what the bench upstream answers. */
+export const BENCH_MODEL = 'gpt-4o-mini';
+
+/** Content chunks in the upstream's streamed answer. */
+export const STREAM_CONTENT_CHUNKS = 20;
+
+/** The same small request every time: the cache-hit setup depends on it repeating exactly. */
+export const CHAT_BODY = JSON.stringify({
+  model: BENCH_MODEL,
+  messages: [{ role: 'user', content: 'Say hello in twenty words.' }],
+});
+
+export const STREAM_BODY = JSON.stringify({
+  model: BENCH_MODEL,
+  messages: [{ role: 'user', content: 'Say hello in twenty words.' }],
+  stream: true,
+  stream_options: { include_usage: true },
+});
