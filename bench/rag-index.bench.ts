@@ -3,10 +3,11 @@
  * index at several efSearch values, single-thread searches/s and p99 latency, RSS growth while
  * building, and bytes on disk.
  *
- *   BENCH_N=10000 BENCH_QUERIES=200 node --expose-gc dist/bench/rag-index.bench.js
- *   node dist/bench/rag-index.bench.js --n=10000 --queries=200
+ *   npm run bench:rag -- --size 10000 --queries 200
+ *   BENCH_N=10000 node --expose-gc dist/bench/rag-index.bench.js   (also --n=10000)
  *
- * Defaults: N 100,000 (takes several minutes on 2 cores), 200 queries.
+ * Defaults: N 100,000 (takes several minutes on 2 cores), 200 queries. The same numbers over a
+ * collection served by the gateway: `npm run bench:rag:gateway` (rag-search-gateway.bench.ts).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -37,12 +38,20 @@ interface Row {
   diskMb: string;
 }
 
-function readOption(name: string, fallback: number): number {
-  const flag = process.argv.find((argument) => argument.startsWith(`--${name}=`));
-  const raw = flag?.split('=')[1] ?? process.env[`BENCH_${name.toUpperCase()}`];
+/** `--name=N`, `--name N`, or BENCH_<NAME>; each alias is tried in order. */
+export function readOption(names: string[], fallback: number): number {
+  let raw: string | undefined;
+  for (const name of names) {
+    const at = process.argv.findIndex(
+      (argument) => argument === `--${name}` || argument.startsWith(`--${name}=`),
+    );
+    const flag = process.argv[at];
+    raw ??= flag?.includes('=') ? flag.split('=')[1] : at >= 0 ? process.argv[at + 1] : undefined;
+    raw ??= process.env[`BENCH_${name.toUpperCase()}`];
+  }
   const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isInteger(value) || value < 1)
-    throw new Error(`--${name} must be a positive integer`);
+    throw new Error(`--${names[0]} must be a positive integer`);
   return value;
 }
 
@@ -69,7 +78,7 @@ function timeBuild(
 }
 
 /** Runs the query set repeatedly for at least MIN_TIMED_SECONDS; returns throughput and p99. */
-function timeSearches(search: (query: Float32Array) => unknown, queries: Float32Array[]) {
+export function timeSearches(search: (query: Float32Array) => unknown, queries: Float32Array[]) {
   const latencies: number[] = [];
   const started = performance.now();
   while (
@@ -158,8 +167,8 @@ async function benchDataset(
   return rows;
 }
 
-function printTable(rows: Row[]): void {
-  const headers: Record<keyof Row, string> = {
+function printRows(rows: Row[]): void {
+  printTable(rows, {
     dataset: 'dataset',
     index: 'index',
     efSearch: 'efSearch',
@@ -169,21 +178,26 @@ function printTable(rows: Row[]): void {
     p99Ms: 'p99 ms',
     rssMb: 'RSS Δ MB',
     diskMb: 'disk MB',
-  };
-  const columns = Object.keys(headers) as (keyof Row)[];
+  });
+}
+
+/** A text table: one column per header key, in the headers' order. */
+export function printTable<T extends object>(rows: T[], headers: Record<keyof T, string>): void {
+  const columns = Object.keys(headers) as (keyof T)[];
+  const cell = (row: T, column: keyof T) => String(row[column]);
   const widths = columns.map((column) =>
-    Math.max(headers[column].length, ...rows.map((row) => row[column].length)),
+    Math.max(headers[column].length, ...rows.map((row) => cell(row, column).length)),
   );
   const line = (cells: string[]) =>
-    cells.map((cell, index) => cell.padEnd(widths[index])).join(' | ');
+    cells.map((text, index) => text.padEnd(widths[index])).join(' | ');
   console.log(line(columns.map((column) => headers[column])));
   console.log(widths.map((width) => '-'.repeat(width)).join('-|-'));
-  rows.forEach((row) => console.log(line(columns.map((column) => row[column]))));
+  rows.forEach((row) => console.log(line(columns.map((column) => cell(row, column)))));
 }
 
 async function main(): Promise<void> {
-  const count = readOption('n', 100_000);
-  const queryCount = readOption('queries', 200);
+  const count = readOption(['size', 'n'], 100_000);
+  const queryCount = readOption(['queries'], 200);
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'rag-bench-'));
   console.log(
     `RAG index bench: N=${count}, ${DIMENSIONS}-d, ${queryCount} queries, k=${K}, ${os.cpus().length} CPUs`,
@@ -204,13 +218,15 @@ async function main(): Promise<void> {
         directory,
       )),
     ];
-    printTable(rows);
+    printRows(rows);
   } finally {
     fs.rmSync(directory, { recursive: true, force: true });
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

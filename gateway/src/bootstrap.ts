@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from '@app/config';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { OpenAIExceptionFilter } from './http/openai-exception.filter';
+import { OpenAIExceptionFilter } from '@app/http';
 
 /**
  * Builds the gateway application (not yet listening). Used by `main.ts` and by e2e tests, which

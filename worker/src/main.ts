@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfigWithWarnings, type AppConfig } from '@app/config';
+import { OpenAIExceptionFilter } from '@app/http';
 import { createLocalRedisConnection } from '@app/inference/dispatch';
 import pino from 'pino';
 import { WorkerModule } from './worker.module';
@@ -34,9 +35,11 @@ async function main(): Promise<void> {
   const redis = createLocalRedisConnection(config.redisUrl!);
   const app = await NestFactory.create<NestFastifyApplication>(
     WorkerModule.register(config, logger, redis),
-    new FastifyAdapter({ logger: false }),
+    // The RAG endpoints take bodies: the same size limit as the gateway's.
+    new FastifyAdapter({ logger: false, bodyLimit: config.server.maxBodyBytes }),
     { logger: ['error', 'warn'] },
   );
+  app.useGlobalFilters(new OpenAIExceptionFilter(logger));
   await app.listen(config.worker.port, config.worker.host);
   // The bound port, not the configured one: WORKER_PORT=0 (tests) picks a free port.
   const { port } = app.getHttpServer().address() as AddressInfo;

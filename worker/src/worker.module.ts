@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { RagService } from '@app/inference';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { WorkerHealthController } from './http/worker-health.controller';
@@ -9,16 +10,21 @@ import { QueueDepthReader } from './jobs/queue-depth-reader';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { LocalModels } from './models/local-models';
 import { RagJobConsumer } from './rag/rag-job-consumer';
+import { WorkerRagAnswers } from './rag/worker-rag-answers';
+import { WorkerRagController } from './rag/worker-rag.controller';
 import { WorkerLifecycle } from './worker-lifecycle';
 import { WORKER_LOGGER, WORKER_REDIS } from './worker-tokens';
 
-/** The worker's root module: BullMQ consumers for the local queues plus health and metrics. */
+/**
+ * The worker's root module: BullMQ consumers for the local queues; on its port, health, metrics
+ * and the RAG endpoints (one `RagService` shared by the `local-rag` consumer and the port).
+ */
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig, logger: Logger, redis: Redis): DynamicModule {
     return {
       module: WorkerModule,
-      controllers: [WorkerHealthController],
+      controllers: [WorkerHealthController, WorkerRagController],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: WORKER_LOGGER, useValue: logger },
@@ -43,9 +49,25 @@ export class WorkerModule {
           useFactory: (models: LocalModels, metrics: WorkerMetrics) =>
             new LocalJobConsumers(config.worker, redis, models, metrics, logger),
         },
+        {
+          provide: RagService,
+          inject: [LocalModels],
+          useFactory: (models: LocalModels) =>
+            new RagService({
+              dataDir: config.worker.dataDir,
+              embedder: models.embeddings,
+              config: config.rag,
+              onBackgroundError: (error, collection) =>
+                logger.warn(
+                  { collection, err: (error as Error)?.message },
+                  'RAG checkpoint failed; the collection stays valid (last snapshot plus log)',
+                ),
+            }),
+        },
         WorkerStatusService,
         WorkerLifecycle,
         RagJobConsumer,
+        WorkerRagAnswers,
       ],
     };
   }

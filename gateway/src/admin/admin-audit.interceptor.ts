@@ -8,7 +8,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { tap, type Observable } from 'rxjs';
-import { toErrorResponse } from '../http/openai-exception.filter';
+import { toErrorResponse } from '@app/http';
 import { LOGGER } from '../logging/logger';
 
 /** One `audit` log line per admin action (every non-GET under /admin), with its outcome. */

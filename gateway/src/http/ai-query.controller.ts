@@ -4,7 +4,7 @@ import { simpleQueryRequestSchema } from '@app/contracts';
 import { ChatCompletionService } from '../chat/chat-completion.service';
 import { CircuitRegistry } from '../routing/circuit-registry';
 import { gatewayHeaders } from './gateway-headers';
-import { parseBody } from './parse-body';
+import { parseBody } from '@app/http';
 import { requestContext } from './request-context';
 
 /** The seeds' simple API: `{"prompt"}` → `{"response","backend","state"}`, same failover. */

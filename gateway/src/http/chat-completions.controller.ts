@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '@app/contracts';
 import { ChatCompletionService } from '../chat/chat-completion.service';
 import { gatewayHeaders } from './gateway-headers';
-import { parseBody } from './parse-body';
+import { parseBody } from '@app/http';
 import { requestContext, type RequestContext } from './request-context';
 import { sendRoutedStream } from './send-routed-stream';
 

@@ -5,7 +5,7 @@ import { ChatRouter } from '../routing/chat-router';
 import { QuotaService } from '../usage/quota.service';
 import { UsageRecorder } from '../usage/usage-recorder';
 import { gatewayHeaders } from './gateway-headers';
-import { parseBody } from './parse-body';
+import { parseBody } from '@app/http';
 import { requestContext } from './request-context';
 
 /** Float32 little-endian bytes, base64: what OpenAI returns for `encoding_format: "base64"`. */

@@ -2,8 +2,7 @@ import type { FastifyReply } from 'fastify';
 import { GatewayError, ProviderError, type ChatCompletionChunk } from '@app/contracts';
 import type { AttemptRecord } from '../routing/router-observer';
 import { gatewayHeaders } from './gateway-headers';
-import { toErrorResponse } from './openai-exception.filter';
-import { SseWriter } from './sse-writer';
+import { SseWriter, toErrorResponse } from '@app/http';
 
 export interface StreamToSend {
   provider: string;

@@ -91,13 +91,11 @@ export class BullMqRagBackend implements RagBackend {
       const redis = createLocalRedisConnection(this.config.redisUrl!);
       const prefix = this.config.worker.queuePrefix;
       const events = new QueueEvents(QUEUE_NAMES.rag, { connection: redis, prefix });
-      // One listener per waiting request: not a leak.
+      const queue = new Queue(QUEUE_NAMES.rag, { connection: redis, prefix });
+      // One listener per waiting request on each (waitUntilFinished): not a leak.
       events.setMaxListeners(0);
-      this.connection = {
-        redis,
-        queue: new Queue(QUEUE_NAMES.rag, { connection: redis, prefix }),
-        events,
-      };
+      queue.setMaxListeners(0);
+      this.connection = { redis, queue, events };
     }
     return this.connection;
   }

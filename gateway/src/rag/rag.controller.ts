@@ -1,22 +1,20 @@
 import { Controller, Delete, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError, type ChatCompletionRequest } from '@app/contracts';
-import { buildQueryPrompt, type RagSource } from '@app/inference/rag';
+import {
+  GatewayError,
+  ragIndexSchema,
+  ragQuerySchema,
+  ragSearchSchema,
+  type ChatCompletionRequest,
+} from '@app/contracts';
+import { parseBody } from '@app/http';
+import { buildQueryPrompt, type RagAnswer, type RagSourcesEvent } from '@app/inference/rag';
 import { ChatCompletionService } from '../chat/chat-completion.service';
 import type { ControlledStream } from '../chat/chat-controls';
 import { gatewayHeaders } from '../http/gateway-headers';
-import { parseBody } from '../http/parse-body';
 import { requestContext, type RequestContext } from '../http/request-context';
 import { sendRoutedStream } from '../http/send-routed-stream';
 import { RAG_BACKEND, type RagBackend } from './rag-backend';
-import { ragIndexSchema, ragQuerySchema, ragSearchSchema } from './rag.schemas';
-
-/** The first SSE event of a streamed `/v1/rag/query`: which chunk each citation marker refers to. */
-export interface RagSourcesEvent {
-  object: 'rag.sources';
-  collection: string;
-  sources: RagSource[];
-}
 
 /**
  * `/v1/rag/*`: index, search, query (retrieve → cited prompt → the normal chat router, so the answer
@@ -80,18 +78,16 @@ export class RagController {
     }
     const routed = await this.chat.complete(chatRequest, context);
     const completion = routed.result;
-    reply
-      .status(200)
-      .headers(gatewayHeaders(routed))
-      .send({
-        object: 'rag.answer',
-        collection: found.collection,
-        answer: completion.choices[0]?.message?.content ?? '',
-        sources: prompt.sources,
-        usage: completion.usage,
-        model: completion.model || routed.model,
-        provider: routed.provider,
-      });
+    const answer: RagAnswer = {
+      object: 'rag.answer',
+      collection: found.collection,
+      answer: completion.choices[0]?.message?.content ?? '',
+      sources: prompt.sources,
+      usage: completion.usage,
+      model: completion.model || routed.model,
+      provider: routed.provider,
+    };
+    reply.status(200).headers(gatewayHeaders(routed)).send(answer);
   }
 
   @Get('stats')

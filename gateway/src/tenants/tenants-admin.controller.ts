@@ -12,7 +12,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { AdminGuard } from '../admin/admin.guard';
-import { parseBody } from '../http/parse-body';
+import { parseBody } from '@app/http';
 import { ClientAuthService } from '../auth/client-auth.service';
 import { apiKeyView, tenantView } from './tenant-views';
 import { createTenantSchema, updateTenantSchema } from './tenant.schemas';

@@ -5,3 +5,4 @@ export * from './errors/gateway-error';
 export * from './errors/provider-error';
 export * from './errors/zod-error';
 export * from './queues';
+export * from './rag/rag-request.schema';

@@ -16,26 +16,25 @@ import { RagService } from '@app/inference/rag';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { LocalModels } from '../models/local-models';
 import { WORKER_LOGGER } from '../worker-tokens';
 import { ragJobProcessor } from './rag-job-processor';
 
 /**
- * Consumes the `local-rag` queue with a `RagService` over the worker's embedder, collections under
- * `<WORKER_DATA_DIR>/rag/`. Concurrency 1 and one owner per data directory: run one RAG-serving
- * worker per data directory (workers on other machines need their own, or a shared volume with one
- * consumer). Its own Redis connection, so it closes independently of the other consumers.
+ * Consumes the `local-rag` queue with the worker's `RagService` (the one its HTTP port serves too),
+ * collections under `<WORKER_DATA_DIR>/rag/`. Concurrency 1 per worker; several workers may share
+ * one data directory (a lock file per collection serializes their writes, see `RagService`). Every
+ * worker consuming this queue must see the same data directory, or jobs land on different copies.
+ * Its own Redis connection, so it closes independently of the other consumers.
  */
 @Injectable()
 export class RagJobConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private worker: Worker<LocalRagJob, LocalJobOutcome<LocalRagResult>> | undefined;
   private redis: Redis | undefined;
-  private service: RagService | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WORKER_LOGGER) private readonly logger: Logger,
-    @Inject(LocalModels) private readonly models: LocalModels,
+    @Inject(RagService) private readonly rag: RagService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,7 +42,7 @@ export class RagJobConsumer implements OnApplicationBootstrap, OnApplicationShut
     this.redis = createLocalRedisConnection(this.config.redisUrl);
     const worker = new Worker<LocalRagJob, LocalJobOutcome<LocalRagResult>>(
       QUEUE_NAMES.rag,
-      ragJobProcessor(() => this.rag()),
+      ragJobProcessor(() => this.rag),
       {
         connection: this.redis,
         prefix: this.config.worker.queuePrefix,
@@ -66,17 +65,10 @@ export class RagJobConsumer implements OnApplicationBootstrap, OnApplicationShut
     await worker.waitUntilReady();
   }
 
+  /** After the HTTP port has closed: no RAG work can start any more, so wait for checkpoints. */
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close().catch(() => undefined);
     await this.redis?.quit().catch(() => undefined);
-  }
-
-  private rag(): RagService {
-    this.service ??= new RagService({
-      dataDir: this.config.worker.dataDir,
-      embedder: this.models.embeddings,
-      config: this.config.rag,
-    });
-    return this.service;
+    await this.rag.close();
   }
 }

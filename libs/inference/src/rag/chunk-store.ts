@@ -20,13 +20,16 @@ export interface StoredDocument {
 /** A chunk about to be stored (its label is assigned by the store). */
 export type NewChunk = Omit<StoredChunk, 'label' | 'documentId'>;
 
+/** A chunk with its label, as it is written to snapshots and to the collection log. */
+export type LabelledChunk = Omit<StoredChunk, 'documentId'>;
+
 interface SerializedChunkStore {
   format: 1;
   nextLabel: number;
   documents: {
     id: string;
     metadata: DocumentMetadata;
-    chunks: Omit<StoredChunk, 'documentId'>[];
+    chunks: LabelledChunk[];
   }[];
 }
 
@@ -52,12 +55,19 @@ export class ChunkStore {
     return this.chunksByLabel.get(label);
   }
 
-  /** Stores a document with fresh labels; the caller removes any previous version first. */
-  putDocument(id: string, metadata: DocumentMetadata, chunks: NewChunk[]): StoredChunk[] {
+  /** Gives chunks fresh labels (never reused, also after a restart: `nextLabel` is persisted). */
+  assignLabels(chunks: NewChunk[]): LabelledChunk[] {
+    return chunks.map((chunk) => ({ ...chunk, label: this.nextLabel++ }));
+  }
+
+  /** Stores a document whose chunks carry labels; the caller removes any previous version first. */
+  putDocument(id: string, metadata: DocumentMetadata, chunks: LabelledChunk[]): StoredChunk[] {
     if (this.documents.has(id)) throw new Error(`Document ${id} is already stored`);
-    const stored = chunks.map((chunk) => ({ ...chunk, documentId: id, label: this.nextLabel++ }));
+    const stored = chunks.map((chunk) => ({ ...chunk, documentId: id }));
     stored.forEach((chunk) => this.chunksByLabel.set(chunk.label, chunk));
     this.documents.set(id, { id, metadata, labels: stored.map((chunk) => chunk.label) });
+    // Replayed chunks were labelled by the writer: never hand their labels out again.
+    for (const chunk of stored) this.nextLabel = Math.max(this.nextLabel, chunk.label + 1);
     return stored;
   }
 

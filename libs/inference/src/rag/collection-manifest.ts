@@ -1,5 +1,6 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { logFileName } from './collection-log';
 import { isErrorCode, TEMP_SUFFIX, writeFileDurably } from './durable-file';
 import type { HnswParameters } from './hnsw-vector-index';
 import type { EmbeddingIdentity } from './rag-errors';
@@ -8,9 +9,12 @@ import type { VectorIndexType } from './vector-index';
 export const MANIFEST_FILE = 'manifest.json';
 
 /**
- * The commit record of a collection. Each commit writes a new generation of the index and chunk
- * files, then this manifest (atomically) naming them: a collection is exactly what its manifest
- * names, so files of a generation that crashed before its manifest are ignored and removed.
+ * The commit record of a collection's snapshot. A checkpoint writes a new generation of the index
+ * and chunk files, then this manifest (atomically) naming them; writes after it are appended to
+ * `log-<generation>.bin` (collection-log.ts). A collection is exactly its manifest's snapshot plus
+ * the whole records of that log, so files of a generation that crashed before its manifest are
+ * ignored and removed. `documents` and `chunks` count the snapshot; each log record carries the
+ * totals after it.
  */
 export interface CollectionManifest {
   format: 1;
@@ -45,7 +49,24 @@ export async function writeManifest(
   await writeFileDurably(path.join(directory, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
 }
 
-/** Deletes older generations, temp files and half-written newer generations. */
+/**
+ * Identifies the manifest file on disk (inode, modification time in ns, size): a checkpoint or a
+ * delete by another process changes it. Synchronous: searches check it on every call (~µs).
+ */
+export function manifestFingerprint(directory: string): string | undefined {
+  try {
+    const stat = statSync(path.join(directory, MANIFEST_FILE), { bigint: true });
+    return `${stat.ino}:${stat.mtimeNs}:${stat.size}`;
+  } catch (error) {
+    if (isErrorCode(error, 'ENOENT') || isErrorCode(error, 'ENOTDIR')) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Deletes older generations, temp files and half-written newer generations. Only while holding
+ * the collection lock: another writer's checkpoint in progress looks exactly like a crashed one.
+ */
 export async function removeUnreferencedFiles(
   directory: string,
   manifest: CollectionManifest,
@@ -55,6 +76,7 @@ export async function removeUnreferencedFiles(
     !name.endsWith(TEMP_SUFFIX) &&
     (name === MANIFEST_FILE ||
       name === manifest.files.chunks ||
+      name === logFileName(manifest.generation) ||
       name === indexFile ||
       name.startsWith(`${indexFile}.`));
   const names = await fs.readdir(directory);

@@ -1,6 +1,7 @@
 /**
  * Runs tasks one at a time per key, in arrival order; different keys run concurrently. In-process
- * only: one process owns a data directory.
+ * only: across processes, `FileLock` serializes writers (this mutex first, so a process never
+ * polls a lock file it holds itself).
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();

@@ -1,230 +1,237 @@
-import { promises as fs } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ChunkStore, type NewChunk } from './chunk-store';
 import {
-  readManifest,
+  CollectionContents,
+  createIndex,
+  type CollectionSearchOptions,
+  type CollectionSettings,
+  type PreparedDocument,
+  writesIn,
+} from './collection-contents';
+import {
+  appendLogRecords,
+  encodeLogRecord,
+  readLogSince,
+  truncateLog,
+  type LogRecord,
+} from './collection-log';
+import {
+  manifestFingerprint,
   removeUnreferencedFiles,
-  writeManifest,
   type CollectionManifest,
 } from './collection-manifest';
-import { writeFileDurably } from './durable-file';
-import { ExactVectorIndex } from './exact-vector-index';
-import { HnswVectorIndex, type HnswParameters } from './hnsw-vector-index';
-import { matchesMetadataFilter } from './metadata-filter';
+import {
+  logFileOf,
+  readConsistently,
+  readSnapshotChunks,
+  writeSnapshot,
+} from './collection-snapshot';
+import { isErrorCode } from './durable-file';
 import type { EmbeddingIdentity } from './rag-errors';
-import type { DocumentMetadata, MetadataFilter, RagSearchHit } from './rag-types';
-import type { LabelFilter, VectorIndex, VectorIndexType } from './vector-index';
+import type { RagSearchHit } from './rag-types';
 
-export interface CollectionSettings {
-  /**
-   * Collections up to this many chunks use the exact index: at 1k × 384 a brute-force query
-   * costs ~1 ms, gives perfect recall and needs no graph build (efConstruction 200 makes HNSW
-   * inserts the slow part of indexing). Past it brute force grows linearly (~10 ms at 10k) while
-   * HNSW stays sub-millisecond, so the collection moves to HNSW once and stays there (no flapping
-   * around the threshold). @defaultValue 1000
-   */
-  exactIndexMaxChunks: number;
-  hnsw: HnswParameters;
-  /** Rebuild the HNSW graph when this share of its slots holds removed chunks. @defaultValue 0.25 */
-  compactDeletedFraction: number;
-}
+export type { CollectionSearchOptions, CollectionSettings, PreparedDocument };
 
-export interface PreparedDocument {
-  id: string;
-  metadata: DocumentMetadata;
-  chunks: NewChunk[];
-  vectors: Float32Array[];
-}
-
-export interface CollectionSearchOptions {
-  topK: number;
-  filter?: MetadataFilter;
-  minScore?: number;
+/** How far this copy has read or written the collection's files. */
+interface DiskPosition {
+  manifestFingerprint: string | undefined;
+  /** End of the last whole log record applied. */
+  logValidBytes: number;
+  /** Log size when last looked at: a different size means another process appended. */
+  logSeenBytes: number;
+  /** Upserted chunks and deleted documents in the log (the checkpoint trigger). */
+  loggedWrites: number;
 }
 
 /**
- * One collection: chunk store + vector index + manifest under its directory. Not thread-safe:
- * callers serialize writes (the service holds a per-collection lock). Writes change memory first,
- * then commit; if a commit fails the caller must drop this object and reopen from disk.
+ * One collection: chunk store + vector index in memory, snapshot + append-only log on disk. Not
+ * thread-safe: writers hold the collection lock (CollectionRegistry.write). A write changes memory
+ * first, then appends one fsynced log record (the commit point); a failed write leaves memory ahead
+ * of disk, so the caller must drop this object and reopen from disk.
  */
 export class RagCollection {
+  /** Set by the registry while this process writes it: readers then skip `refresh()`. */
+  writing = false;
+  private disk: DiskPosition = {
+    manifestFingerprint: undefined,
+    logValidBytes: 0,
+    logSeenBytes: 0,
+    loggedWrites: 0,
+  };
+  private filesCleaned = false;
+
   private constructor(
     readonly directory: string,
-    private manifest: CollectionManifest,
-    private readonly chunks: ChunkStore,
-    private index: VectorIndex,
+    readonly name: string,
+    readonly embedding: EmbeddingIdentity,
+    /** Undefined until the first write commits. */
+    private manifest: CollectionManifest | undefined,
+    private readonly contents: CollectionContents,
     private readonly settings: CollectionSettings,
   ) {}
 
-  /** A new collection; nothing is on disk until the first write commits. */
+  /** A new collection; nothing is on disk until the first write commits a snapshot. */
   static create(
     directory: string,
     name: string,
     embedding: EmbeddingIdentity,
     settings: CollectionSettings,
-  ) {
-    const manifest: CollectionManifest = {
-      format: 1,
-      name,
-      generation: 0,
-      embedding,
-      index: { type: 'exact', ...settings.hnsw },
-      files: { index: '', chunks: '' },
-      documents: 0,
-      chunks: 0,
-      updated_at: new Date().toISOString(),
-    };
-    return new RagCollection(
-      directory,
-      manifest,
-      new ChunkStore(),
-      createIndex('exact', embedding.dimensions, settings),
-      settings,
-    );
+  ): RagCollection {
+    const contents = CollectionContents.empty(embedding.dimensions, settings);
+    return new RagCollection(directory, name, embedding, undefined, contents, settings);
   }
 
-  /** Loads the committed generation; undefined when the directory holds no committed collection. */
+  /** Snapshot plus log replay; undefined when the directory holds no committed collection. */
   static async open(
     directory: string,
     settings: CollectionSettings,
   ): Promise<RagCollection | undefined> {
-    const manifest = await readManifest(directory);
-    if (!manifest) return undefined;
-    const chunks = ChunkStore.deserialize(
-      await fs.readFile(path.join(directory, manifest.files.chunks), 'utf8'),
-    );
-    const index = createIndex(manifest.index.type, manifest.embedding.dimensions, settings);
-    await index.load(path.join(directory, manifest.files.index));
-    if (index.size !== chunks.chunkCount) {
-      throw new Error(
-        `Collection ${manifest.name}: index holds ${index.size} vectors, chunk store ${chunks.chunkCount}`,
+    return readConsistently(directory, async ({ manifest, fingerprint, log }) => {
+      const chunks = await readSnapshotChunks(directory, manifest);
+      const index = createIndex(manifest.index.type, manifest.embedding.dimensions, settings);
+      await index.load(path.join(directory, manifest.files.index));
+      if (index.size !== chunks.chunkCount) {
+        throw new Error(
+          `Collection ${manifest.name}: index holds ${index.size} vectors, chunk store ${chunks.chunkCount}`,
+        );
+      }
+      const { name, embedding } = manifest;
+      const contents = new CollectionContents(chunks, index, settings);
+      const collection = new RagCollection(
+        directory,
+        name,
+        embedding,
+        manifest,
+        contents,
+        settings,
       );
-    }
-    await removeUnreferencedFiles(directory, manifest);
-    return new RagCollection(directory, manifest, chunks, index, settings);
+      collection.replay(log.records);
+      collection.disk.manifestFingerprint = fingerprint;
+      collection.disk.logValidBytes = log.validBytes;
+      collection.disk.logSeenBytes = log.fileBytes;
+      return collection;
+    });
   }
 
-  get name(): string {
-    return this.manifest.name;
-  }
-
-  get embedding(): EmbeddingIdentity {
-    return this.manifest.embedding;
+  get checkpointDue(): boolean {
+    return (
+      this.manifest !== undefined && this.disk.loggedWrites >= this.settings.checkpointLogChunks
+    );
   }
 
   /** Replaces documents with the same id (old chunks removed), then commits. Returns chunk ids per document. */
   async upsertDocuments(documents: PreparedDocument[]): Promise<string[][]> {
-    const chunkIds = documents.map((document) => {
-      this.removeFromIndex(this.chunks.removeDocument(document.id));
-      const stored = this.chunks.putDocument(document.id, document.metadata, document.chunks);
-      this.index.add(
-        stored.map((chunk) => chunk.label),
-        document.vectors,
-      );
-      return stored.map((chunk) => chunk.id);
-    });
-    this.upgradeToHnswWhenLarge();
-    await this.commit();
-    return chunkIds;
+    const logged = this.contents.label(documents);
+    const vectors = documents.flatMap((document) => document.vectors);
+    this.contents.applyUpsert(logged, vectors);
+    const upgraded = this.contents.upgradeToHnswWhenLarge();
+    // The snapshot records the index type, so the move to HNSW commits as a snapshot.
+    if (!this.manifest || upgraded) await this.checkpoint();
+    else {
+      const totals = this.contents.totals();
+      await this.append({ entry: { op: 'upsert', documents: logged, totals }, vectors });
+    }
+    return logged.map((document) => document.chunks.map((chunk) => chunk.id));
   }
 
   /** Returns the number of chunks removed, or undefined when the document is absent. */
   async deleteDocument(id: string): Promise<number | undefined> {
-    const labels = this.chunks.removeDocument(id);
-    if (!labels) return undefined;
-    this.removeFromIndex(labels);
-    await this.commit();
-    return labels.length;
+    const removed = this.contents.applyDelete(id);
+    if (removed === undefined) return undefined;
+    const totals = this.contents.totals();
+    await this.append({ entry: { op: 'delete', ids: [id], totals }, vectors: [] });
+    return removed;
   }
 
   search(vector: Float32Array, options: CollectionSearchOptions): RagSearchHit[] {
-    const hits = this.index.search(vector, options.topK, {
-      filter: options.filter && this.labelFilter(options.filter),
-      efSearch: this.settings.hnsw.efSearch,
-    });
-    const minScore = options.minScore ?? -Infinity;
-    return hits
-      .filter((hit) => hit.score >= minScore)
-      .flatMap((hit) => this.toSearchHit(hit.label, hit.score));
+    return this.contents.search(vector, options);
   }
 
-  private labelFilter(filter: MetadataFilter): LabelFilter {
-    return (label) => {
-      const chunk = this.chunks.chunk(label);
-      const document = chunk && this.chunks.document(chunk.documentId);
-      return document !== undefined && matchesMetadataFilter(document.metadata, filter);
-    };
+  /**
+   * Catches up with records other processes appended (synchronous: two `stat`s when nothing
+   * changed). False when this copy cannot catch up — another process wrote a new snapshot or
+   * deleted the collection — and must be reopened.
+   */
+  refresh(): boolean {
+    if (this.writing || !this.manifest) return true;
+    if (manifestFingerprint(this.directory) !== this.disk.manifestFingerprint) return false;
+    const logFile = logFileOf(this.directory, this.manifest);
+    const size = fileSize(logFile);
+    if (size === this.disk.logSeenBytes) return true;
+    if (size < this.disk.logValidBytes) return false;
+    const log = readLogSince(logFile, this.disk.logValidBytes, this.embedding.dimensions);
+    this.replay(log.records);
+    this.disk.logValidBytes = log.validBytes;
+    this.disk.logSeenBytes = log.fileBytes;
+    return true;
   }
 
-  private toSearchHit(label: number, score: number): RagSearchHit[] {
-    const chunk = this.chunks.chunk(label);
-    const document = chunk && this.chunks.document(chunk.documentId);
-    if (!chunk || !document) return [];
-    return [
+  /**
+   * Call while holding the collection lock, after `refresh()`: cuts a torn log tail (a writer died
+   * mid-append) and, once per opened copy, removes files of crashed checkpoints.
+   */
+  async prepareForWrite(): Promise<void> {
+    if (!this.manifest) return;
+    if (this.disk.logSeenBytes > this.disk.logValidBytes) {
+      await truncateLog(logFileOf(this.directory, this.manifest), this.disk.logValidBytes);
+      this.disk.logSeenBytes = this.disk.logValidBytes;
+    }
+    if (!this.filesCleaned) {
+      await removeUnreferencedFiles(this.directory, this.manifest);
+      this.filesCleaned = true;
+    }
+  }
+
+  /** Writes the whole collection as generation n+1 and starts its empty log. Under the lock. */
+  async checkpoint(): Promise<void> {
+    const manifest = await writeSnapshot(
+      this.directory,
       {
-        id: chunk.id,
-        document_id: chunk.documentId,
-        score,
-        content: chunk.content,
-        metadata: document.metadata,
+        format: 1,
+        name: this.name,
+        generation: (this.manifest?.generation ?? 0) + 1,
+        embedding: this.embedding,
+        index: { ...this.settings.hnsw, type: this.contents.index.type },
+        ...this.contents.totals(),
+        updated_at: new Date().toISOString(),
       },
-    ];
-  }
-
-  private removeFromIndex(labels: number[] | undefined): void {
-    labels?.forEach((label) => this.index.remove(label));
-    const index = this.index;
-    if (
-      index instanceof HnswVectorIndex &&
-      index.deletedFraction > this.settings.compactDeletedFraction
-    ) {
-      index.compact();
-    }
-  }
-
-  private upgradeToHnswWhenLarge(): void {
-    if (this.index.type !== 'exact' || this.index.size <= this.settings.exactIndexMaxChunks) return;
-    const hnsw = createIndex('hnsw', this.embedding.dimensions, this.settings);
-    const labels: number[] = [];
-    const vectors: Float32Array[] = [];
-    for (const [label, vector] of this.index.entries()) {
-      labels.push(label);
-      vectors.push(vector);
-    }
-    hnsw.add(labels, vectors);
-    this.index = hnsw;
-  }
-
-  /** Writes generation n+1 (index, chunks), then the manifest naming it: the commit point. */
-  private async commit(): Promise<void> {
-    const generation = this.manifest.generation + 1;
-    const files = {
-      index: `index-${generation}.${this.index.type}`,
-      chunks: `chunks-${generation}.json`,
-    };
-    await fs.mkdir(this.directory, { recursive: true });
-    await this.index.save(path.join(this.directory, files.index));
-    await writeFileDurably(path.join(this.directory, files.chunks), this.chunks.serialize());
-    const manifest: CollectionManifest = {
-      ...this.manifest,
-      generation,
-      index: { ...this.settings.hnsw, type: this.index.type },
-      files,
-      documents: this.chunks.documentCount,
-      chunks: this.chunks.chunkCount,
-      updated_at: new Date().toISOString(),
-    };
-    await writeManifest(this.directory, manifest);
+      this.contents.chunks,
+      this.contents.index,
+    );
     this.manifest = manifest;
+    this.disk = {
+      manifestFingerprint: manifestFingerprint(this.directory),
+      logValidBytes: 0,
+      logSeenBytes: 0,
+      loggedWrites: 0,
+    };
     await removeUnreferencedFiles(this.directory, manifest);
+    this.filesCleaned = true;
+  }
+
+  private async append(record: LogRecord): Promise<void> {
+    const manifest = this.manifest as CollectionManifest;
+    const bytes = encodeLogRecord(record, this.embedding.dimensions);
+    const created = this.disk.logValidBytes === 0;
+    await appendLogRecords(logFileOf(this.directory, manifest), bytes, created);
+    this.disk.logValidBytes += bytes.length;
+    this.disk.logSeenBytes = this.disk.logValidBytes;
+    this.disk.loggedWrites += writesIn(record);
+  }
+
+  private replay(records: LogRecord[]): void {
+    for (const record of records) {
+      this.contents.replay(record);
+      this.disk.loggedWrites += writesIn(record);
+    }
   }
 }
 
-function createIndex(
-  type: VectorIndexType,
-  dimensions: number,
-  settings: CollectionSettings,
-): VectorIndex {
-  if (type === 'exact') return new ExactVectorIndex(dimensions);
-  return new HnswVectorIndex({ dimensions, ...settings.hnsw });
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch (error) {
+    if (isErrorCode(error, 'ENOENT')) return 0;
+    throw error;
+  }
 }

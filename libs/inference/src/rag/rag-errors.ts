@@ -20,6 +20,17 @@ export function documentNotFound(id: string, collection: string): GatewayError {
   );
 }
 
+/** The collection's lock file stayed held by a live writer for the whole wait. */
+export function collectionBusy(name: string): GatewayError {
+  return new GatewayError(
+    503,
+    `The collection '${name}' is locked by another writer; try again`,
+    'service_unavailable',
+    'collection_busy',
+    'collection',
+  );
+}
+
 /** 413 rather than 400: the request is well-formed, one document is over the size limit. */
 export function documentTooLarge(param: string, bytes: number, limit: number): GatewayError {
   return new GatewayError(

@@ -4,8 +4,10 @@ import { GatewayError } from '@app/contracts';
 import type { RagConfig } from '@app/config';
 import type { Embedder } from '../embeddings/embedder';
 import { chunkText } from './chunker';
-import { directoryBytes, readManifest } from './collection-manifest';
+import { directoryBytes } from './collection-manifest';
 import { CollectionRegistry } from './collection-registry';
+import { readCommittedTotals } from './collection-snapshot';
+import type { FileLockOptions } from './file-lock';
 import { DEFAULT_HNSW_PARAMETERS } from './hnsw-vector-index';
 import { buildQueryPrompt } from './query-prompt';
 import type { CollectionSettings, PreparedDocument } from './rag-collection';
@@ -41,14 +43,21 @@ export interface RagServiceOptions {
   config: RagConfig;
   /** Chunks up to which a collection uses exact search. @defaultValue 1000 */
   exactIndexMaxChunks?: number;
+  /** Log writes after which a collection is checkpointed. @defaultValue 2048 */
+  checkpointLogChunks?: number;
   /** Measures chunk sizes. @defaultValue estimateTokens (word-piece estimate) */
   countTokens?: TokenCounter;
+  /** The cross-process collection lock (wait limit, staleness). */
+  lock?: FileLockOptions;
+  /** A background checkpoint failed; the collection stays valid (last snapshot + log). */
+  onBackgroundError?: (error: unknown, collection: string) => void;
 }
 
 /**
  * Index documents (chunk → embed → store), search them, and build cited prompts. All bad input
  * throws GatewayError (400, or 413 for an oversized document, 404 for unknown collections and
- * documents). One process owns a data directory.
+ * documents). Several processes may share a data directory: writes to one collection are
+ * serialized across them by a lock file, and searches see every other process's acknowledged writes.
  */
 export class RagService {
   private readonly registry: CollectionRegistry;
@@ -64,8 +73,13 @@ export class RagService {
       exactIndexMaxChunks: options.exactIndexMaxChunks ?? 1000,
       hnsw: { ...DEFAULT_HNSW_PARAMETERS, efSearch: options.config.efSearch },
       compactDeletedFraction: 0.25,
+      checkpointLogChunks: options.checkpointLogChunks ?? 2048,
     };
-    this.registry = new CollectionRegistry(path.join(options.dataDir, 'rag'), settings);
+    this.registry = new CollectionRegistry(path.join(options.dataDir, 'rag'), {
+      settings,
+      lock: options.lock,
+      onBackgroundError: options.onBackgroundError,
+    });
   }
 
   /** Chunks and embeds outside the lock (the slow part), then stores under the collection lock. */
@@ -75,10 +89,10 @@ export class RagService {
     const existing = await this.registry.get(valid.collection);
     if (existing) assertSameEmbedding(valid.collection, existing.embedding, embedding);
     const prepared = await this.prepareDocuments(valid, signal);
-    const chunkIds = await this.registry.lock.run(valid.collection, async () => {
-      const collection = await this.registry.getOrCreate(valid.collection, embedding);
+    const chunkIds = await this.registry.write(valid.collection, async (write) => {
+      const collection = write.collection ?? write.create(embedding);
       assertSameEmbedding(valid.collection, collection.embedding, embedding);
-      return this.writeOrForget(valid.collection, () => collection.upsertDocuments(prepared));
+      return collection.upsertDocuments(prepared);
     });
     return {
       collection: valid.collection,
@@ -105,10 +119,9 @@ export class RagService {
     const name = validateCollectionName(collectionName ?? this.config.defaultCollection);
     if (typeof id !== 'string' || id === '')
       throw GatewayError.invalidRequest("'id' must be a non-empty string", 'id');
-    return this.registry.lock.run(name, async () => {
-      const collection = await this.registry.get(name);
+    return this.registry.write(name, async ({ collection }) => {
       if (!collection) throw collectionNotFound(name);
-      const chunksDeleted = await this.writeOrForget(name, () => collection.deleteDocument(id));
+      const chunksDeleted = await collection.deleteDocument(id);
       if (chunksDeleted === undefined) throw documentNotFound(id, name);
       return { collection: name, id, deleted: true, chunks_deleted: chunksDeleted };
     });
@@ -116,13 +129,18 @@ export class RagService {
 
   async deleteCollection(name: string): Promise<{ name: string; deleted: true }> {
     const valid = validateCollectionName(name, 'name');
-    return this.registry.lock.run(valid, async () => {
-      if (!(await this.registry.delete(valid))) throw collectionNotFound(valid);
+    return this.registry.write(valid, async (write) => {
+      if (!(await write.deleteCollection())) throw collectionNotFound(valid);
       return { name: valid, deleted: true };
     });
   }
 
-  /** Reads manifests only, so a stats call does not load every collection into memory. */
+  /** Waits for background checkpoints; call before the process exits or the directory goes away. */
+  close(): Promise<void> {
+    return this.registry.close();
+  }
+
+  /** Reads manifests and logs only, so a stats call does not load every collection into memory. */
   async stats(): Promise<RagStats> {
     const names = await this.registry.names();
     const collections = await Promise.all(names.map((name) => this.collectionStats(name)));
@@ -137,13 +155,14 @@ export class RagService {
 
   private async collectionStats(name: string): Promise<RagCollectionStats | undefined> {
     const directory = this.registry.directoryOf(name);
-    const manifest = await readManifest(directory);
-    if (!manifest) return undefined;
+    const committed = await readCommittedTotals(directory);
+    if (!committed) return undefined;
+    const { manifest, totals } = committed;
     const { type, M, efConstruction } = manifest.index;
     return {
       name,
-      documents: manifest.documents,
-      chunks: manifest.chunks,
+      documents: totals.documents,
+      chunks: totals.chunks,
       dimensions: manifest.embedding.dimensions,
       index: { type, M, efConstruction, efSearch: this.config.efSearch },
       bytes_on_disk: await directoryBytes(directory),
@@ -180,16 +199,6 @@ export class RagService {
       offset += draft.chunks.length;
       return { ...draft, vectors: documentVectors };
     });
-  }
-
-  /** A failed write leaves memory ahead of disk: drop the cached collection so it reloads. */
-  private async writeOrForget<T>(name: string, write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      this.registry.forget(name);
-      throw error;
-    }
   }
 
   private async currentEmbedding(): Promise<EmbeddingIdentity> {

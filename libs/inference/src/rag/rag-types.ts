@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@app/contracts';
+import type { ChatMessage, Usage } from '@app/contracts';
 import type { VectorIndexType } from './vector-index';
 
 /** Free-form JSON object attached to a document and returned with its chunks. */
@@ -82,6 +82,25 @@ export interface RagSource {
   document_id: string;
   score: number;
   excerpt: string;
+}
+
+/** The first SSE event of a streamed `/v1/rag/query`: which chunk each citation marker refers to. */
+export interface RagSourcesEvent {
+  object: 'rag.sources';
+  collection: string;
+  sources: RagSource[];
+}
+
+/** A non-streamed `/v1/rag/query` answer (gateway and worker port alike). */
+export interface RagAnswer {
+  object: 'rag.answer';
+  collection: string;
+  answer: string;
+  sources: RagSource[];
+  usage: Usage | undefined;
+  model: string;
+  /** The provider that answered: a routed provider on the gateway, "local" on the worker. */
+  provider: string;
 }
 
 export interface RagQueryPrompt {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
 /**
- * Shapes of the RAG request bodies. Types and ranges fail here with an OpenAI-style 400 naming the
- * parameter (`documents[0].content`, `top_k`, `filter.year`…) before any model loads; `RagService`
- * checks the rest (collection names, chunk sizes, document size and count limits, duplicate ids).
+ * Shapes of the RAG request bodies, the same on the gateway and on the worker's own port. Types and
+ * ranges fail here with an OpenAI-style 400 naming the parameter (`documents[0].content`, `top_k`,
+ * `filter.year`…) before any model loads; `RagService` checks the rest (collection names, chunk
+ * sizes, document size and count limits, duplicate ids).
  */
 const nonEmptyString = z
   .string()

@@ -1,0 +1,4 @@
+/** The HTTP edge the gateway and the worker share: OpenAI-shaped errors, body validation, SSE. */
+export * from './openai-exception.filter';
+export * from './parse-body';
+export * from './sse-writer';
