@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
-import { createLocalDispatcher } from '@app/inference/dispatch';
 import type { LocalProviderServices } from '../providers/local/local-provider-builder';
 import { PROVIDER_SERVICES } from '../routing/routing.module';
 
@@ -10,6 +9,11 @@ import { PROVIDER_SERVICES } from '../routing/routing.module';
  */
 export function localProviderServices(config: AppConfig): Partial<LocalProviderServices> {
   if (!config.providers.some((provider) => provider.type === 'local')) return {};
+  // Required here, not imported: the dispatchers load BullMQ, which a gateway without a local
+  // tier never needs.
+  const { createLocalDispatcher } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@app/inference/dispatch') as typeof import('@app/inference/dispatch');
   return { localDispatcher: createLocalDispatcher(config), localMaxQueue: config.worker.maxQueue };
 }
 

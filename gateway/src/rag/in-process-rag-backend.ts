@@ -1,14 +1,14 @@
 import type { AppConfig } from '@app/config';
 import { createEmbedder } from '@app/inference/embeddings/create-embedder';
 import type { Embedder } from '@app/inference/embeddings/embedder';
-import {
+import type {
   RagService,
-  type RagDeleteDocumentResult,
-  type RagIndexRequest,
-  type RagIndexResult,
-  type RagSearchRequest,
-  type RagSearchResult,
-  type RagStats,
+  RagDeleteDocumentResult,
+  RagIndexRequest,
+  RagIndexResult,
+  RagSearchRequest,
+  RagSearchResult,
+  RagStats,
 } from '@app/inference/rag';
 import type { RagBackend } from './rag-backend';
 
@@ -52,6 +52,9 @@ export class InProcessRagBackend implements RagBackend {
 
   private rag(): RagService {
     if (!this.service) {
+      // Loaded on first use: hnswlib and the chunk store cost memory a gateway without RAG saves.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { RagService } = require('@app/inference/rag') as typeof import('@app/inference/rag');
       this.embedder = createEmbedder(this.config.worker);
       this.service = new RagService({
         dataDir: this.config.worker.dataDir,
