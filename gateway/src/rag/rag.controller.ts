@@ -8,7 +8,7 @@ import {
   type ChatCompletionRequest,
 } from '@app/contracts';
 import { parseBody } from '@app/http';
-import { buildQueryPrompt, type RagAnswer, type RagSourcesEvent } from '@app/inference/rag';
+import { buildQueryPrompt, toRagAnswer, type RagSourcesEvent } from '@app/inference/rag';
 import { ChatCompletionService } from '../chat/chat-completion.service';
 import type { ControlledStream } from '../chat/chat-controls';
 import { gatewayHeaders } from '../http/gateway-headers';
@@ -77,16 +77,7 @@ export class RagController {
       );
     }
     const routed = await this.chat.complete(chatRequest, context);
-    const completion = routed.result;
-    const answer: RagAnswer = {
-      object: 'rag.answer',
-      collection: found.collection,
-      answer: completion.choices[0]?.message?.content ?? '',
-      sources: prompt.sources,
-      usage: completion.usage,
-      model: completion.model || routed.model,
-      provider: routed.provider,
-    };
+    const answer = toRagAnswer(found.collection, prompt.sources, routed.result, routed);
     reply.status(200).headers(gatewayHeaders(routed)).send(answer);
   }
 

@@ -5,9 +5,9 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { SseWriter, toErrorResponse } from '@app/http';
 import {
   buildQueryPrompt,
+  toRagAnswer,
   RagService,
   type ChatEngine,
-  type RagAnswer,
   type RagSourcesEvent,
 } from '@app/inference';
 import { abortedWhenClientLeaves } from '../http/client-abort-signal';
@@ -54,15 +54,10 @@ export class WorkerRagAnswers {
       return this.stream(request, sources, reply, signal);
     }
     const completion = await this.chat.complete(request, signal);
-    const answer: RagAnswer = {
-      object: 'rag.answer',
-      collection: found.collection,
-      answer: completion.choices[0]?.message?.content ?? '',
-      sources: prompt.sources,
-      usage: completion.usage,
-      model: completion.model,
+    const answer = toRagAnswer(found.collection, prompt.sources, completion, {
       provider: 'local',
-    };
+      model: request.model,
+    });
     reply.status(200).send(answer);
   }
 

@@ -1,4 +1,5 @@
-import type { RagQueryPrompt, RagSearchHit, RagSource } from './rag-types';
+import type { ChatCompletion } from '@app/contracts';
+import type { RagAnswer, RagQueryPrompt, RagSearchHit, RagSource } from './rag-types';
 
 const EXCERPT_CHARACTERS = 300;
 
@@ -43,4 +44,22 @@ function excerptOf(content: string): string {
   return collapsed.length <= EXCERPT_CHARACTERS
     ? collapsed
     : `${collapsed.slice(0, EXCERPT_CHARACTERS - 1)}…`;
+}
+
+/** The `/v1/rag/query` answer from a chat completion over the prompt (gateway and worker alike). */
+export function toRagAnswer(
+  collection: string,
+  sources: RagSource[],
+  completion: ChatCompletion,
+  answeredBy: { provider: string; model: string },
+): RagAnswer {
+  return {
+    object: 'rag.answer',
+    collection,
+    answer: completion.choices[0]?.message?.content ?? '',
+    sources,
+    usage: completion.usage,
+    model: completion.model || answeredBy.model,
+    provider: answeredBy.provider,
+  };
 }
