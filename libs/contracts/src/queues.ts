@@ -6,8 +6,10 @@ import type {
 
 /**
  * The wire between gateway and worker: BullMQ queue names and typed job payloads / results.
- * Streamed chunks travel back over a Redis Stream per job (key from `streamKeyForJob`); a
- * cancelled job is announced on `cancelChannel` and marked with `cancelKeyForJob`.
+ * Non-streamed outcomes go back on the asking gateway's reply list (`replyTo`, a
+ * `replyListForGateway` key); streamed chunks over a Redis Stream per job (key from
+ * `streamKeyForJob`); a cancelled job is announced on `cancelChannel` and marked with
+ * `cancelKeyForJob`.
  */
 export const QUEUE_NAMES = {
   chat: 'local-chat',
@@ -23,6 +25,11 @@ export interface LocalChatJob {
   request: ChatCompletionRequest;
   /** Epoch ms after which the gateway has given up: the worker drops the job instead of running it. */
   deadline: number;
+  /**
+   * The Redis list the worker pushes the outcome to (a `LocalJobReply`), for a job whose caller
+   * waits on it (not for streamed jobs). Absent: the outcome is only the BullMQ return value.
+   */
+  replyTo?: string;
 }
 
 export type LocalChatResult = ChatCompletion;
@@ -32,12 +39,14 @@ export interface LocalEmbeddingsJob {
   model: string;
   input: string[];
   deadline: number;
+  /** As `LocalChatJob.replyTo`. */
+  replyTo?: string;
 }
 
 export interface LocalEmbeddingsResult {
   model: string;
-  /** Vectors as plain arrays (BullMQ results are JSON). */
-  vectors: number[][];
+  /** One vector per input: the base64 of its little-endian float32 values (not JSON numbers). */
+  vectorsBase64: string[];
   promptTokens: number;
 }
 
@@ -76,6 +85,16 @@ export interface LocalJobError {
   param?: string;
 }
 
+/**
+ * One entry of a gateway's reply list. A job that carries `replyTo` leaves only
+ * `{ ok: true, value: null }` (or its error) as its BullMQ return value: results such as
+ * embedding vectors can be large, and BullMQ copies return values into its events stream.
+ */
+export interface LocalJobReply<T> {
+  jobId: string;
+  outcome: LocalJobOutcome<T>;
+}
+
 /** One entry of a job's result stream. */
 export type StreamEvent =
   | { type: 'chunk'; chunk: ChatCompletionChunk }
@@ -88,12 +107,20 @@ export type StreamEvent =
  */
 export const STREAM_FIELDS = { run: 'run', event: 'event' } as const;
 
-/** Seconds a result stream (and a cancel marker) outlives its last write. */
+/** Seconds a result stream, a reply list and a cancel marker outlive their last write. */
 export const STREAM_TTL_SECONDS = 300;
 
 /** Every local-tier key lives under the BullMQ queue prefix, so one prefix isolates a deployment. */
 export function streamKeyForJob(queuePrefix: string, jobId: string): string {
   return `${queuePrefix}:local:stream:${jobId}`;
+}
+
+/**
+ * The reply list of one gateway's dispatcher (`gatewayId` is random per dispatcher): workers push
+ * outcomes, the gateway pops them with one blocking read on a dedicated connection.
+ */
+export function replyListForGateway(queuePrefix: string, gatewayId: string): string {
+  return `${queuePrefix}:local:replies:${gatewayId}`;
 }
 
 /** Set by the gateway when its client went away; a worker skips the job if it has not started. */

@@ -12,8 +12,10 @@ import {
 import {
   appendStreamEvent,
   CANCELLED_STATUS,
+  encodeFloat32Base64,
   isCancellationAnnounced,
   isRequestFault,
+  sendJobReply,
   toLocalJobError,
 } from '@app/inference/dispatch';
 import type { Job } from 'bullmq';
@@ -41,18 +43,22 @@ const CANCELLED: LocalJobError = {
   code: 'cancelled',
 };
 
+function expiry(job: Job<{ deadline: number }>): LocalJobError | undefined {
+  if (Date.now() <= job.data.deadline) return undefined;
+  return {
+    status: 504,
+    message: 'the gateway stopped waiting before a worker started the job',
+    code: 'job_expired',
+  };
+}
+
 /** A job nobody waits for any more: its deadline passed, or its client went away before it started. */
 async function refusal(
   job: Job<{ deadline: number }>,
   context: ProcessorContext,
 ): Promise<LocalJobError | undefined> {
-  if (Date.now() > job.data.deadline) {
-    return {
-      status: 504,
-      message: 'the gateway stopped waiting before a worker started the job',
-      code: 'job_expired',
-    };
-  }
+  const expired = expiry(job);
+  if (expired) return expired;
   if (await isCancellationAnnounced(context.redis, context.queuePrefix, String(job.id)))
     return CANCELLED;
   return undefined;
@@ -83,16 +89,57 @@ async function runToOutcome<T>(
   }
 }
 
+/**
+ * Runs a job unless it expired or was cancelled before it started. The cancel marker is looked up
+ * while the model starts, not before: its round trip is off the job's path, and a job found
+ * cancelled is stopped through its signal a moment later.
+ */
+async function runUnlessRefused<T>(
+  job: Job<{ deadline: number }>,
+  context: ProcessorContext,
+  signal: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<LocalJobOutcome<T>> {
+  const expired = expiry(job);
+  if (expired) return { ok: false, error: expired };
+  const cancellation = new AbortController();
+  const workSignal = signal ? AbortSignal.any([signal, cancellation.signal]) : cancellation.signal;
+  // A failed lookup cancels nothing: the work is not thrown away for it.
+  const announced = isCancellationAnnounced(
+    context.redis,
+    context.queuePrefix,
+    String(job.id),
+  ).catch(() => false);
+  void announced.then((cancelled) => cancelled && cancellation.abort());
+  const outcome = await runToOutcome(() => work(workSignal), workSignal);
+  if (await announced) return { ok: false, error: CANCELLED };
+  return outcome;
+}
+
+/**
+ * A job whose gateway waits on a reply list (`replyTo`) gets its outcome there the moment it is
+ * known, before BullMQ marks the job completed. BullMQ then keeps only `{ ok: true, value: null }`
+ * or the error: completions and vectors are not copied into its job hash and events stream.
+ */
+function replying<Data extends { replyTo?: string }, Value>(
+  context: ProcessorContext,
+  processor: LocalJobProcessor<Data, Value>,
+): LocalJobProcessor<Data, Value | null> {
+  return async (job, token, signal) => {
+    const outcome = await processor(job, token, signal);
+    if (!job.data.replyTo) return outcome;
+    await sendJobReply(context.redis, job.data.replyTo, { jobId: String(job.id), outcome });
+    return outcome.ok ? { ok: true, value: null } : outcome;
+  };
+}
+
 export function chatProcessor(
   context: ProcessorContext,
-): LocalJobProcessor<LocalChatJob, ChatCompletion> {
-  return async (job, _token, signal) => {
-    const refused = await refusal(job, context);
-    if (refused) return { ok: false, error: refused };
+): LocalJobProcessor<LocalChatJob, ChatCompletion | null> {
+  return replying(context, async (job, _token, signal) => {
     const started = performance.now();
-    const outcome = await runToOutcome(
-      () => context.models.chat.complete(job.data.request, signal),
-      signal,
+    const outcome = await runUnlessRefused(job, context, signal, (workSignal) =>
+      context.models.chat.complete(job.data.request, workSignal),
     );
     if (outcome.ok) {
       const seconds = (performance.now() - started) / 1000;
@@ -103,25 +150,23 @@ export function chatProcessor(
       );
     }
     return outcome;
-  };
+  });
 }
 
 export function embeddingsProcessor(
   context: ProcessorContext,
-): LocalJobProcessor<LocalEmbeddingsJob, LocalEmbeddingsResult> {
-  return async (job, _token, signal) => {
-    const refused = await refusal(job, context);
-    if (refused) return { ok: false, error: refused };
+): LocalJobProcessor<LocalEmbeddingsJob, LocalEmbeddingsResult | null> {
+  return replying(context, async (job, _token, signal) => {
     const { model, input } = job.data;
-    return runToOutcome(async () => {
+    return runUnlessRefused(job, context, signal, async (workSignal) => {
       const embedder = context.models.embeddings;
       const [vectors, promptTokens] = await Promise.all([
-        embedder.embed(input, signal),
+        embedder.embed(input, workSignal),
         embedder.countTokens(input),
       ]);
-      return { model, vectors: vectors.map((vector) => Array.from(vector)), promptTokens };
-    }, signal);
-  };
+      return { model, vectorsBase64: vectors.map(encodeFloat32Base64), promptTokens };
+    });
+  });
 }
 
 /**

@@ -9,11 +9,12 @@ import {
   type LocalChatJob,
   type LocalEmbeddingsJob,
   type LocalEmbeddingsResult,
-  type LocalJobOutcome,
 } from '@app/contracts';
 import type { Redis } from 'ioredis';
 import { BlockingConnectionPool } from './blocking-connection-pool';
+import { decodeFloat32Base64 } from './float32-base64';
 import { announceCancellation } from './job-cancellation';
+import { JobReplyReader } from './job-reply-list';
 import {
   appendStreamEvent,
   chunksFromStreamEntries,
@@ -21,7 +22,7 @@ import {
   readStreamEntries,
 } from './job-result-stream';
 import type { DispatchHooks, LocalDispatcher, LocalDispatcherStatus } from './local-dispatcher';
-import { errorFromLocalJob, rejectOnAbort } from './local-job-errors';
+import { errorFromLocalJob } from './local-job-errors';
 import { localJobOptions, LocalQueues, type LocalQueueKey } from './local-queues';
 
 const DISCONNECTED_STATES = new Set(['reconnecting', 'close', 'end']);
@@ -34,15 +35,18 @@ export interface BullMqDispatcherOptions {
 }
 
 /**
- * Distributed mode: local work goes to worker processes over BullMQ. Non-streamed results come
- * back through the job's completion (`waitUntilFinished`); streamed chunks through a Redis Stream
- * per job. A disconnecting client cancels the job on the worker; a job that fails for good (or
- * whose worker died too often) ends as a `ProviderError`, and every wait is bounded by the job's
- * deadline, so no request hangs on a dead worker.
+ * Distributed mode: local work goes to worker processes over BullMQ. Non-streamed outcomes come
+ * back on this dispatcher's reply list (`JobReplyReader`): one blocking pop on a dedicated
+ * connection, instead of BullMQ's completion event plus `waitUntilFinished`'s extra lookup, which
+ * put a Lua script and an events-stream read between the model's answer and the request. Streamed
+ * chunks come back through a Redis Stream per job. A disconnecting client cancels the job on the
+ * worker; a job that fails for good (or whose worker died too often) ends as a `ProviderError`,
+ * and every wait is bounded by the job's deadline, so no request hangs on a dead worker.
  */
 export class BullMqDispatcher implements LocalDispatcher {
   private readonly queues: LocalQueues;
   private readonly readers: BlockingConnectionPool;
+  private readonly replies: JobReplyReader;
   /** Streamed jobs of this gateway, so a `failed` event can end their reader. */
   private readonly openStreams = new Set<string>();
   /** `onStarted` hooks of this gateway's waiting jobs, by job id. */
@@ -54,11 +58,20 @@ export class BullMqDispatcher implements LocalDispatcher {
   ) {
     this.queues = new LocalQueues(redis, options.prefix);
     this.readers = new BlockingConnectionPool(redis);
+    this.replies = new JobReplyReader(redis, options.prefix);
     this.queues.events.chatStream.on('failed', ({ jobId, failedReason }) =>
       this.endFailedStream(jobId, failedReason),
     );
     for (const queue of ['chat', 'embeddings'] as const) {
       this.queues.events[queue].on('active', ({ jobId }) => this.startHooks.get(jobId)?.());
+      // Attempts used up, or stalled too often: no worker will reply.
+      this.queues.events[queue].on('failed', ({ jobId, failedReason }) =>
+        this.replies.fail(jobId, {
+          status: 502,
+          message: `local job failed: ${failedReason}`,
+          code: 'local_job_failed',
+        }),
+      );
     }
   }
 
@@ -71,7 +84,9 @@ export class BullMqDispatcher implements LocalDispatcher {
   }
 
   async embed(job: LocalEmbeddingsJob, signal: AbortSignal): Promise<EmbeddingsResult> {
-    return this.runToCompletion<LocalEmbeddingsResult>('embeddings', job, signal, {});
+    const { model, vectorsBase64, promptTokens } =
+      await this.runToCompletion<LocalEmbeddingsResult>('embeddings', job, signal, {});
+    return { model, vectors: vectorsBase64.map(decodeFloat32Base64), promptTokens };
   }
 
   async *stream(job: LocalChatJob, signal: AbortSignal): AsyncIterable<ChatCompletionChunk> {
@@ -111,6 +126,7 @@ export class BullMqDispatcher implements LocalDispatcher {
   /** Closes the queues and the Redis connection this dispatcher was given (it owns it). */
   async close(): Promise<void> {
     this.readers.close();
+    this.replies.close();
     await this.queues.close();
     await this.redis.quit().catch(() => undefined);
   }
@@ -122,20 +138,20 @@ export class BullMqDispatcher implements LocalDispatcher {
     hooks: DispatchHooks,
   ): Promise<T> {
     const jobId = randomUUID();
-    const events = this.queues.events[queue];
+    // Listening before the job exists, so a fast worker cannot reply unheard.
+    const reply = this.replies.expect<T>(jobId, data.deadline, signal);
+    // Awaited below; an abort while the job is being queued must not count as unhandled.
+    reply.catch(() => undefined);
     if (hooks.onStarted) this.startHooks.set(jobId, hooks.onStarted);
     try {
-      const added = await this.addJob(queue, jobId, data);
-      const waitMs = Math.max(1, data.deadline - Date.now());
-      const outcome = (await rejectOnAbort(
-        added.waitUntilFinished(events, waitMs),
-        signal,
-      )) as LocalJobOutcome<T>;
+      await this.addJob(queue, jobId, { ...data, replyTo: this.replies.key });
+      const outcome = await reply;
       if (!outcome.ok) throw errorFromLocalJob(outcome.error);
       return outcome.value;
     } catch (error) {
+      this.replies.forget(jobId);
       if (!(error instanceof GatewayError)) void this.cancel(jobId);
-      throw toDispatchError(error);
+      throw error;
     } finally {
       this.startHooks.delete(jobId);
     }
@@ -189,20 +205,4 @@ export class BullMqDispatcher implements LocalDispatcher {
       () => undefined,
     );
   }
-}
-
-/** `waitUntilFinished` rejects with plain Errors carrying BullMQ's failure reason. */
-function toDispatchError(error: unknown): Error {
-  if (error instanceof GatewayError || error instanceof ProviderError) return error;
-  const message = (error as Error)?.message ?? String(error);
-  if (message.includes('timed out before finishing')) {
-    return new ProviderError('the local job did not finish before its deadline', {
-      kind: 'timeout',
-    });
-  }
-  return new ProviderError(`local job failed: ${message}`, {
-    kind: 'http',
-    status: 502,
-    code: 'local_job_failed',
-  });
 }

@@ -4,5 +4,7 @@ export * from './in-process-dispatcher';
 export * from './bullmq-dispatcher';
 export * from './local-queues';
 export * from './job-result-stream';
+export * from './job-reply-list';
+export * from './float32-base64';
 export * from './job-cancellation';
 export * from './create-local-dispatcher';

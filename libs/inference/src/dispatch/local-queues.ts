@@ -25,7 +25,7 @@ export function createLocalRedisConnection(redisUrl: string): Redis {
 
 /**
  * Retries with a short exponential backoff (a local model either works or fails fast); finished
- * jobs stay a few minutes for `waitUntilFinished` callers that subscribe late, then go.
+ * jobs stay a few minutes for inspection, then go.
  */
 export function localJobOptions(attempts: number): JobsOptions {
   return {
@@ -48,12 +48,7 @@ export class LocalQueues {
         T
       >;
     this.queues = build((name) => new Queue(name, { connection, prefix }));
-    this.events = build((name) => {
-      const events = new QueueEvents(name, { connection, prefix });
-      // One listener per waiting request (`completed:<id>`, `active:<id>`): not a leak.
-      events.setMaxListeners(0);
-      return events;
-    });
+    this.events = build((name) => new QueueEvents(name, { connection, prefix }));
   }
 
   async waitUntilReady(): Promise<void> {
