@@ -333,6 +333,36 @@ describe('RAG endpoints (embedded mode, no Redis)', () => {
   });
 });
 
+describe('RAG with an embedding model that cannot be loaded (embedded mode)', () => {
+  let gateway: RunningGateway;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'rag-missing-model-'));
+    gateway = await startGateway({
+      WORKER_EMBEDDING_BACKEND: 'transformers',
+      WORKER_MODELS_DIR: join(dataDir, 'no-models-here'),
+      WORKER_EMBEDDING_MODEL: 'Xenova/all-MiniLM-L6-v2',
+      WORKER_DATA_DIR: dataDir,
+    });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers 503 model_unavailable naming the model, and indexes nothing', async () => {
+    const indexed = await postJson(`${gateway.baseUrl}/v1/rag/index`, {
+      documents: [{ id: 'a', content: 'Holidays are requested two weeks ahead.' }],
+    });
+    expect(indexed.status).toBe(503);
+    expect(indexed.json.error).toMatchObject({ code: 'model_unavailable', param: null });
+    expect(indexed.json.error.message).toContain('Xenova/all-MiniLM-L6-v2');
+    const stats = await fetch(`${gateway.baseUrl}/v1/rag/stats`);
+    expect(((await stats.json()) as { collections: unknown[] }).collections).toEqual([]);
+  });
+});
+
 // Distributed topology: the gateway queues RAG jobs on 'local-rag'; a worker process (dist build)
 // runs them against its own data directory.
 describe('RAG endpoints over BullMQ (gateway in-process, worker as a separate process)', () => {

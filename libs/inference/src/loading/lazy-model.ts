@@ -67,8 +67,17 @@ export class LazyModel<T> {
       return loaded;
     } catch (error) {
       this.loading = undefined;
-      this.currentStatus = { state: 'failed', model: reference, error: (error as Error).message };
-      throw error;
+      const reason = (error as Error)?.message ?? String(error);
+      this.currentStatus = { state: 'failed', model: reference, error: reason };
+      if (error instanceof GatewayError) throw error;
+      // A missing or broken model file is the deployment's problem, not a bug: a 503 that says
+      // which model failed and why (the router falls back; an endpoint answers it as it is).
+      throw new GatewayError(
+        503,
+        `The local model '${reference}' could not be loaded: ${reason}`,
+        'service_unavailable',
+        'model_unavailable',
+      );
     }
   }
 }
