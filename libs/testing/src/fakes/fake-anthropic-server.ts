@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { FakeHttpServer, sendJson, startSse, type RecordedRequest } from './fake-http-server';
 import {
-  BehaviourQueue,
   countTokens,
   decideAnswer,
   sleep,
@@ -9,15 +8,15 @@ import {
   type FakeAnswer,
   type ProviderFakeFailure,
 } from './fake-conversation';
+import {
+  FAKE_PROVIDER_DEFAULTS,
+  FakeProviderServer,
+  type FakeProviderOptions,
+} from './fake-provider-server';
 
 export type AnthropicFakeBehaviour = 'ok' | ProviderFakeFailure;
 
-export interface FakeAnthropicOptions {
-  reply?: string;
-  chunks?: number;
-  chunkDelayMs?: number;
-  retryAfterSeconds?: number;
-}
+export type FakeAnthropicOptions = FakeProviderOptions;
 
 interface MessagesBody {
   model?: string;
@@ -50,21 +49,17 @@ const FAILURES: Record<ProviderFakeFailure, { status: number; type: string; mess
  * Anthropic's Messages API on 127.0.0.1 (`POST /v1/messages`, JSON and SSE events as documented),
  * behaviour switchable per request. Rejects malformed image blocks with 400 like the real API.
  */
-export class FakeAnthropicServer {
-  private readonly behaviours = new BehaviourQueue<AnthropicFakeBehaviour>('ok');
-  readonly options: Required<FakeAnthropicOptions>;
-
-  private constructor(
-    readonly http: FakeHttpServer,
-    options: FakeAnthropicOptions,
-  ) {
-    this.options = {
-      reply: 'Hello from the fake Anthropic',
-      chunks: 4,
-      chunkDelayMs: 0,
-      retryAfterSeconds: 0,
-      ...options,
-    };
+export class FakeAnthropicServer extends FakeProviderServer<
+  AnthropicFakeBehaviour,
+  FakeAnthropicOptions
+> {
+  private constructor(http: FakeHttpServer, options: FakeAnthropicOptions) {
+    super(
+      http,
+      { ...FAKE_PROVIDER_DEFAULTS, reply: 'Hello from the fake Anthropic' },
+      options,
+      'ok',
+    );
   }
 
   static async start(options: FakeAnthropicOptions = {}): Promise<FakeAnthropicServer> {
@@ -81,19 +76,6 @@ export class FakeAnthropicServer {
 
   get messageRequests(): RecordedRequest[] {
     return this.http.requests.filter((request) => request.path.startsWith('/v1/messages'));
-  }
-
-  set behaviour(behaviour: AnthropicFakeBehaviour) {
-    this.behaviours.behaviour = behaviour;
-  }
-
-  enqueue(...behaviours: AnthropicFakeBehaviour[]): this {
-    this.behaviours.enqueue(...behaviours);
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
   }
 
   private async handle(request: RecordedRequest, response: ServerResponse): Promise<void> {

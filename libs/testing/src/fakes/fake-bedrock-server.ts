@@ -3,7 +3,6 @@ import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
 import { FakeHttpServer, sendJson, type RecordedRequest } from './fake-http-server';
 import {
-  BehaviourQueue,
   countTokens,
   decideAnswer,
   sleep,
@@ -11,15 +10,15 @@ import {
   type FakeAnswer,
   type ProviderFakeFailure,
 } from './fake-conversation';
+import {
+  FAKE_PROVIDER_DEFAULTS,
+  FakeProviderServer,
+  type FakeProviderOptions,
+} from './fake-provider-server';
 
 export type BedrockFakeBehaviour = 'ok' | ProviderFakeFailure;
 
-export interface FakeBedrockOptions {
-  reply?: string;
-  chunks?: number;
-  chunkDelayMs?: number;
-  retryAfterSeconds?: number;
-}
+export type FakeBedrockOptions = FakeProviderOptions;
 
 interface ConverseBody {
   messages?: { role: string; content: Record<string, unknown>[] }[];
@@ -58,22 +57,14 @@ const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
  * request. Errors carry `x-amzn-errortype` and a JSON `{ message }` like the real service, and
  * unsigned requests (no SigV4 Authorization header) get a 403.
  */
-export class FakeBedrockServer {
-  private readonly behaviours = new BehaviourQueue<BedrockFakeBehaviour>('ok');
+export class FakeBedrockServer extends FakeProviderServer<
+  BedrockFakeBehaviour,
+  FakeBedrockOptions
+> {
   private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
-  readonly options: Required<FakeBedrockOptions>;
 
-  private constructor(
-    readonly http: FakeHttpServer,
-    options: FakeBedrockOptions,
-  ) {
-    this.options = {
-      reply: 'Hello from the fake Bedrock',
-      chunks: 4,
-      chunkDelayMs: 0,
-      retryAfterSeconds: 0,
-      ...options,
-    };
+  private constructor(http: FakeHttpServer, options: FakeBedrockOptions) {
+    super(http, { ...FAKE_PROVIDER_DEFAULTS, reply: 'Hello from the fake Bedrock' }, options, 'ok');
   }
 
   static async start(options: FakeBedrockOptions = {}): Promise<FakeBedrockServer> {
@@ -90,19 +81,6 @@ export class FakeBedrockServer {
 
   get converseRequests(): RecordedRequest[] {
     return this.http.requests.filter((request) => ROUTE.test(request.path.split('?')[0]));
-  }
-
-  set behaviour(behaviour: BedrockFakeBehaviour) {
-    this.behaviours.behaviour = behaviour;
-  }
-
-  enqueue(...behaviours: BedrockFakeBehaviour[]): this {
-    this.behaviours.enqueue(...behaviours);
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
   }
 
   private async handle(request: RecordedRequest, response: ServerResponse): Promise<void> {

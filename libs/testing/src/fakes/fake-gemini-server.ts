@@ -2,7 +2,6 @@ import type { ServerResponse } from 'node:http';
 import { FakeHttpServer, sendJson, startSse, type RecordedRequest } from './fake-http-server';
 import { fakeEmbedding } from './fake-openai-server';
 import {
-  BehaviourQueue,
   countTokens,
   decideAnswer,
   sleep,
@@ -10,15 +9,16 @@ import {
   type FakeAnswer,
   type ProviderFakeFailure,
 } from './fake-conversation';
+import {
+  FAKE_PROVIDER_DEFAULTS,
+  FakeProviderServer,
+  type FakeProviderOptions,
+} from './fake-provider-server';
 
 /** `safety-block`: the prompt is blocked (promptFeedback.blockReason, no candidates). */
 export type GeminiFakeBehaviour = 'ok' | ProviderFakeFailure | 'safety-block';
 
-export interface FakeGeminiOptions {
-  reply?: string;
-  chunks?: number;
-  chunkDelayMs?: number;
-  retryAfterSeconds?: number;
+export interface FakeGeminiOptions extends FakeProviderOptions {
   embeddingDimensions?: number;
 }
 
@@ -55,22 +55,14 @@ const FAILURES: Record<ProviderFakeFailure, { status: number; code: string; mess
  * The Gemini API on 127.0.0.1: `models/{model}:generateContent`, `:streamGenerateContent?alt=sse`,
  * `:embedContent` and `:batchEmbedContents` under /v1beta, API key in `x-goog-api-key`.
  */
-export class FakeGeminiServer {
-  private readonly behaviours = new BehaviourQueue<GeminiFakeBehaviour>('ok');
-  readonly options: Required<FakeGeminiOptions>;
-
-  private constructor(
-    readonly http: FakeHttpServer,
-    options: FakeGeminiOptions,
-  ) {
-    this.options = {
-      reply: 'Hello from the fake Gemini',
-      chunks: 4,
-      chunkDelayMs: 0,
-      retryAfterSeconds: 0,
-      embeddingDimensions: 8,
-      ...options,
-    };
+export class FakeGeminiServer extends FakeProviderServer<GeminiFakeBehaviour, FakeGeminiOptions> {
+  private constructor(http: FakeHttpServer, options: FakeGeminiOptions) {
+    super(
+      http,
+      { ...FAKE_PROVIDER_DEFAULTS, reply: 'Hello from the fake Gemini', embeddingDimensions: 8 },
+      options,
+      'ok',
+    );
   }
 
   static async start(options: FakeGeminiOptions = {}): Promise<FakeGeminiServer> {
@@ -89,19 +81,6 @@ export class FakeGeminiServer {
     return this.http.requests.filter((request) =>
       /:(stream)?[gG]enerateContent/.test(request.path),
     );
-  }
-
-  set behaviour(behaviour: GeminiFakeBehaviour) {
-    this.behaviours.behaviour = behaviour;
-  }
-
-  enqueue(...behaviours: GeminiFakeBehaviour[]): this {
-    this.behaviours.enqueue(...behaviours);
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.http.stop();
   }
 
   private async handle(request: RecordedRequest, response: ServerResponse): Promise<void> {
