@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clientAbortSignal } from '@app/http';
 import { RequestRecord, requestIdOf, requestRecordOf } from './request-record';
 
 /** `Cache-Control: no-cache` (skip the lookup) and `no-store` (do not store the answer). */
@@ -25,30 +26,19 @@ function cacheDirectives(header: string | string[] | undefined): ClientCacheDire
   return { noCache: value.includes('no-cache'), noStore: value.includes('no-store') };
 }
 
-/**
- * Builds the per-request context, reusing the record the access guard started. The abort signal
- * is created on first use: a cache hit never needs one, and creating an AbortSignal is one of
- * the costlier allocations on Node 20.
- */
+/** Builds the per-request context, reusing the record the access guard started. */
 export function requestContext(request: FastifyRequest, reply: FastifyReply): RequestContext {
-  const record =
-    requestRecordOf(request) ?? new RequestRecord(requestIdOf(request), performance.now());
-  let controller: AbortController | undefined;
-  let clientGone = false;
-  reply.raw.once('close', () => {
-    if (reply.raw.writableFinished) return;
-    clientGone = true;
-    controller?.abort();
-  });
-  reply.header('x-request-id', record.requestId);
+  let record = requestRecordOf(request);
+  if (!record) {
+    // Not started by the access guard (which already set the header): start one here.
+    record = new RequestRecord(requestIdOf(request), performance.now());
+    reply.header('x-request-id', record.requestId);
+  }
+  const signal = clientAbortSignal(reply);
   return {
     requestId: record.requestId,
     get signal(): AbortSignal {
-      if (!controller) {
-        controller = new AbortController();
-        if (clientGone) controller.abort();
-      }
-      return controller.signal;
+      return signal();
     },
     startedAt: record.startedAt,
     record,

@@ -2,3 +2,4 @@
 export * from './openai-exception.filter';
 export * from './parse-body';
 export * from './sse-writer';
+export * from './client-abort-signal';

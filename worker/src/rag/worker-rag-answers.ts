@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { GatewayError, type ChatCompletionRequest, type RagQueryBody } from '@app/contracts';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { SseWriter, toErrorResponse } from '@app/http';
+import { clientAbortSignal, SseWriter, toErrorResponse } from '@app/http';
 import {
   buildQueryPrompt,
   toRagAnswer,
@@ -10,7 +10,6 @@ import {
   type ChatEngine,
   type RagSourcesEvent,
 } from '@app/inference';
-import { abortedWhenClientLeaves } from '../http/client-abort-signal';
 import { LocalModels } from '../models/local-models';
 
 /**
@@ -35,7 +34,7 @@ export class WorkerRagAnswers {
     this.assertLocalModel(body.model);
     // Before retrieval: no local model means a 503 at once (its load is shared and idempotent).
     await this.chat.load();
-    const signal = abortedWhenClientLeaves(reply);
+    const signal = clientAbortSignal(reply)();
     const { query, collection, top_k, filter, min_score } = body;
     const found = await this.rag.search({ query, collection, top_k, filter, min_score }, signal);
     const prompt = buildQueryPrompt(query, found.results);

@@ -12,9 +12,8 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { GatewayError, ragIndexSchema, ragQuerySchema, ragSearchSchema } from '@app/contracts';
-import { parseBody } from '@app/http';
+import { clientAbortSignal, parseBody } from '@app/http';
 import { RagService } from '@app/inference';
-import { abortedWhenClientLeaves } from '../http/client-abort-signal';
 import { WorkerRagAnswers } from './worker-rag-answers';
 
 /**
@@ -32,14 +31,14 @@ export class WorkerRagController {
   @Post('index')
   @HttpCode(200)
   index(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.rag.index(parseBody(ragIndexSchema, body), abortedWhenClientLeaves(reply));
+    return this.rag.index(parseBody(ragIndexSchema, body), clientAbortSignal(reply)());
   }
 
   @Post('search')
   @HttpCode(200)
   async search(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply) {
     const request = parseBody(ragSearchSchema, body);
-    return { object: 'list', ...(await this.rag.search(request, abortedWhenClientLeaves(reply))) };
+    return { object: 'list', ...(await this.rag.search(request, clientAbortSignal(reply)())) };
   }
 
   /** Answered by the worker's local chat model; see `WorkerRagAnswers`. */
