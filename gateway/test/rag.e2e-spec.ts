@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTestModels, FakeOpenAIServer, type TestModelPaths } from '@app/testing';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '@app/testing/redis/delete-keys-with-prefix';
-import { WorkerProcess } from '@app/testing/processes/worker-process';
+import { ragWorkerEnv, WorkerProcess } from '@app/testing/processes/worker-process';
 import { postJson, startGateway, type RunningGateway } from './support/gateway-harness';
 
 // Embedded topology (no REDIS_URL): the gateway runs RagService in-process over the tiny ONNX
@@ -378,15 +378,7 @@ describe('RAG endpoints over BullMQ (gateway in-process, worker as a separate pr
     models = ensureTestModels();
     dataDir = mkdtempSync(join(tmpdir(), 'rag-bullmq-e2e-'));
     cloud = await FakeOpenAIServer.start({ reply: ANSWER });
-    worker = await WorkerProcess.start({
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: queuePrefix,
-      LOG_LEVEL: 'info',
-      WORKER_EMBEDDING_BACKEND: 'transformers',
-      WORKER_MODELS_DIR: models.embeddingModelsDir,
-      WORKER_EMBEDDING_MODEL: models.embeddingModelId,
-      WORKER_DATA_DIR: dataDir,
-    });
+    worker = await WorkerProcess.start(ragWorkerEnv(models, queuePrefix, dataDir));
     gateway = await startGateway({
       REDIS_URL: TEST_REDIS_URL,
       QUEUE_PREFIX: queuePrefix,

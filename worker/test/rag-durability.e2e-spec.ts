@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { chunkText } from '@app/inference/rag';
 import { ensureTestModels, type TestModelPaths } from '@app/testing';
-import { waitFor, WorkerProcess } from '@app/testing/processes/worker-process';
+import { ragWorkerEnv, waitFor, WorkerProcess } from '@app/testing/processes/worker-process';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '@app/testing/redis/delete-keys-with-prefix';
 import {
   postJson,
@@ -30,13 +30,7 @@ interface Hit {
 
 function workerEnv(models: TestModelPaths, queuePrefix: string, dataDir: string) {
   return {
-    REDIS_URL: TEST_REDIS_URL,
-    QUEUE_PREFIX: queuePrefix,
-    LOG_LEVEL: 'info',
-    WORKER_EMBEDDING_BACKEND: 'transformers',
-    WORKER_MODELS_DIR: models.embeddingModelsDir,
-    WORKER_EMBEDDING_MODEL: models.embeddingModelId,
-    WORKER_DATA_DIR: dataDir,
+    ...ragWorkerEnv(models, queuePrefix, dataDir),
     // A killed worker's job goes back to the queue within ~3 s instead of ~60 s.
     WORKER_LOCK_DURATION_MS: '2000',
     WORKER_STALLED_INTERVAL_MS: '1000',

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTestModels, type TestModelPaths } from '@app/testing';
-import { WorkerProcess } from '@app/testing/processes/worker-process';
+import { ragWorkerEnv, WorkerProcess } from '@app/testing/processes/worker-process';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '@app/testing/redis/delete-keys-with-prefix';
 import {
   postJson,
@@ -54,13 +54,7 @@ describe('RAG endpoints on the worker port', () => {
     models = ensureTestModels();
     dataDir = mkdtempSync(join(tmpdir(), 'rag-port-e2e-'));
     worker = await WorkerProcess.start({
-      REDIS_URL: TEST_REDIS_URL,
-      QUEUE_PREFIX: queuePrefix,
-      LOG_LEVEL: 'info',
-      WORKER_EMBEDDING_BACKEND: 'transformers',
-      WORKER_MODELS_DIR: models.embeddingModelsDir,
-      WORKER_EMBEDDING_MODEL: models.embeddingModelId,
-      WORKER_DATA_DIR: dataDir,
+      ...ragWorkerEnv(models, queuePrefix, dataDir),
       WORKER_LLM_MODEL_PATH: models.chatModelPath,
       WORKER_LLM_THREADS: '1',
       WORKER_LLM_CONTEXT_SIZE: '2048',

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { TEST_REDIS_URL } from '../redis/delete-keys-with-prefix';
 
 /** Tests and benchmarks run from the repository root. */
 const WORKER_MAIN = join(process.cwd(), 'dist', 'worker', 'src', 'main.js');
@@ -97,4 +98,24 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/**
+ * The environment of a worker process serving RAG jobs in a test: the Redis topology under a
+ * test's own queue prefix, the repo-generated ONNX embedding model, and a data directory.
+ */
+export function ragWorkerEnv(
+  models: { embeddingModelsDir: string; embeddingModelId: string },
+  queuePrefix: string,
+  dataDir: string,
+): Record<string, string> {
+  return {
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: 'info',
+    WORKER_EMBEDDING_BACKEND: 'transformers',
+    WORKER_MODELS_DIR: models.embeddingModelsDir,
+    WORKER_EMBEDDING_MODEL: models.embeddingModelId,
+    WORKER_DATA_DIR: dataDir,
+  };
 }
