@@ -1,29 +1,50 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Logger } from 'pino';
-import { AdminGuard } from './admin/admin.guard';
-import { CircuitsAdminController } from './admin/circuits-admin.controller';
-import { ChatCompletionService } from './chat/chat-completion.service';
-import {
-  observabilityExports,
-  observabilityProviders,
-  productionControlControllers,
-  productionControlImports,
-  productionControlProviders,
-} from './controls/production-controls';
-import { HealthController } from './health/health.controller';
+import { AdminAuditInterceptor } from './access/admin-audit.interceptor';
+import { ApiAccessGuard } from './access/api-access.guard';
+import { ClientAuthService } from './access/client-auth.service';
+import { CircuitsAdminController } from './api/admin/circuits-admin.controller';
+import { ControlsAdminController } from './api/admin/controls-admin.controller';
+import { TenantsAdminController } from './api/admin/tenants-admin.controller';
+import { ChatCompletionsController } from './api/openai/chat-completions.controller';
+import { EmbeddingsController } from './api/openai/embeddings.controller';
+import { ModelsController } from './api/openai/models.controller';
+import { HealthController, HealthDetailController } from './api/ops/health.controller';
+import { MetricsController } from './api/ops/metrics.controller';
+import { RagController } from './api/rag/rag.controller';
+import { AiQueryController } from './api/seeds/ai-query.controller';
+import { ResponseCache } from './cache/response-cache';
+import { ChatCompletionsService } from './chat/chat-completions.service';
+import { PriceTable } from './cost/price-table';
+import { EmbeddingsService } from './embeddings/embeddings.service';
 import { ProviderStatusService } from './health/provider-status.service';
-import { AiQueryController } from './http/ai-query.controller';
-import { ChatCompletionsController } from './http/chat-completions.controller';
-import { EmbeddingsController } from './http/embeddings.controller';
-import { ModelsController } from './http/models.controller';
-import { LocalTierShutdown, localProviderServices } from './local/local-tier';
+import { ReadinessService } from './health/readiness.service';
+import { RateLimitPolicy } from './limits/rate-limit-policy';
+import { RequestRateLimiter } from './limits/request-rate-limiter';
 import { LOGGER } from './logging/logger';
-import { ragProviders } from './rag/rag-backend.factory';
-import { RagController } from './rag/rag.controller';
-import { PROVIDER_SERVICES, ROUTER_OBSERVERS, RoutingModule } from './routing/routing.module';
+import { RequestLogService } from './observability/request-log.service';
+import { CircuitStateMetrics } from './observability/circuit-state-metrics';
+import { GatewayMetrics } from './observability/gateway-metrics';
+import { MetricLabels } from './observability/metric-labels';
+import {
+  LoggingRouterObserver,
+  MetricsRouterObserver,
+  ProviderStatsObserver,
+} from './observability/router-observers';
+import { RagQueryService } from './rag/rag-query.service';
+import { ROUTER_OBSERVERS, RoutingModule } from './routing/routing.module';
+import { TenantService } from './tenants/tenant.service';
+import { TopologyModule } from './topology/topology.module';
+import { QuotaService } from './usage/quota.service';
+import { UsageRecorder } from './usage/usage-recorder';
 
-/** Process-wide values every module may inject: the config, the logger, observer and service hooks. */
+/**
+ * Process-wide values every module may inject: the config, the logger, prices, metrics and the
+ * router's observers (metrics, provider stats, logs).
+ */
 @Global()
 @Module({})
 class CoreModule {
@@ -33,15 +54,41 @@ class CoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        ...observabilityProviders,
-        { provide: PROVIDER_SERVICES, useValue: { ...localProviderServices(config) } },
-        LocalTierShutdown,
+        { provide: PriceTable, useFactory: () => new PriceTable(config) },
+        {
+          provide: GatewayMetrics,
+          inject: [PriceTable],
+          useFactory: (prices: PriceTable) =>
+            new GatewayMetrics(new MetricLabels(config, prices.knownModels())),
+        },
+        // A factory, not a value: every app (tests boot several per process) needs its own stats.
+        { provide: ProviderStatsObserver, useFactory: () => new ProviderStatsObserver() },
+        {
+          provide: ROUTER_OBSERVERS,
+          inject: [GatewayMetrics, ProviderStatsObserver],
+          useFactory: (metrics: GatewayMetrics, stats: ProviderStatsObserver) => [
+            new MetricsRouterObserver(metrics),
+            stats,
+            new LoggingRouterObserver(logger),
+          ],
+        },
       ],
-      exports: [APP_CONFIG, LOGGER, ROUTER_OBSERVERS, PROVIDER_SERVICES, ...observabilityExports],
+      exports: [
+        APP_CONFIG,
+        LOGGER,
+        PriceTable,
+        GatewayMetrics,
+        ProviderStatsObserver,
+        ROUTER_OBSERVERS,
+      ],
     };
   }
 }
 
+/**
+ * The gateway: controllers by API surface (`api/`), one use-case service per capability, the
+ * access guard, and the modules below them (topology, routing, core).
+ */
 @Module({})
 export class AppModule {
   static register(config: AppConfig, logger: Logger): DynamicModule {
@@ -49,25 +96,45 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.register(config, logger),
+        TopologyModule.register(),
         RoutingModule.register(),
-        ...productionControlImports,
+        TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [
         ChatCompletionsController,
         EmbeddingsController,
         ModelsController,
         AiQueryController,
-        HealthController,
-        CircuitsAdminController,
         RagController,
-        ...productionControlControllers,
+        HealthController,
+        HealthDetailController,
+        MetricsController,
+        TenantsAdminController,
+        ControlsAdminController,
+        CircuitsAdminController,
       ],
       providers: [
-        ChatCompletionService,
+        // use cases
+        ChatCompletionsService,
+        EmbeddingsService,
+        RagQueryService,
+        // access, limits, usage, cache
+        { provide: APP_GUARD, useClass: ApiAccessGuard },
+        ClientAuthService,
+        RateLimitPolicy,
+        RequestRateLimiter,
+        QuotaService,
+        UsageRecorder,
+        ResponseCache,
+        TenantService,
+        // observability
+        RequestLogService,
+        CircuitStateMetrics,
         ProviderStatusService,
-        AdminGuard,
-        ...productionControlProviders,
-        ...ragProviders,
+        ReadinessService,
+        // Audit logging is bound on the admin controllers only (`@AdminController`): a global
+        // interceptor would put an rxjs pipeline on every client request.
+        AdminAuditInterceptor,
       ],
     };
   }

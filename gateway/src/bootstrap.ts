@@ -3,8 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import type { Logger } from 'pino';
-import { AppModule } from './app.module';
 import { OpenAIExceptionFilter } from '@app/http';
+import { AppModule } from './app.module';
+import { RequestLogService } from './observability/request-log.service';
+import { installRequestContext } from './request/request-scope';
 
 /**
  * Builds the gateway application (not yet listening). Used by `main.ts` and by e2e tests, which
@@ -30,5 +32,11 @@ export async function createGatewayApp(
     },
   );
   app.useGlobalFilters(new OpenAIExceptionFilter(logger));
+  // Before app.init() registers the routes: every request gets its context, every client
+  // request its log line.
+  const requestLog = app.get(RequestLogService);
+  installRequestContext(app.getHttpAdapter().getInstance(), (context, status, path) =>
+    requestLog.finish(context, status, path),
+  );
   return app;
 }

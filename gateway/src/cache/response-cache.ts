@@ -2,10 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { ChatCompletionRequest } from '@app/contracts';
 import type { Logger } from 'pino';
-import type { ClientCacheDirectives } from '../http/request-context';
 import { LOGGER } from '../logging/logger';
 import type { CacheStore } from '../state/cache-store';
-import { CACHE_STORE } from '../state/state.module';
+import type { ClientCacheDirectives } from '../request/request-context';
+import { CACHE_STORE } from '../topology/topology.tokens';
 import { cacheKeyFor } from './cache-key';
 import type { CachedCompletion } from './cached-completion';
 

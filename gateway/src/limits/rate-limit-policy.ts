@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../request/principal';
 
 /** Throttler windows are one minute: limits are "per minute" (RPM, TPM). */
 export const MINUTE_MS = 60_000;

@@ -55,8 +55,9 @@ export class ChatRouter {
     request: ChatCompletionRequest,
     requestId: string,
     signal: AbortSignal,
+    allowedModels?: readonly string[],
   ): Promise<Routed<ChatCompletion>> {
-    const route = this.resolver.resolve(request.model, request.provider);
+    const route = this.resolver.resolve(request.model, request.provider, 'chat', allowedModels);
     route.targets = this.supportingTargets(route.targets, request);
     const execution = await this.executor.execute(
       route,
@@ -78,8 +79,9 @@ export class ChatRouter {
     request: ChatCompletionRequest,
     requestId: string,
     signal: AbortSignal,
+    allowedModels?: readonly string[],
   ): Promise<RoutedStream> {
-    const route = this.resolver.resolve(request.model, request.provider);
+    const route = this.resolver.resolve(request.model, request.provider, 'chat', allowedModels);
     route.targets = this.supportingTargets(route.targets, request);
     const started = performance.now();
     const execution = await this.executor.execute(
@@ -120,8 +122,14 @@ export class ChatRouter {
     },
     requestId: string,
     signal: AbortSignal,
+    allowedModels?: readonly string[],
   ): Promise<Routed<EmbeddingsResult>> {
-    const route = this.resolver.resolve(request.model, request.provider, 'embeddings');
+    const route = this.resolver.resolve(
+      request.model,
+      request.provider,
+      'embeddings',
+      allowedModels,
+    );
     route.targets = route.targets.filter((target) => target.provider.embed !== undefined);
     if (route.targets.length === 0) {
       throw new GatewayError(

@@ -14,6 +14,18 @@ export interface ResolvedRoute {
   targets: ResolvedTarget[];
 }
 
+/** 403 for a model outside the caller's allow-list; long names are cut in the message. */
+export function modelNotAllowed(model: string): GatewayError {
+  const shown = model.length > 128 ? `${model.slice(0, 128)}…` : model;
+  return new GatewayError(
+    403,
+    `This API key may not use the model '${shown}'`,
+    'permission_error',
+    'model_not_allowed',
+    'model',
+  );
+}
+
 /** Aliases that always mean "the default chain". */
 export const DEFAULT_ALIASES = ['default', 'auto'];
 
@@ -41,7 +53,18 @@ export class RouteResolver {
       if (!this.routes.has(alias)) this.routes.set(alias, defaultTargets);
   }
 
-  resolve(model: string, pin: string | undefined, kind: RouteKind = 'chat'): ResolvedRoute {
+  /**
+   * @param allowedModels the caller's allow-list (absent: every model). A target is allowed when
+   *   the list names the route alias the client asked for (an alias grants its own targets), the
+   *   target's model, or `provider/model`; other targets are skipped (pins and failover
+   *   included), and a route with none left is a 403.
+   */
+  resolve(
+    model: string,
+    pin: string | undefined,
+    kind: RouteKind = 'chat',
+    allowedModels?: readonly string[],
+  ): ResolvedRoute {
     const pinned = pin === undefined ? undefined : this.registry.find(pin);
     if (pin !== undefined && !pinned) {
       throw new GatewayError(
@@ -59,7 +82,22 @@ export class RouteResolver {
         targets = [{ provider: pinned, model: this.defaultModel(pinned, kind, model) }];
     }
     if (targets.length === 0) throw GatewayError.modelNotFound(model);
+    if (allowedModels) targets = this.allowedTargets(model, targets, allowedModels);
     return { requested: model, targets };
+  }
+
+  private allowedTargets(
+    requested: string,
+    targets: ResolvedTarget[],
+    allowed: readonly string[],
+  ): ResolvedTarget[] {
+    if (this.routes.has(requested) && allowed.includes(requested)) return targets;
+    const permitted = targets.filter(
+      ({ provider, model }) =>
+        allowed.includes(model) || allowed.includes(`${provider.id}/${model}`),
+    );
+    if (permitted.length === 0) throw modelNotAllowed(requested);
+    return permitted;
   }
 
   /** Every model name a client may send, with the provider that owns it. */

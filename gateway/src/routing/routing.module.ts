@@ -1,6 +1,8 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { LocalDispatcher } from '@app/inference/dispatch';
 import { createProvider } from '../providers/provider-factory';
+import { LOCAL_DISPATCHER } from '../topology/topology.tokens';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { ChatRouter } from './chat-router';
 import { CircuitRegistry } from './circuit-registry';
@@ -9,19 +11,22 @@ import type { RouterObserver } from './router-observer';
 
 /** Injection token for the list of router observers (metrics, logs). */
 export const ROUTER_OBSERVERS = Symbol('ROUTER_OBSERVERS');
-/** Injection token for services some provider builders need (e.g. the local dispatcher). */
-export const PROVIDER_SERVICES = Symbol('PROVIDER_SERVICES');
 
 const routingProviders: Provider[] = [
   {
     provide: ProviderRegistry,
-    inject: [APP_CONFIG, PROVIDER_SERVICES],
-    useFactory: (config: AppConfig, services: Record<string, unknown>) =>
-      new ProviderRegistry(
+    inject: [APP_CONFIG, LOCAL_DISPATCHER],
+    useFactory: (config: AppConfig, localDispatcher: LocalDispatcher | null) => {
+      // What the local provider's builder needs: where local work runs, and its backpressure.
+      const services = localDispatcher
+        ? { localDispatcher, localMaxQueue: config.worker.maxQueue }
+        : {};
+      return new ProviderRegistry(
         config.providers.map((provider) =>
           createProvider(provider, { routing: config.routing, services }),
         ),
-      ),
+      );
+    },
   },
   {
     provide: CircuitRegistry,

@@ -2,9 +2,6 @@ import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
-/** Injection token for the one ioredis client of the app; absent (undefined) without REDIS_URL. */
-export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
-
 /**
  * Connects before the app starts serving so a wrong REDIS_URL fails at boot, not on the first
  * request. Auto-pipelining batches the commands issued in one event-loop tick into one write.

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/contracts';
-import { STATE_STORE } from '../state/state.module';
+import { STATE_STORE } from '../topology/topology.tokens';
 import type { ApiKeyRecord, StateStore, TenantRecord } from '../state/state-store';
 import { generateApiKey, newId } from './api-key';
 import type { CreateTenantInput, UpdateTenantInput } from './tenant.schemas';

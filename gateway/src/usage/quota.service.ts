@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/contracts';
-import { subjectOf, type Principal } from '../auth/principal';
 import { RateLimitPolicy } from '../limits/rate-limit-policy';
-import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { STATE_STORE } from '../state/state.module';
+import { GatewayMetrics } from '../observability/gateway-metrics';
 import { spendPeriodKey, type StateStore } from '../state/state-store';
+import { subjectOf, type Principal } from '../request/principal';
+import { STATE_STORE } from '../topology/topology.tokens';
 import { NANOS_PER_USD, usagePeriod } from './usage-period';
 
 const PERIOD_WORDS = { daily: 'daily', monthly: 'monthly', total: 'total' } as const;

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Usage } from '@app/contracts';
 import type { Logger } from 'pino';
-import { subjectOf } from '../auth/principal';
 import { PriceTable } from '../cost/price-table';
-import type { RequestRecord } from '../http/request-record';
 import { LOGGER } from '../logging/logger';
-import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { STATE_STORE } from '../state/state.module';
+import { GatewayMetrics } from '../observability/gateway-metrics';
 import type { StateStore } from '../state/state-store';
+import { subjectOf } from '../request/principal';
+import type { RequestContext } from '../request/request-context';
+import { STATE_STORE } from '../topology/topology.tokens';
 import { toNanoUsd, usagePeriod } from './usage-period';
 
 /**
@@ -26,7 +26,7 @@ export class UsageRecorder {
 
   /** Returns the cost in USD. */
   record(
-    record: RequestRecord,
+    record: RequestContext,
     provider: string,
     model: string,
     usage: Usage | null | undefined,

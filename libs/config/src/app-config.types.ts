@@ -101,6 +101,8 @@ export interface ControlsConfig {
   rateLimitRpm: number;
   rateLimitTpm: number;
   metricsEnabled: boolean;
+  /** `/metrics` and `/health/detailed` need the admin key (METRICS_AUTH). @defaultValue false */
+  metricsAuth: boolean;
   /** Per-model prices from config; merged over the shipped price table. */
   prices: Record<string, ModelPrice>;
 }

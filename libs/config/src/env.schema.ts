@@ -158,6 +158,8 @@ export const envSchema = z.object({
   RATE_LIMIT_RPM: envInt(0, { min: 0 }),
   RATE_LIMIT_TPM: envInt(0, { min: 0 }),
   METRICS_ENABLED: envBoolean(true),
+  /** `/metrics` and `/health/detailed` ask for ADMIN_API_KEY (liveness and readiness stay open). */
+  METRICS_AUTH: envBoolean(false),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -246,6 +246,7 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
       rateLimitRpm: env.RATE_LIMIT_RPM,
       rateLimitTpm: env.RATE_LIMIT_TPM,
       metricsEnabled: env.METRICS_ENABLED ?? true,
+      metricsAuth: env.METRICS_AUTH ?? false,
       prices: yaml.prices ?? {},
     },
   };

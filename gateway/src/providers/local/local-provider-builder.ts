@@ -4,7 +4,7 @@ import type { ChatProvider } from '../chat-provider';
 import type { ProviderBuildContext } from '../provider-factory';
 import { LocalProvider } from './local.provider';
 
-/** What the gateway puts in `PROVIDER_SERVICES` for the local tier (see `gateway/src/local`). */
+/** What the routing module passes the local tier's builder (from the topology module). */
 export interface LocalProviderServices {
   localDispatcher: LocalDispatcher;
   /** WORKER_MAX_QUEUE. */
@@ -23,7 +23,7 @@ export function buildLocalProvider(
 ): ChatProvider {
   if (!isLocalServices(context.services)) {
     throw new Error(
-      `Provider '${config.id}': the local dispatcher is missing from PROVIDER_SERVICES`,
+      `Provider '${config.id}': no local dispatcher was provided (see topology.module.ts)`,
     );
   }
   return new LocalProvider(config, context.services.localDispatcher, {

@@ -1,0 +1,104 @@
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { GatewayError } from '@app/contracts';
+import type { Logger } from 'pino';
+import { safeEqual } from './credentials';
+import { LOGGER } from '../logging/logger';
+import type { StateStore } from '../state/state-store';
+import { ADMIN, ANONYMOUS, type Principal } from '../request/principal';
+import { API_KEY_PREFIX, cachedApiKeyHash } from '../tenants/api-key';
+import { STATE_STORE } from '../topology/topology.tokens';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Who may call `/v1/*` and `/ai/*`. Open while there is no ADMIN_API_KEY and no tenant; once
+ * either exists every call needs `Authorization: Bearer gw-sk-…` (or the admin key itself).
+ * "Locked" is remembered: a replica never reopens by itself, even if every tenant is deleted.
+ */
+@Injectable()
+export class ClientAuthService implements OnApplicationBootstrap {
+  private locked: boolean;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(STATE_STORE) private readonly state: StateStore,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.locked = Boolean(config.controls.adminApiKey);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (await this.isLocked()) return;
+    const host = this.config.server.host;
+    this.logger.warn(
+      { host },
+      LOOPBACK.has(host)
+        ? 'No ADMIN_API_KEY and no tenants: /v1/* is open to anyone who can reach this host (bound to loopback)'
+        : `No ADMIN_API_KEY and no tenants: /v1/* is open to anyone who can reach ${host}; set ADMIN_API_KEY`,
+    );
+  }
+
+  markLocked(): void {
+    this.locked = true;
+  }
+
+  async authenticate(token: string | undefined): Promise<Principal> {
+    const adminKey = this.config.controls.adminApiKey;
+    if (token && adminKey && safeEqual(token, adminKey)) return ADMIN;
+    if (token?.startsWith(API_KEY_PREFIX)) return this.tenantPrincipal(token);
+    if (!(await this.isLocked())) return ANONYMOUS;
+    if (!token)
+      throw new GatewayError(
+        401,
+        'Missing API key: send Authorization: Bearer gw-sk-…',
+        'authentication_error',
+        'missing_api_key',
+      );
+    throw invalidKey();
+  }
+
+  /** 403 when the tenant has an allow-list that does not name the requested model. */
+  assertModelAllowed(principal: Principal, model: string | undefined): void {
+    if (principal.kind !== 'tenant' || model === undefined) return;
+    const allowed = principal.tenant.allowedModels;
+    if (allowed && !allowed.includes(model)) {
+      throw new GatewayError(
+        403,
+        `This API key may not use the model '${model}'`,
+        'permission_error',
+        'model_not_allowed',
+        'model',
+      );
+    }
+  }
+
+  private async tenantPrincipal(token: string): Promise<Principal> {
+    const credential = await this.state.findCredential(cachedApiKeyHash(token));
+    if (!credential) throw invalidKey();
+    if (credential.key.revokedAt) {
+      throw new GatewayError(
+        401,
+        'This API key has been revoked',
+        'authentication_error',
+        'revoked_api_key',
+      );
+    }
+    this.locked = true;
+    return { kind: 'tenant', tenant: credential.tenant, keyId: credential.key.id };
+  }
+
+  private async isLocked(): Promise<boolean> {
+    if (!this.locked && (await this.state.hasTenants())) this.locked = true;
+    return this.locked;
+  }
+}
+
+function invalidKey(): GatewayError {
+  return new GatewayError(
+    401,
+    'Incorrect API key provided',
+    'authentication_error',
+    'invalid_api_key',
+  );
+}

@@ -1,0 +1,178 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { ChatCompletion, ChatCompletionRequest } from '@app/contracts';
+import type { CachedCompletion } from '../cache/cached-completion';
+import { replayAsStream } from '../cache/completion-replay';
+import { ResponseCache, type CachePlan, type SettleLead } from '../cache/response-cache';
+import { StreamAssembler } from '../cache/stream-assembler';
+import { GatewayMetrics } from '../observability/gateway-metrics';
+import { allowedModelsOf, subjectOf } from '../request/principal';
+import type { RequestContext } from '../request/request-context';
+import { ChatRouter, type Routed, type RoutedStream } from '../routing/chat-router';
+import { QuotaService } from '../usage/quota.service';
+import { UsageRecorder } from '../usage/usage-recorder';
+
+/** What the gateway adds to a routed answer: `x-cache` and `x-gateway-cost-usd`. */
+export interface AnswerControls {
+  /** Absent when the cache is off. */
+  cache?: 'HIT' | 'MISS';
+  /** Absent for streams (known only at their end: see /admin/usage and the request log). */
+  costUsd?: number;
+}
+
+export type ChatAnswer = Routed<ChatCompletion> & AnswerControls;
+export type ChatAnswerStream = RoutedStream & AnswerControls;
+
+/**
+ * The chat use case behind `/v1/chat/completions`, `/ai/query` and RAG answers: one place where a
+ * request becomes a routed provider call with the production controls around it, in order: an
+ * identical request in flight (wait for it), the cache, the budget and tokens-per-minute check,
+ * the routed call (failover, breakers, retries), then usage, cost and cache store. Streams are
+ * assembled as they pass so they can be accounted and cached.
+ */
+@Injectable()
+export class ChatCompletionsService {
+  private readonly logPayloads: boolean;
+
+  constructor(
+    @Inject(ChatRouter) private readonly router: ChatRouter,
+    @Inject(ResponseCache) private readonly cache: ResponseCache,
+    @Inject(QuotaService) private readonly quota: QuotaService,
+    @Inject(UsageRecorder) private readonly usage: UsageRecorder,
+    @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.logPayloads = config.server.logPayloads;
+  }
+
+  async complete(request: ChatCompletionRequest, context: RequestContext): Promise<ChatAnswer> {
+    const plan = this.cache.plan(request, subjectOf(context.principal), context.cacheDirectives);
+    const shared = await this.answerInFlight(plan);
+    if (shared) return { ...this.served(shared, context), result: shared.completion };
+    const settle = plan ? this.cache.lead(plan) : undefined;
+    try {
+      const cached = await this.lookup(plan, settle);
+      if (cached) return { ...this.served(cached, context), result: cached.completion };
+      await this.quota.assertWithinQuota(context.principal);
+      const routed = await this.router.complete(
+        request,
+        context.requestId,
+        context.signal,
+        allowedModelsOf(context.principal),
+      );
+      for (const attempt of routed.attempts) context.upstreamMs += attempt.latencyMs;
+      const costUsd = this.usage.record(
+        context,
+        routed.provider,
+        routed.model,
+        routed.result.usage,
+      );
+      this.keepPayload(context, request, routed.result);
+      settle?.({ completion: routed.result, provider: routed.provider, model: routed.model });
+      return { ...routed, cache: this.missed(plan, context), costUsd };
+    } catch (error) {
+      settle?.(undefined);
+      throw error;
+    }
+  }
+
+  async stream(request: ChatCompletionRequest, context: RequestContext): Promise<ChatAnswerStream> {
+    const plan = this.cache.plan(request, subjectOf(context.principal), context.cacheDirectives);
+    const shared = await this.answerInFlight(plan);
+    if (shared)
+      return { ...this.served(shared, context), chunks: replayAsStream(shared.completion) };
+    const settle = plan ? this.cache.lead(plan) : undefined;
+    try {
+      const cached = await this.lookup(plan, settle);
+      if (cached)
+        return { ...this.served(cached, context), chunks: replayAsStream(cached.completion) };
+      await this.quota.assertWithinQuota(context.principal);
+      const started = performance.now();
+      const routed = await this.router.openStream(
+        request,
+        context.requestId,
+        context.signal,
+        allowedModelsOf(context.principal),
+      );
+      const cache = this.missed(plan, context);
+      return {
+        ...routed,
+        cache,
+        chunks: this.accountStream(routed, request, context, started, settle),
+      };
+    } catch (error) {
+      settle?.(undefined);
+      throw error;
+    }
+  }
+
+  /** Passes chunks through while assembling them; accounts and caches once the stream ends. */
+  private async *accountStream(
+    routed: RoutedStream,
+    request: ChatCompletionRequest,
+    context: RequestContext,
+    started: number,
+    settle: SettleLead | undefined,
+  ) {
+    const assembler = new StreamAssembler();
+    let finished = false;
+    try {
+      for await (const chunk of routed.chunks) {
+        assembler.add(chunk);
+        yield chunk;
+      }
+      finished = true;
+    } finally {
+      context.upstreamMs += performance.now() - started;
+      this.usage.record(context, routed.provider, routed.model, assembler.usage);
+      const answer = finished && assembler.complete ? assembler.toCompletion() : undefined;
+      if (answer) this.keepPayload(context, request, answer);
+      settle?.(answer && { completion: answer, provider: routed.provider, model: routed.model });
+    }
+  }
+
+  private async answerInFlight(plan: CachePlan | undefined): Promise<CachedCompletion | undefined> {
+    const waiting = plan?.lookup ? this.cache.inFlightAnswer(plan) : undefined;
+    return waiting ? await waiting : undefined;
+  }
+
+  private async lookup(
+    plan: CachePlan | undefined,
+    settle: SettleLead | undefined,
+  ): Promise<CachedCompletion | undefined> {
+    if (!plan?.lookup) return undefined;
+    const cached = await this.cache.lookup(plan);
+    if (cached) settle?.(cached, true);
+    return cached;
+  }
+
+  /** An answer that cost nothing: from the cache or shared with an identical request in flight. */
+  private served(answer: CachedCompletion, context: RequestContext) {
+    this.metrics.cacheLookup(true);
+    context.cache = 'HIT';
+    context.provider = answer.provider;
+    context.model = answer.model;
+    return {
+      provider: answer.provider,
+      model: answer.model,
+      attempts: [],
+      cache: 'HIT' as const,
+      costUsd: 0,
+    };
+  }
+
+  private missed(plan: CachePlan | undefined, context: RequestContext): 'MISS' | undefined {
+    if (plan?.lookup) this.metrics.cacheLookup(false);
+    context.cache = plan?.lookup ? 'MISS' : 'BYPASS';
+    return plan ? 'MISS' : undefined;
+  }
+
+  private keepPayload(
+    context: RequestContext,
+    request: ChatCompletionRequest,
+    completion: ChatCompletion,
+  ): void {
+    if (this.logPayloads)
+      context.payload = { messages: request.messages, completion: completion.choices };
+  }
+}

@@ -1,0 +1,55 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { GatewayError } from '@app/contracts';
+import { GatewayMetrics } from '../observability/gateway-metrics';
+import type { Principal } from '../request/principal';
+import type { RateLimitStore } from '../state/rate-limit-store';
+import { RATE_LIMIT_STORE } from '../topology/topology.tokens';
+import { MINUTE_MS, RateLimitPolicy } from './rate-limit-policy';
+
+/**
+ * Requests per minute: one fixed one-minute window per tenant (shared by its keys and every
+ * replica through the store), with the tenant's own limit. Sets `x-ratelimit-limit/remaining/reset`
+ * on every limited response; a refused request gets an OpenAI-shaped 429 with `Retry-After`.
+ *
+ * Called by the one access guard right after authentication. `@nestjs/throttler`'s own guard did
+ * the same work with several reflector lookups per request (measured on the hot path); its
+ * storage contract is kept (`RateLimitStore` extends `ThrottlerStorage`), so the memory and
+ * Redis stores are unchanged.
+ */
+@Injectable()
+export class RequestRateLimiter {
+  constructor(
+    @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
+    @Inject(RateLimitPolicy) private readonly policy: RateLimitPolicy,
+    @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
+  ) {}
+
+  async admit(principal: Principal, ip: string, reply: FastifyReply): Promise<void> {
+    const limit = this.policy.requestsPerMinute(principal);
+    if (limit === 0) return;
+    const key = this.policy.requestCounterKey(principal, ip);
+    const window = await this.store.increment(key, MINUTE_MS, limit, 0, 'default');
+    if (window.isBlocked) {
+      this.metrics.rateLimitExceeded('requests');
+      const retryAfter = String(window.timeToBlockExpire);
+      throw new GatewayError(
+        429,
+        `Rate limit reached: ${limit} requests per minute. Retry in ${retryAfter}s.`,
+        'rate_limit_error',
+        'rate_limit_exceeded',
+        null,
+        {},
+        {
+          'retry-after': retryAfter,
+          'x-ratelimit-limit': String(limit),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': retryAfter,
+        },
+      );
+    }
+    reply.header('x-ratelimit-limit', limit);
+    reply.header('x-ratelimit-remaining', Math.max(0, limit - window.totalHits));
+    reply.header('x-ratelimit-reset', window.timeToExpire);
+  }
+}

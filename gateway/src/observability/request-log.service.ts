@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { Logger } from 'pino';
+import { GatewayMetrics } from './gateway-metrics';
+import { subjectOf } from '../request/principal';
+import type { RequestContext } from '../request/request-context';
+import { allowListLogger, LOGGER } from '../logging/logger';
+
+/**
+ * When a client request's response closes (sent, streamed, refused or aborted), writes its one
+ * structured log line and the request-level metrics. Prompts and completions appear only with
+ * LOG_PAYLOADS=true.
+ */
+@Injectable()
+export class RequestLogService {
+  private readonly logPayloads: boolean;
+  /** Request lines hold only the fields listed in finish(): no redaction pass needed. */
+  private readonly lines: Logger;
+
+  constructor(
+    @Inject(LOGGER) logger: Logger,
+    @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.logPayloads = config.server.logPayloads;
+    this.lines = allowListLogger(logger);
+  }
+
+  finish(context: RequestContext, status: number, path: string): void {
+    const totalMs = performance.now() - context.startedAt;
+    this.metrics.requestFinished(status, (totalMs - context.upstreamMs) / 1000);
+    this.lines.info(
+      {
+        requestId: context.requestId,
+        tenantId: subjectOf(context.principal),
+        path,
+        provider: context.provider,
+        model: context.model,
+        status,
+        latencyMs: Math.round(totalMs),
+        upstreamMs: Math.round(context.upstreamMs),
+        promptTokens: context.promptTokens,
+        completionTokens: context.completionTokens,
+        costUsd: context.costUsd,
+        cache: context.cache,
+        ...(this.logPayloads && context.payload ? { payload: context.payload } : {}),
+      },
+      'request',
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { RagQueryBody } from '@app/contracts';
+import { RagQuery, type RagCompletionPort } from '@app/inference/rag/rag-query';
+import { ChatCompletionsService, type AnswerControls } from '../chat/chat-completions.service';
+import type { RequestContext } from '../request/request-context';
+import type { AttemptRecord } from '../routing/router-observer';
+import { RAG_BACKEND } from '../topology/topology.tokens';
+import type { RagBackend } from '../topology/rag/rag-backend';
+
+/** How the gateway answered a RAG query's chat call: routed, with the gateway headers' facts. */
+export type GatewayAnswered = {
+  provider: string;
+  model: string;
+  attempts: AttemptRecord[];
+} & AnswerControls;
+
+/**
+ * `/v1/rag/query` on the gateway: retrieval wherever the RAG backend runs, the answer from the
+ * normal chat service, so it gets the same routing, failover and controls as
+ * `/v1/chat/completions`. The sequence itself is `RagQuery`, shared with the worker's port.
+ */
+@Injectable()
+export class RagQueryService {
+  private readonly query: RagQuery;
+
+  constructor(
+    @Inject(RAG_BACKEND) rag: RagBackend,
+    @Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService,
+  ) {
+    this.query = new RagQuery((request, signal) => rag.search(request, signal));
+  }
+
+  answer(body: RagQueryBody, context: RequestContext) {
+    return this.query.answer(body, this.port(context), context.signal);
+  }
+
+  stream(body: RagQueryBody, context: RequestContext) {
+    return this.query.stream(body, this.port(context), context.signal);
+  }
+
+  private port(context: RequestContext): RagCompletionPort<GatewayAnswered> {
+    return {
+      complete: async (request) => {
+        const { result, ...answered } = await this.chat.complete(request, context);
+        return { ...answered, completion: result };
+      },
+      stream: (request) => this.chat.stream(request, context),
+    };
+  }
+}

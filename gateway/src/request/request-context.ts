@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { ANONYMOUS, type Principal } from './principal';
+import type { ApiKind } from './api-kind';
+
+export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
+
+/** `Cache-Control: no-cache` (skip the lookup) and `no-store` (do not store the answer). */
+export interface ClientCacheDirectives {
+  noCache: boolean;
+  noStore: boolean;
+}
+
+const NO_DIRECTIVES: ClientCacheDirectives = { noCache: false, noStore: false };
+
+function cacheDirectives(header: string | string[] | undefined): ClientCacheDirectives {
+  if (header === undefined) return NO_DIRECTIVES;
+  const value = (Array.isArray(header) ? header.join(',') : header).toLowerCase();
+  return { noCache: value.includes('no-cache'), noStore: value.includes('no-store') };
+}
+
+export interface RequestContextInit {
+  requestId: string;
+  /** `performance.now()` when the request arrived. */
+  startedAt: number;
+  api: ApiKind;
+  /** Creates the client-disconnect signal on first use (see `clientAbortSignal`). */
+  signal?: () => AbortSignal;
+  /** The request's `Cache-Control` header. */
+  cacheControl?: string | string[];
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+
+/**
+ * Everything one client request carries through the gateway: who is calling, the signal that
+ * ends upstream work when the client goes away, and what happened (provider, tokens, cost, cache),
+ * which becomes the request's one log line. Created for every request before routing (so even a
+ * 401 or a 413 has one) and reached by controllers through `@Ctx()`: it is always there.
+ */
+export class RequestContext {
+  principal: Principal = ANONYMOUS;
+  provider: string | undefined = undefined;
+  model: string | undefined = undefined;
+  cache: CacheStatus | undefined = undefined;
+  promptTokens = 0;
+  completionTokens = 0;
+  costUsd = 0;
+  /** Time spent waiting on upstreams; the rest of the request's time is gateway overhead. */
+  upstreamMs = 0;
+  /** Prompt and completion, kept only when LOG_PAYLOADS=true. */
+  payload: { messages: unknown; completion: unknown } | undefined = undefined;
+
+  readonly requestId: string;
+  readonly startedAt: number;
+  readonly api: ApiKind;
+  private readonly createSignal: (() => AbortSignal) | undefined;
+  private readonly cacheControl: string | string[] | undefined;
+  private directives: ClientCacheDirectives | undefined;
+
+  constructor(init: RequestContextInit) {
+    this.requestId = init.requestId;
+    this.startedAt = init.startedAt;
+    this.api = init.api;
+    this.createSignal = init.signal;
+    this.cacheControl = init.cacheControl;
+  }
+
+  /** Aborted when the client disconnects before its response is complete. */
+  get signal(): AbortSignal {
+    return this.createSignal ? this.createSignal() : NEVER_ABORTED;
+  }
+
+  get cacheDirectives(): ClientCacheDirectives {
+    return (this.directives ??= cacheDirectives(this.cacheControl));
+  }
+
+  /** A context for work that no HTTP request started (tests, internal calls). */
+  static detached(api: ApiKind = 'client', signal?: AbortSignal): RequestContext {
+    return new RequestContext({
+      requestId: randomUUID(),
+      startedAt: performance.now(),
+      api,
+      signal: signal ? () => signal : undefined,
+    });
+  }
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** A client-supplied `x-request-id` is kept when it is sane; otherwise a new one is made. */
+export function requestIdFrom(supplied: string | string[] | undefined): string {
+  return typeof supplied === 'string' && REQUEST_ID.test(supplied) ? supplied : randomUUID();
+}

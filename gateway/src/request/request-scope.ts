@@ -1,0 +1,73 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { apiKindOf } from './api-kind';
+import { RequestContext, requestIdFrom } from './request-context';
+
+const CONTEXT = 'gatewayContext';
+
+type WithContext = FastifyRequest & { [CONTEXT]: RequestContext | null };
+
+/** Called once per client request when its response closes (sent, streamed or aborted). */
+export type RequestClosed = (context: RequestContext, status: number, path: string) => void;
+
+/**
+ * Gives every request its `RequestContext` in a Fastify `onRequest` hook: before body parsing and
+ * guards, so a request refused early (413, 401) is counted and logged like any other. Client
+ * requests get one `close` listener, which both ends the lazy abort signal and reports the close.
+ */
+export function installRequestContext(fastify: FastifyInstance, onClosed: RequestClosed): void {
+  // Declared up front so every request object keeps one shape (Fastify's advice for speed).
+  fastify.decorateRequest(CONTEXT, null);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const api = apiKindOf(request);
+    const requestId = requestIdFrom(request.headers['x-request-id']);
+    reply.header('x-request-id', requestId);
+    // Bounded: a path is logged, and a client may send a very long one.
+    const path = request.url.length > 256 ? `${request.url.slice(0, 256)}…` : request.url;
+    const signal =
+      api === 'client' ? trackClose(reply, (status) => onClosed(context, status, path)) : undefined;
+    const context = new RequestContext({
+      requestId,
+      startedAt: performance.now(),
+      api,
+      signal,
+      cacheControl: request.headers['cache-control'],
+    });
+    (request as WithContext)[CONTEXT] = context;
+    done();
+  });
+}
+
+/**
+ * The abort signal of a client request, created on first use (creating an AbortSignal is one of
+ * the costlier allocations on Node 20 and a cache hit never needs one), and the close report.
+ */
+function trackClose(reply: FastifyReply, closed: (status: number) => void): () => AbortSignal {
+  let controller: AbortController | undefined;
+  let clientGone = false;
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) {
+      clientGone = true;
+      controller?.abort();
+    }
+    closed(reply.raw.statusCode);
+  });
+  return () => {
+    if (!controller) {
+      controller = new AbortController();
+      if (clientGone) controller.abort();
+    }
+    return controller.signal;
+  };
+}
+
+export function contextOf(request: FastifyRequest): RequestContext {
+  const context = (request as WithContext)[CONTEXT];
+  if (!context) throw new Error('request context missing: installRequestContext() not called');
+  return context;
+}
+
+/** The current request's `RequestContext`, as a handler parameter. */
+export const Ctx = createParamDecorator((_data: unknown, execution: ExecutionContext) =>
+  contextOf(execution.switchToHttp().getRequest<FastifyRequest>()),
+);

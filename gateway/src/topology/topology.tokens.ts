@@ -1,0 +1,20 @@
+/**
+ * What the topology module provides; everything else injects these and never asks whether Redis
+ * is there.
+ */
+
+/** The app's one ioredis client, or `null` without REDIS_URL. */
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+/** `CacheStore`: the response cache (memory LRU, or Redis shared by replicas). */
+export const CACHE_STORE = Symbol('CACHE_STORE');
+/** `StateStore`: tenants, keys, usage counters. */
+export const STATE_STORE = Symbol('STATE_STORE');
+/** `RateLimitStore`: fixed one-minute windows per caller. */
+export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
+/**
+ * `LocalDispatcher | null`: where local inference and RAG work runs (this process, or workers
+ * over BullMQ); `null` when no local provider is configured.
+ */
+export const LOCAL_DISPATCHER = Symbol('LOCAL_DISPATCHER');
+/** `RagBackend`: the `/v1/rag/*` operations, run where the dispatcher runs local work. */
+export const RAG_BACKEND = Symbol('RAG_BACKEND');
