@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { LocalProviderServices } from '../providers/local/local-provider-builder';
 import { createProvider } from '../providers/provider-factory';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { ChatRouter } from './chat-router';
@@ -16,10 +17,14 @@ const routingProviders: Provider[] = [
   {
     provide: ProviderRegistry,
     inject: [APP_CONFIG, PROVIDER_SERVICES],
-    useFactory: (config: AppConfig, services: Record<string, unknown>) =>
+    useFactory: (config: AppConfig, services: Partial<LocalProviderServices>) =>
       new ProviderRegistry(
         config.providers.map((provider) =>
-          createProvider(provider, { routing: config.routing, services }),
+          createProvider(provider, {
+            routing: config.routing,
+            localDispatcher: services.localDispatcher,
+            localMaxQueue: config.worker.maxQueue,
+          }),
         ),
       ),
   },

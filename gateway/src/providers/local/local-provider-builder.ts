@@ -1,7 +1,7 @@
 import type { ProviderConfig } from '@app/config';
 import type { LocalDispatcher } from '@app/inference/dispatch';
 import type { ChatProvider } from '../chat-provider';
-import type { ProviderBuildContext } from '../provider-factory';
+import type { ProviderBuildContext } from '../provider-descriptor';
 import { LocalProvider } from './local.provider';
 
 /** What the gateway puts in `PROVIDER_SERVICES` for the local tier (see `gateway/src/local`). */
@@ -11,23 +11,17 @@ export interface LocalProviderServices {
   localMaxQueue: number;
 }
 
-function isLocalServices(
-  services: Record<string, unknown>,
-): services is Record<string, unknown> & LocalProviderServices {
-  return services.localDispatcher !== undefined && typeof services.localMaxQueue === 'number';
-}
-
 export function buildLocalProvider(
   config: ProviderConfig,
   context: ProviderBuildContext,
 ): ChatProvider {
-  if (!isLocalServices(context.services)) {
+  if (!context.localDispatcher) {
     throw new Error(
-      `Provider '${config.id}': the local dispatcher is missing from PROVIDER_SERVICES`,
+      `Provider '${config.id}': the local dispatcher is missing from the build context`,
     );
   }
-  return new LocalProvider(config, context.services.localDispatcher, {
-    maxQueue: context.services.localMaxQueue,
+  return new LocalProvider(config, context.localDispatcher, {
+    maxQueue: context.localMaxQueue,
     requestTimeoutMs: context.routing.requestTimeoutMs,
   });
 }
