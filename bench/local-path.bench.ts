@@ -15,7 +15,6 @@ import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { loadConfig } from '@app/config';
 import type { LocalChatJob } from '@app/contracts';
 import {
   getLlamaRuntime,
@@ -33,6 +32,7 @@ import { ensureTestModels, writeTinyLlamaGguf } from '@app/testing';
 import { WorkerProcess } from '@app/testing/processes/worker-process';
 import { deleteKeysWithPrefix } from '@app/testing/redis/delete-keys-with-prefix';
 import { createGatewayApp } from '../gateway/src/bootstrap';
+import { loadGatewayConfig } from '../gateway/src/gateway-config';
 
 const { values: options } = parseArgs({
   options: {
@@ -152,7 +152,7 @@ async function tokensPerSecond(
   const worker = await WorkerProcess.start(env, 120_000);
   const direct = await openDirectChat(modelPath);
   try {
-    const config = loadConfig({
+    const config = loadGatewayConfig({
       REDIS_URL,
       QUEUE_PREFIX: env.QUEUE_PREFIX,
       LOCAL_ENABLED: 'true',

@@ -1,11 +1,12 @@
-import { ConfigError, loadConfigWithWarnings } from '@app/config';
+import { ConfigError } from '@app/config';
 import { createGatewayApp } from './bootstrap';
+import { loadGatewayConfigWithWarnings } from './gateway-config';
 import { createLogger } from './logging/logger';
 
 async function main(): Promise<void> {
   let loaded;
   try {
-    loaded = loadConfigWithWarnings(process.env);
+    loaded = loadGatewayConfigWithWarnings(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

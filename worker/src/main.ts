@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, loadConfigWithWarnings, type AppConfig } from '@app/config';
+import { ConfigError, loadCoreConfig, type AppConfig } from '@app/config';
 import { OpenAIExceptionFilter } from '@app/http';
 import { createLocalRedisConnection } from '@app/inference/dispatch';
 import pino from 'pino';
@@ -10,7 +10,8 @@ import { WorkerModule } from './worker.module';
 
 function loadWorkerConfig(): AppConfig {
   try {
-    const { config } = loadConfigWithWarnings(process.env);
+    // The core variables only: providers and routes are the gateway's to read and validate.
+    const config = loadCoreConfig(process.env);
     if (!config.redisUrl) {
       throw new ConfigError([
         'REDIS_URL: the worker takes its jobs from Redis (BullMQ); set it, e.g. REDIS_URL=redis://127.0.0.1:6379. ' +

@@ -5,7 +5,7 @@ const config = (prices: AppConfig['controls']['prices'] = {}) =>
   ({
     providers: [
       { id: 'openai', type: 'openai-compatible' },
-      { id: 'ollama', type: 'openai-compatible' },
+      { id: 'ollama', type: 'ollama' },
       { id: 'local', type: 'local' },
     ],
     controls: { prices },

@@ -1,4 +1,5 @@
 import type { AppConfig, ModelPrice } from '@app/config';
+import { descriptorOf } from '../providers/provider-list';
 import shipped from './prices.json';
 
 const MEMO_LIMIT = 1000;
@@ -8,7 +9,8 @@ const BEDROCK_VENDOR_PREFIX = /^(?:[a-z]{2}\.)?[a-z]+\./;
 /**
  * Model → price: the shipped table with config overrides on top. A dated or vendor-prefixed id
  * (`gpt-4o-2024-08-06`, `openai/gpt-4o`, Bedrock's `anthropic.claude-3-5-sonnet-…`) takes the
- * price of the longest known name it starts with. Providers of the local tier cost nothing.
+ * price of the longest known name it starts with. Providers whose descriptor is not `billed`
+ * (Ollama, the local llama.cpp tier) cost nothing.
  */
 export class PriceTable {
   private readonly prices: Map<string, ModelPrice>;
@@ -22,7 +24,7 @@ export class PriceTable {
     this.longestFirst = [...this.prices.keys()].sort((a, b) => b.length - a.length);
     this.freeProviders = new Set(
       config.providers
-        .filter((provider) => provider.type === 'local' || provider.id === 'ollama')
+        .filter((provider) => !descriptorOf(provider).billed)
         .map((provider) => provider.id),
     );
     this.overrides = new Set(Object.keys(config.controls.prices));
@@ -43,7 +45,7 @@ export class PriceTable {
     return price ?? undefined;
   }
 
-  /** USD for one call; 0 for the local tier (unless config prices that exact model) and unknown models. */
+  /** USD for one call; 0 for unbilled providers (unless config prices that exact model) and unknown models. */
   costUsd(provider: string, model: string, promptTokens: number, completionTokens: number): number {
     if (this.freeProviders.has(provider) && !this.overrides.has(model)) return 0;
     const price = this.priceOf(model);

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
-import { APP_CONFIG } from '@app/config';
+import { APP_CONFIG, type ProviderTier } from '@app/config';
+import { descriptorOf } from '../providers/provider-list';
 import { ProviderRegistry } from '../providers/provider-registry';
 import type { CircuitState } from '../routing/circuit-breaker';
 import { CircuitRegistry } from '../routing/circuit-registry';
@@ -13,8 +14,6 @@ export interface ProviderStatus {
   consecutive_failures: number;
   retry_at: string | null;
 }
-
-const CLOUD_TYPES = new Set(['openai-compatible', 'azure', 'anthropic', 'gemini', 'bedrock']);
 
 /** Each provider's availability as the router sees it: from circuit state only, no upstream calls. */
 @Injectable()
@@ -45,9 +44,12 @@ export class ProviderStatusService {
   /** The seed-001 summary fields kept in `GET /health`. */
   summary() {
     const statuses = this.statuses();
-    const anyAvailable = (predicate: (status: ProviderStatus) => boolean) =>
-      statuses.some((status) => predicate(status) && status.available);
-    const isLocal = (status: ProviderStatus) => status.type === 'local' || status.id === 'ollama';
+    // Each provider's tier comes from its descriptor (Ollama and the llama.cpp tier are local).
+    const tiers = new Map(
+      this.registry.providers.map((provider) => [provider.id, descriptorOf(provider.config).tier]),
+    );
+    const anyAvailable = (tier: ProviderTier) =>
+      statuses.some((status) => tiers.get(status.id) === tier && status.available);
     const primary =
       statuses.find((status) => status.id === this.config.routing.defaultChain[0]) ?? statuses[0];
     return {
@@ -57,9 +59,9 @@ export class ProviderStatusService {
           : statuses.some((status) => status.available)
             ? 'ok'
             : 'degraded',
-      copilot_available: anyAvailable((status) => status.type === 'copilot'),
-      cloud_available: anyAvailable((status) => CLOUD_TYPES.has(status.type) && !isLocal(status)),
-      local_available: anyAvailable(isLocal),
+      copilot_available: anyAvailable('copilot'),
+      cloud_available: anyAvailable('cloud'),
+      local_available: anyAvailable('local'),
       circuit_state: primary?.circuit_state ?? 'closed',
       default_chain: this.config.routing.defaultChain,
       providers: Object.fromEntries(statuses.map(({ id, ...rest }) => [id, rest])),

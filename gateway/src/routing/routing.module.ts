@@ -16,17 +16,16 @@ const routingProviders: Provider[] = [
   {
     provide: ProviderRegistry,
     inject: [APP_CONFIG, LOCAL_DISPATCHER],
-    useFactory: (config: AppConfig, localDispatcher: LocalDispatcher | null) => {
-      // What the local provider's builder needs: where local work runs, and its backpressure.
-      const services = localDispatcher
-        ? { localDispatcher, localMaxQueue: config.worker.maxQueue }
-        : {};
-      return new ProviderRegistry(
+    useFactory: (config: AppConfig, localDispatcher: LocalDispatcher | null) =>
+      new ProviderRegistry(
         config.providers.map((provider) =>
-          createProvider(provider, { routing: config.routing, services }),
+          createProvider(provider, {
+            routing: config.routing,
+            localDispatcher: localDispatcher ?? undefined,
+            localMaxQueue: config.worker.maxQueue,
+          }),
         ),
-      );
-    },
+      ),
   },
   {
     provide: CircuitRegistry,

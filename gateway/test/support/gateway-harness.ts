@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import OpenAI from 'openai';
 import pino from 'pino';
-import { loadConfig } from '@app/config';
 import { createGatewayApp } from '../../src/bootstrap';
+import { loadGatewayConfig } from '../../src/gateway-config';
 
 export interface RunningGateway {
   app: NestFastifyApplication;
@@ -31,7 +31,7 @@ const TEST_DEFAULTS: Record<string, string> = {
 export async function startGateway(
   env: Record<string, string | undefined>,
 ): Promise<RunningGateway> {
-  const config = loadConfig({ ...TEST_DEFAULTS, ...env });
+  const config = loadGatewayConfig({ ...TEST_DEFAULTS, ...env });
   const app = await createGatewayApp(config, pino({ level: 'silent' }));
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -1,12 +1,16 @@
 /** The typed configuration both apps receive, built once at boot by `loadConfig()`. */
 
-export type ProviderType =
-  'openai-compatible' | 'anthropic' | 'gemini' | 'copilot' | 'azure' | 'bedrock' | 'local';
+/**
+ * A provider's own settings (YAML `options`, or built from env vars): each provider descriptor
+ * declares and validates its own shape (Azure deployment, Bedrock region, Anthropic max tokens…).
+ */
+export type ProviderSettings = Readonly<Record<string, string | number | boolean | undefined>>;
 
-export interface ProviderConfig {
+export interface ProviderConfig<Settings extends ProviderSettings = ProviderSettings> {
   /** Unique id used in routes, headers, metrics and `"provider"` pins (e.g. "openai"). */
   id: string;
-  type: ProviderType;
+  /** The descriptor that configures and builds it (e.g. "openai-compatible", "ollama"). */
+  type: string;
   baseUrl?: string;
   /** Resolved secret; never logged or returned. */
   apiKey?: string;
@@ -19,8 +23,8 @@ export interface ProviderConfig {
   aliases: string[];
   /** Extra HTTP headers sent upstream. */
   headers: Record<string, string>;
-  /** Type-specific settings (Azure deployment, Bedrock region, Anthropic max tokens…). */
-  options: Record<string, string | number | boolean | undefined>;
+  /** Type-specific settings, validated by the provider's descriptor. */
+  options: Settings;
 }
 
 export interface RouteTarget {

@@ -9,6 +9,10 @@ const blankToUndefined = (value: unknown) =>
 
 export const envString = () => z.preprocess(blankToUndefined, z.string().optional());
 
+/** A string with a default (model names, API versions); blank means the default. */
+export const envStringOr = (fallback: string) =>
+  z.preprocess(blankToUndefined, z.string().default(fallback));
+
 export const envUrl = () =>
   z.preprocess(
     blankToUndefined,

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { envBoolean, envInt, envList, envNumber, envString, envUrl } from './env-parsers';
 
 /**
- * Every environment variable the gateway and the worker read, in one place. `.env.example`
- * documents each; `loadConfig()` parses `process.env` once at boot and fails naming the variable.
+ * The core environment variables, which the gateway and the worker both read. Each provider's own
+ * variables (OPENAI_API_KEY, ANTHROPIC_MODEL, …) are declared by its descriptor, and the gateway
+ * parses the union of these and theirs in one pass (see `providerEnvSchema`). `.env.example`
+ * documents every one; they are parsed once at boot and a bad one fails naming the variable.
  */
-export const envSchema = z.object({
+export const coreEnvShape = {
   // --- server -------------------------------------------------------------------------------
   PORT: envInt(8080, { min: 0, max: 65535 }),
   HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('127.0.0.1')),
@@ -32,71 +34,8 @@ export const envSchema = z.object({
   FIRST_BYTE_TIMEOUT_MS: envInt(30_000, { min: 1 }),
   STREAM_IDLE_TIMEOUT_MS: envInt(30_000, { min: 1 }),
 
-  // --- OpenAI and OpenAI-compatible ---------------------------------------------------------
-  OPENAI_API_KEY: envString(),
-  OPENAI_BASE_URL: envUrl(),
-  CLOUD_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('gpt-4o-mini')),
-  OPENAI_EMBEDDING_MODEL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().default('text-embedding-3-small'),
-  ),
-  OLLAMA_BASE_URL: envUrl(),
-  LOCAL_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('llama3.2')),
-  OLLAMA_EMBEDDING_MODEL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().default('nomic-embed-text'),
-  ),
-
-  // --- Anthropic ------------------------------------------------------------------------------
-  ANTHROPIC_API_KEY: envString(),
-  CLAUDE_API_KEY: envString(),
-  ANTHROPIC_BASE_URL: envUrl(),
-  CLAUDE_ENABLED: envBoolean(undefined),
-  ANTHROPIC_MODEL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().default('claude-sonnet-4-5'),
-  ),
-  ANTHROPIC_MAX_TOKENS: envInt(4096, { min: 1 }),
-
-  // --- Google Gemini ----------------------------------------------------------------------------
-  GEMINI_API_KEY: envString(),
-  GEMINI_BASE_URL: envUrl(),
-  GEMINI_ENABLED: envBoolean(undefined),
-  GEMINI_MODEL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().default('gemini-2.5-flash'),
-  ),
-  GEMINI_EMBEDDING_MODEL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().default('text-embedding-004'),
-  ),
-
-  // --- GitHub Copilot -------------------------------------------------------------------------
-  GITHUB_COPILOT_TOKEN: envString(),
-  COPILOT_MODEL: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('gpt-4o')),
-  COPILOT_BASE_URL: envUrl(),
-  COPILOT_TOKEN_URL: envUrl(),
-
-  // --- Azure OpenAI -----------------------------------------------------------------------------
-  AZURE_OPENAI_API_KEY: envString(),
-  AZURE_OPENAI_ENDPOINT: envUrl(),
-  AZURE_OPENAI_DEPLOYMENT: envString(),
-  AZURE_OPENAI_API_VERSION: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().default('2024-10-21'),
-  ),
-
-  // --- AWS Bedrock ------------------------------------------------------------------------------
-  AWS_REGION: envString(),
-  BEDROCK_ENDPOINT: envUrl(),
-  BEDROCK_ENABLED: envBoolean(undefined),
-  BEDROCK_MODEL: z.preprocess(
-    (v) => (v === '' ? undefined : v),
-    z.string().default('anthropic.claude-3-5-sonnet-20240620-v1:0'),
-  ),
-
   // --- local worker (llama.cpp, embeddings, RAG) ----------------------------------------------
-  LOCAL_ENABLED: envBoolean(undefined),
+  // The model names the worker serves; the `local` provider's descriptor reads them too.
   LOCAL_CHAT_MODEL: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().default('local-llm'),
@@ -160,6 +99,8 @@ export const envSchema = z.object({
   METRICS_ENABLED: envBoolean(true),
   /** `/metrics` and `/health/detailed` ask for ADMIN_API_KEY (liveness and readiness stay open). */
   METRICS_AUTH: envBoolean(false),
-});
+};
 
-export type Env = z.infer<typeof envSchema>;
+export const coreEnvSchema = z.object(coreEnvShape);
+
+export type CoreEnv = z.output<typeof coreEnvSchema>;

@@ -1,153 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import type { AppConfig, ProviderConfig, RouteConfig, RouteTarget } from './app-config.types';
-import { envSchema, type Env } from './env.schema';
-import { gatewayYamlSchema, type GatewayYaml, type YamlTarget } from './gateway-yaml.schema';
-import { ConfigError, DEFAULT_PROVIDER_ORDER, providersFromEnv } from './providers-from-env';
-
-function describeIssues(error: z.ZodError, prefix = ''): string[] {
-  return error.issues.map((issue) => {
-    const name = issue.path.map(String).join('.');
-    return `${prefix}${name}: ${issue.message}`;
-  });
-}
-
-function readYaml(path: string, problems: string[]): GatewayYaml {
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
-  } catch (error) {
-    problems.push(`GATEWAY_CONFIG: cannot read ${path}: ${(error as Error).message}`);
-    return {};
-  }
-  const parsed = gatewayYamlSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    problems.push(...describeIssues(parsed.error, `GATEWAY_CONFIG (${path}) `));
-    return {};
-  }
-  return parsed.data;
-}
-
-function providersFromYaml(
-  yaml: GatewayYaml,
-  env: NodeJS.ProcessEnv,
-  problems: string[],
-): ProviderConfig[] {
-  return Object.entries(yaml.providers ?? {})
-    .filter(([, entry]) => entry.enabled !== false)
-    .map(([id, entry]) => {
-      const apiKey = entry.api_key_env ? env[entry.api_key_env] : undefined;
-      if (entry.api_key_env && !apiKey) {
-        problems.push(
-          `${entry.api_key_env}: needed by provider '${id}' in GATEWAY_CONFIG but not set`,
-        );
-      }
-      const defaultModel = entry.default_model ?? entry.models?.[0];
-      if (!defaultModel)
-        problems.push(`GATEWAY_CONFIG providers.${id}: needs default_model or models`);
-      return {
-        id,
-        type: entry.type,
-        baseUrl: entry.base_url?.replace(/\/+$/, ''),
-        apiKey,
-        defaultModel: defaultModel ?? '',
-        models: [...new Set([...(defaultModel ? [defaultModel] : []), ...(entry.models ?? [])])],
-        embeddingModel: entry.embedding_model,
-        aliases: entry.aliases ?? [],
-        headers: entry.headers ?? {},
-        options: entry.options ?? {},
-      };
-    });
-}
-
-function mergeProviders(fromEnv: ProviderConfig[], fromYaml: ProviderConfig[]): ProviderConfig[] {
-  const byId = new Map(fromEnv.map((provider) => [provider.id, provider]));
-  for (const provider of fromYaml) byId.set(provider.id, { ...byId.get(provider.id), ...provider });
-  return [...byId.values()];
-}
-
-function resolveProviderId(name: string, providers: ProviderConfig[]): string | undefined {
-  return providers.find((provider) => provider.id === name || provider.aliases.includes(name))?.id;
-}
-
-const KNOWN_IDS = new Set<string>([
-  ...DEFAULT_PROVIDER_ORDER,
-  'local-worker',
-  'claude',
-  'github-copilot',
-  'google',
-  'azure-openai',
-  'aws-bedrock',
-]);
-
-function buildDefaultChain(
-  env: Env,
-  yaml: GatewayYaml,
-  providers: ProviderConfig[],
-  problems: string[],
-  warnings: string[],
-): string[] {
-  const requested = env.PROVIDER_ORDER ?? yaml.default_route;
-  const source = env.PROVIDER_ORDER ? 'PROVIDER_ORDER' : 'GATEWAY_CONFIG default_route';
-  if (!requested) {
-    const order: string[] = [...DEFAULT_PROVIDER_ORDER];
-    const extra = providers.map((provider) => provider.id).filter((id) => !order.includes(id));
-    // YAML-only providers go before the local tier, which always comes last.
-    order.splice(order.indexOf('local'), 0, ...extra);
-    return order.filter((id) => providers.some((provider) => provider.id === id));
-  }
-  const chain: string[] = [];
-  for (const name of requested) {
-    const id = resolveProviderId(name, providers);
-    if (id) {
-      if (!chain.includes(id)) chain.push(id);
-    } else if (KNOWN_IDS.has(name)) {
-      warnings.push(
-        `${source} names '${name}', which is not configured (no credentials or URL set): skipped`,
-      );
-    } else {
-      problems.push(
-        `${source}: unknown provider '${name}' (configured: ${providers.map((p) => p.id).join(', ') || 'none'})`,
-      );
-    }
-  }
-  return chain;
-}
-
-function toTarget(
-  target: YamlTarget,
-  providers: ProviderConfig[],
-  alias: string,
-  problems: string[],
-): RouteTarget | undefined {
-  const { provider: name, model } =
-    typeof target === 'string'
-      ? {
-          provider: target.split('/')[0],
-          model: target.includes('/') ? target.slice(target.indexOf('/') + 1) : undefined,
-        }
-      : target;
-  const id = resolveProviderId(name, providers);
-  if (!id) {
-    problems.push(`GATEWAY_CONFIG routes.${alias}: provider '${name}' is not configured`);
-    return undefined;
-  }
-  return { provider: id, model };
-}
-
-function buildRoutes(
-  yaml: GatewayYaml,
-  providers: ProviderConfig[],
-  problems: string[],
-): RouteConfig[] {
-  return Object.entries(yaml.routes ?? {}).map(([alias, targets]) => ({
-    alias,
-    targets: targets
-      .map((target) => toTarget(target, providers, alias, problems))
-      .filter((target): target is RouteTarget => target !== undefined),
-  }));
-}
+import type { AppConfig, ModelPrice, ProviderConfig, RouteConfig } from './app-config.types';
+import { ConfigError } from './config-error';
+import { coreEnvSchema, type CoreEnv } from './env.schema';
+import type { GatewayYaml } from './gateway-yaml.schema';
+import type { ProviderConfigDescriptor } from './provider-descriptor';
+import { providerEnvSchema, providersFromEnv } from './providers-from-env';
+import {
+  describeIssues,
+  mergeProviders,
+  providersFromYaml,
+  readGatewayYaml,
+} from './providers-from-yaml';
+import { buildDefaultChain, buildRoutes } from './routes-from-config';
 
 export interface LoadedConfig {
   config: AppConfig;
@@ -155,35 +19,83 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
-/**
- * Parses the environment (and the optional YAML file) once. Throws `ConfigError` listing every
- * problem, each naming its variable, so the process can exit non-zero before listening.
- */
-export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  const parsed = envSchema.safeParse(source);
+/** Parses the environment once; a bad variable throws ConfigError naming every bad one. */
+function parseEnvironment<Schema extends z.ZodType<CoreEnv>>(
+  schema: Schema,
+  source: NodeJS.ProcessEnv,
+): z.output<Schema> {
+  const parsed = schema.safeParse(source);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error));
-  const env = parsed.data;
+  return parsed.data;
+}
 
-  const yaml = env.GATEWAY_CONFIG ? readYaml(env.GATEWAY_CONFIG, problems) : {};
-  const providers = mergeProviders(
-    providersFromEnv(env, problems),
-    providersFromYaml(yaml, source, problems),
-  );
-  const defaultChain = buildDefaultChain(env, yaml, providers, problems, warnings);
-  const routes = buildRoutes(yaml, providers, problems);
+function checkCore(env: CoreEnv, problems: string[]): void {
   if (env.RAG_CHUNK_OVERLAP >= env.RAG_CHUNK_SIZE) {
     problems.push('RAG_CHUNK_OVERLAP: must be smaller than RAG_CHUNK_SIZE');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  if (providers.length === 0) {
-    warnings.push(
-      'No provider is configured: set OPENAI_API_KEY / OPENAI_BASE_URL, OLLAMA_BASE_URL, ANTHROPIC_API_KEY, … or WORKER_LLM_MODEL_PATH',
-    );
-  }
+}
 
-  const config: AppConfig = {
+/**
+ * The gateway's configuration: the core variables, the providers that `descriptors` read from env
+ * vars and from GATEWAY_CONFIG, the default chain and the routes. Parses everything once and
+ * throws `ConfigError` listing every problem, each naming its variable, so the process can exit
+ * non-zero before listening.
+ */
+export function loadConfigWithWarnings(
+  source: NodeJS.ProcessEnv,
+  descriptors: readonly ProviderConfigDescriptor[],
+): LoadedConfig {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const env = parseEnvironment(providerEnvSchema(descriptors), source);
+
+  const yaml: GatewayYaml = env.GATEWAY_CONFIG
+    ? readGatewayYaml(env.GATEWAY_CONFIG, descriptors, problems)
+    : {};
+  const providers = mergeProviders(
+    providersFromEnv(env, descriptors, problems),
+    providersFromYaml(yaml, descriptors, source, problems),
+  );
+  const defaultChain = buildDefaultChain(env, yaml, providers, descriptors, problems, warnings);
+  const routes = buildRoutes(yaml, providers, problems);
+  checkCore(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = appConfig(env, { providers, defaultChain, routes, prices: yaml.prices ?? {} });
+  return { config, warnings };
+}
+
+export function loadConfig(
+  source: NodeJS.ProcessEnv,
+  descriptors: readonly ProviderConfigDescriptor[],
+): AppConfig {
+  return loadConfigWithWarnings(source, descriptors).config;
+}
+
+/**
+ * The worker's configuration: the core variables only. The worker routes nothing, so the
+ * providers' variables, PROVIDER_ORDER and GATEWAY_CONFIG are the gateway's to read and validate;
+ * here `providers`, the default chain and the routes are empty.
+ */
+export function loadCoreConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const env = parseEnvironment(coreEnvSchema, source);
+  checkCore(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return appConfig(env, { providers: [], defaultChain: [], routes: [], prices: {} });
+}
+
+interface ProviderParts {
+  providers: ProviderConfig[];
+  defaultChain: string[];
+  routes: RouteConfig[];
+  prices: Record<string, ModelPrice>;
+}
+
+function appConfig(
+  env: CoreEnv,
+  { providers, defaultChain, routes, prices }: ProviderParts,
+): AppConfig {
+  return {
     server: {
       port: env.PORT,
       host: env.HOST,
@@ -247,12 +159,7 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
       rateLimitTpm: env.RATE_LIMIT_TPM,
       metricsEnabled: env.METRICS_ENABLED ?? true,
       metricsAuth: env.METRICS_AUTH ?? false,
-      prices: yaml.prices ?? {},
+      prices,
     },
   };
-  return { config, warnings };
-}
-
-export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
-  return loadConfigWithWarnings(source).config;
 }
