@@ -34,6 +34,7 @@ import {
   MetricsRouterObserver,
   ProviderStatsObserver,
 } from './observability/router-observers';
+import { RagCollectionsService } from './rag/rag-collections.service';
 import { RagQueryService } from './rag/rag-query.service';
 import { ROUTER_OBSERVERS, RoutingModule } from './routing/routing.module';
 import { TenantService } from './tenants/tenant.service';
@@ -117,6 +118,7 @@ export class AppModule {
         // use cases
         ChatCompletionsService,
         EmbeddingsService,
+        RagCollectionsService,
         RagQueryService,
         // access, limits, usage, cache
         { provide: APP_GUARD, useClass: ApiAccessGuard },

@@ -104,6 +104,19 @@ describe('every provider through the openai SDK, and a three-tier chain', () => 
     expect(usage).toBeGreaterThan(0);
   });
 
+  it.each(['anthropic', 'gemini', 'bedrock'])(
+    'serves a "provider": "%s" pin with cache options (gateway fields are never judged as upstream fields)',
+    async (provider) => {
+      const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ask('default'), provider, cache: { no_store: true } }),
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-gateway-provider')).toBe(provider);
+    },
+  );
+
   it('fails over copilot → openai → anthropic tier by tier', async () => {
     const first = await gateway.client.chat.completions.create(ask('default')).withResponse();
     expect(first.response.headers.get('x-gateway-provider')).toBe('copilot');

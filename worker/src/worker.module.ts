@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import { RagService } from '@app/inference';
+import { RagService } from '@app/inference/rag/rag-service';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { WorkerHealthController } from './http/worker-health.controller';
@@ -9,15 +9,15 @@ import { LocalJobConsumers } from './jobs/local-job-consumers';
 import { QueueDepthReader } from './jobs/queue-depth-reader';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { LocalModels } from './models/local-models';
-import { RagJobConsumer } from './rag/rag-job-consumer';
 import { WorkerRagAnswers } from './rag/worker-rag-answers';
 import { WorkerRagController } from './rag/worker-rag.controller';
 import { WorkerLifecycle } from './worker-lifecycle';
 import { WORKER_LOGGER, WORKER_REDIS } from './worker-tokens';
 
 /**
- * The worker's root module: BullMQ consumers for the local queues; on its port, health, metrics
- * and the RAG endpoints (one `RagService` shared by the `local-rag` consumer and the port).
+ * The worker's root module: BullMQ consumers for the local queues (chat, streams, embeddings,
+ * RAG); on its port, health, metrics and the RAG endpoints (one `RagService` shared by the
+ * `local-rag` consumer and the port).
  */
 @Module({})
 export class WorkerModule {
@@ -45,9 +45,9 @@ export class WorkerModule {
         },
         {
           provide: LocalJobConsumers,
-          inject: [LocalModels, WorkerMetrics],
-          useFactory: (models: LocalModels, metrics: WorkerMetrics) =>
-            new LocalJobConsumers(config.worker, redis, models, metrics, logger),
+          inject: [LocalModels, WorkerMetrics, RagService],
+          useFactory: (models: LocalModels, metrics: WorkerMetrics, rag: RagService) =>
+            new LocalJobConsumers(config.worker, redis, models, metrics, rag, logger),
         },
         {
           provide: RagService,
@@ -66,7 +66,6 @@ export class WorkerModule {
         },
         WorkerStatusService,
         WorkerLifecycle,
-        RagJobConsumer,
         WorkerRagAnswers,
       ],
     };

@@ -28,7 +28,7 @@ export class ReadinessService {
     @Inject(ResponseCache) private readonly cache: ResponseCache,
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(LOCAL_DISPATCHER) private readonly dispatcher: LocalDispatcher | null,
+    @Inject(LOCAL_DISPATCHER) private readonly dispatcher: LocalDispatcher,
   ) {}
 
   /** 200 when Redis (if configured) answers and at least one provider's circuit is not open; 503 otherwise. */
@@ -98,7 +98,8 @@ export class ReadinessService {
   /** The local tier's queue (BullMQ or in-process), when a local provider is configured. */
   private async queueIndicator(): Promise<HealthIndicatorResult<'queue'>> {
     const indicator = this.indicators.check('queue');
-    const dispatcher = this.dispatcher;
+    const hasLocalProvider = this.config.providers.some((provider) => provider.type === 'local');
+    const dispatcher = hasLocalProvider ? this.dispatcher : undefined;
     if (!dispatcher) return indicator.up({ configured: false, depth: null });
     try {
       const status = await Promise.race([

@@ -24,6 +24,7 @@ const unusedDispatcher: LocalDispatcher = {
     throw new Error('not called');
   },
   embed: () => Promise.reject(new Error('not called')),
+  rag: () => Promise.reject(new Error('not called')),
   queueDepth: () => Promise.resolve(0),
   status: () => Promise.reject(new Error('not called')),
   close: () => Promise.resolve(),

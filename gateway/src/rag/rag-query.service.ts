@@ -4,8 +4,7 @@ import { RagQuery, type RagCompletionPort } from '@app/inference/rag/rag-query';
 import { ChatCompletionsService, type AnswerControls } from '../chat/chat-completions.service';
 import type { RequestContext } from '../request/request-context';
 import type { AttemptRecord } from '../routing/router-observer';
-import { RAG_BACKEND } from '../topology/topology.tokens';
-import type { RagBackend } from '../topology/rag/rag-backend';
+import { RagCollectionsService } from './rag-collections.service';
 
 /** How the gateway answered a RAG query's chat call: routed, with the gateway headers' facts. */
 export type GatewayAnswered = {
@@ -21,21 +20,22 @@ export type GatewayAnswered = {
  */
 @Injectable()
 export class RagQueryService {
-  private readonly query: RagQuery;
-
   constructor(
-    @Inject(RAG_BACKEND) rag: RagBackend,
+    @Inject(RagCollectionsService) private readonly collections: RagCollectionsService,
     @Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService,
-  ) {
-    this.query = new RagQuery((request, signal) => rag.search(request, signal));
-  }
+  ) {}
 
   answer(body: RagQueryBody, context: RequestContext) {
-    return this.query.answer(body, this.port(context), context.signal);
+    return this.queryFor(context).answer(body, this.port(context), context.signal);
   }
 
   stream(body: RagQueryBody, context: RequestContext) {
-    return this.query.stream(body, this.port(context), context.signal);
+    return this.queryFor(context).stream(body, this.port(context), context.signal);
+  }
+
+  /** Retrieval in the caller's own collections. */
+  private queryFor(context: RequestContext): RagQuery {
+    return new RagQuery((request) => this.collections.search(request, context));
   }
 
   private port(context: RequestContext): RagCompletionPort<GatewayAnswered> {

@@ -172,7 +172,8 @@ export class ChatRouter {
     let firstRejection: unknown;
     const supporting = targets.filter((target) => {
       try {
-        target.provider.assertSupported(request);
+        // Judged on what the provider would receive: the gateway's own fields never go upstream.
+        target.provider.assertSupported(upstreamRequest(request, target.model));
         return true;
       } catch (error) {
         firstRejection ??= error;

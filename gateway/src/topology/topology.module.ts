@@ -12,7 +12,6 @@ import type { LocalDispatcher } from '@app/inference/dispatch';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { LOGGER } from '../logging/logger';
-import type { RagBackend } from './rag/rag-backend';
 import { MemoryCacheStore } from '../state/memory-cache-store';
 import { MemoryRateLimitStore } from '../state/memory-rate-limit-store';
 import { MemoryStateStore } from '../state/memory-state-store';
@@ -20,10 +19,10 @@ import { RedisCacheStore } from '../state/redis-cache-store';
 import { connectRedis } from '../state/redis-connection';
 import { RedisRateLimitStore } from '../state/redis-rate-limit-store';
 import { RedisStateStore } from '../state/redis-state-store';
+import { LazyLocalDispatcher } from './lazy-local-dispatcher';
 import {
   CACHE_STORE,
   LOCAL_DISPATCHER,
-  RAG_BACKEND,
   RATE_LIMIT_STORE,
   REDIS_CLIENT,
   STATE_STORE,
@@ -31,31 +30,29 @@ import {
 
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose, see below */
 /**
- * The local dispatcher, only when a `local` provider is configured: a gateway without one opens
- * no queue connection and loads no model code. Required, not imported: the dispatchers load
- * BullMQ, which an embedded gateway never needs.
+ * Where local inference and RAG work runs: worker processes over BullMQ with REDIS_URL, else
+ * this process. Only the chosen dispatcher's module is loaded (an embedded gateway never loads
+ * BullMQ; a distributed one never loads hnswlib or a model), and only on first use unless a
+ * `local` provider is configured, which wants its queue connections up at boot.
  */
-function createDispatcher(config: AppConfig): LocalDispatcher | null {
-  if (!config.providers.some((provider) => provider.type === 'local')) return null;
-  const { createLocalDispatcher } =
-    require('@app/inference/dispatch') as typeof import('@app/inference/dispatch');
-  return createLocalDispatcher(config);
-}
-
-/**
- * RAG runs on workers over BullMQ with REDIS_URL, else in this process. Only the chosen
- * backend's module is loaded: an embedded gateway never loads BullMQ, and a distributed one never
- * loads hnswlib (resident memory on every replica).
- */
-function createRagBackend(config: AppConfig): RagBackend {
-  if (config.redisUrl) {
-    const { BullMqRagBackend } =
-      require('./rag/bullmq-rag-backend') as typeof import('./rag/bullmq-rag-backend');
-    return new BullMqRagBackend(config);
-  }
-  const { InProcessRagBackend } =
-    require('./rag/in-process-rag-backend') as typeof import('./rag/in-process-rag-backend');
-  return new InProcessRagBackend(config);
+function createDispatcher(config: AppConfig, logger: Logger): LocalDispatcher {
+  const dispatcher = new LazyLocalDispatcher(() => {
+    if (config.redisUrl) {
+      const { BullMqDispatcher } =
+        require('@app/inference/dispatch/bullmq-dispatcher') as typeof import('@app/inference/dispatch/bullmq-dispatcher');
+      return BullMqDispatcher.fromConfig(config);
+    }
+    const { InProcessDispatcher } =
+      require('@app/inference/dispatch/in-process-dispatcher') as typeof import('@app/inference/dispatch/in-process-dispatcher');
+    return InProcessDispatcher.fromConfig(config, (error, collection) =>
+      logger.warn(
+        { collection, err: { message: (error as Error)?.message } },
+        'RAG checkpoint failed; the collection stays valid (last snapshot plus log)',
+      ),
+    );
+  });
+  const hasLocalProvider = config.providers.some((provider) => provider.type === 'local');
+  return hasLocalProvider ? dispatcher.open() : dispatcher;
 }
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -64,12 +61,11 @@ function createRagBackend(config: AppConfig): RagBackend {
 class TopologyShutdown implements OnApplicationShutdown {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
-    @Inject(LOCAL_DISPATCHER) private readonly dispatcher: LocalDispatcher | null,
-    @Inject(RAG_BACKEND) private readonly rag: RagBackend,
+    @Inject(LOCAL_DISPATCHER) private readonly dispatcher: LocalDispatcher,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.dispatcher?.close(), this.rag.close()]);
+    await this.dispatcher.close();
     await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
 }
@@ -101,8 +97,7 @@ const providers: Provider[] = [
     useFactory: (config: AppConfig, client: Redis | null) =>
       client ? new RedisRateLimitStore(client, config.redisKeyPrefix) : new MemoryRateLimitStore(),
   },
-  { provide: LOCAL_DISPATCHER, inject: [APP_CONFIG], useFactory: createDispatcher },
-  { provide: RAG_BACKEND, inject: [APP_CONFIG], useFactory: createRagBackend },
+  { provide: LOCAL_DISPATCHER, inject: [APP_CONFIG, LOGGER], useFactory: createDispatcher },
   TopologyShutdown,
 ];
 
@@ -118,14 +113,7 @@ export class TopologyModule {
     return {
       module: TopologyModule,
       providers,
-      exports: [
-        REDIS_CLIENT,
-        CACHE_STORE,
-        STATE_STORE,
-        RATE_LIMIT_STORE,
-        LOCAL_DISPATCHER,
-        RAG_BACKEND,
-      ],
+      exports: [REDIS_CLIENT, CACHE_STORE, STATE_STORE, RATE_LIMIT_STORE, LOCAL_DISPATCHER],
     };
   }
 }

@@ -12,9 +12,7 @@ export const STATE_STORE = Symbol('STATE_STORE');
 /** `RateLimitStore`: fixed one-minute windows per caller. */
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
 /**
- * `LocalDispatcher | null`: where local inference and RAG work runs (this process, or workers
- * over BullMQ); `null` when no local provider is configured.
+ * `LocalDispatcher`: where local inference and RAG work runs (this process, or workers over
+ * BullMQ), created on first use unless a local provider is configured.
  */
 export const LOCAL_DISPATCHER = Symbol('LOCAL_DISPATCHER');
-/** `RagBackend`: the `/v1/rag/*` operations, run where the dispatcher runs local work. */
-export const RAG_BACKEND = Symbol('RAG_BACKEND');

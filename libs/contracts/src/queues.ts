@@ -3,6 +3,7 @@ import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
 } from './openai/chat-completion.types';
+import type { RagIndexBody, RagSearchBody } from './rag/rag-request.schema';
 
 /**
  * The wire between gateway and worker: BullMQ queue names and typed job payloads / results.
@@ -50,24 +51,37 @@ export interface LocalEmbeddingsResult {
   promptTokens: number;
 }
 
-/** What a RAG job asks the worker's `RagService` to do (queue `local-rag`). */
-export type LocalRagOperation =
-  'index' | 'search' | 'delete_document' | 'delete_collection' | 'stats';
-
 /**
- * One RAG operation. `payload` is the request body for `index` / `search`,
- * `{ id, collection? }` for `delete_document`, `{ name }` for `delete_collection`, `{}` for `stats`.
- * The worker validates it (the same `RagService` rules as the embedded gateway).
+ * One RAG operation, as the gateway asks it of whatever runs RAG work (this process, or a worker
+ * over the `local-rag` queue). Bodies are the validated request bodies; the `RagService` that
+ * runs them applies the same rules again (a worker cannot trust its queue).
  */
+export type RagOperation =
+  | { operation: 'index'; body: RagIndexBody }
+  | { operation: 'search'; body: RagSearchBody }
+  | { operation: 'delete_document'; id: string; collection?: string }
+  | { operation: 'delete_collection'; name: string }
+  | { operation: 'stats' };
+
+export type RagOperationName = RagOperation['operation'];
+
 export interface LocalRagJob {
   requestId: string;
-  operation: LocalRagOperation;
-  payload: Record<string, unknown>;
+  rag: RagOperation;
   deadline: number;
+  /** As `LocalChatJob.replyTo`. */
+  replyTo?: string;
 }
 
-/** The `RagService` result of the operation, as JSON (`LocalJobOutcome<LocalRagResult>`). */
-export type LocalRagResult = unknown;
+/** Every job payload, by the queue that carries it: one typed union for both sides. */
+export interface LocalJobsByQueue {
+  chat: LocalChatJob;
+  chatStream: LocalChatJob;
+  embeddings: LocalEmbeddingsJob;
+  rag: LocalRagJob;
+}
+
+export type LocalJob = LocalJobsByQueue[keyof LocalJobsByQueue];
 
 /**
  * How a job ended from the caller's point of view. A worker returns `ok: false` (and the job

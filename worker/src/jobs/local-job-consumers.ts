@@ -6,10 +6,12 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { JobOutcomeLabel, WorkerMetrics } from '../metrics/worker-metrics';
 import type { LocalModels } from '../models/local-models';
+import type { RagService } from '@app/inference/rag/rag-service';
 import {
   chatProcessor,
   chatStreamProcessor,
   embeddingsProcessor,
+  ragProcessor,
   type LocalJobProcessor,
   type ProcessorContext,
 } from './local-job-processors';
@@ -53,6 +55,7 @@ export class LocalJobConsumers {
     private readonly redis: Redis,
     private readonly models: LocalModels,
     private readonly metrics: WorkerMetrics,
+    private readonly rag: RagService,
     private readonly logger: Logger,
   ) {}
 
@@ -66,6 +69,7 @@ export class LocalJobConsumers {
       queuePrefix: this.config.queuePrefix,
       models: this.models,
       metrics: this.metrics,
+      rag: this.rag,
     };
     const chatConcurrency = this.config.llmConcurrency;
     this.workers = [
@@ -84,6 +88,10 @@ export class LocalJobConsumers {
         instrumented('embeddings', embeddingsProcessor(context), this.metrics),
         1,
       ),
+      // One RAG job at a time per worker: several workers may share one data directory (a lock
+      // file per collection serializes their writes), and every worker consuming this queue must
+      // see the same directory, or jobs land on different copies.
+      this.consume('rag', instrumented('rag', ragProcessor(context), this.metrics), 1),
     ];
     this.cancellations = await CancellationListener.start(
       this.redis.duplicate(),

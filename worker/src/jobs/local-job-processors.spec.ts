@@ -9,6 +9,7 @@ import { deleteKeysWithPrefix, TEST_REDIS_URL } from '@app/testing/redis/delete-
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
+import type { RagService } from '@app/inference/rag/rag-service';
 import type { LocalModels } from '../models/local-models';
 import { chatProcessor, type ProcessorContext } from './local-job-processors';
 
@@ -33,6 +34,7 @@ function context(complete: (signal: AbortSignal) => Promise<ChatCompletion>): Pr
       chat: { complete: (_request: unknown, signal: AbortSignal) => complete(signal) },
     } as unknown as LocalModels,
     metrics: { recordGeneration: () => undefined } as unknown as WorkerMetrics,
+    rag: {} as RagService,
   };
 }
 

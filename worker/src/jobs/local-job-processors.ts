@@ -7,6 +7,7 @@ import {
   type LocalEmbeddingsResult,
   type LocalJobError,
   type LocalJobOutcome,
+  type LocalRagJob,
   type StreamEvent,
 } from '@app/contracts';
 import {
@@ -18,6 +19,8 @@ import {
   sendJobReply,
   toLocalJobError,
 } from '@app/inference/dispatch';
+import { runRagOperation } from '@app/inference/rag/rag-operations';
+import type { RagService } from '@app/inference/rag/rag-service';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
@@ -28,6 +31,8 @@ export interface ProcessorContext {
   queuePrefix: string;
   models: LocalModels;
   metrics: WorkerMetrics;
+  /** The worker's RAG collections (the same service its HTTP port serves). */
+  rag: RagService;
 }
 
 /** BullMQ passes the signal only to processors that declare three parameters. */
@@ -167,6 +172,15 @@ export function embeddingsProcessor(
       return { model, vectorsBase64: vectors.map(encodeFloat32Base64), promptTokens };
     });
   });
+}
+
+/** One RAG operation on this worker's collections; its outcome goes back on the reply list. */
+export function ragProcessor(context: ProcessorContext): LocalJobProcessor<LocalRagJob, unknown> {
+  return replying(context, async (job, _token, signal) =>
+    runUnlessRefused(job, context, signal, (workSignal) =>
+      runRagOperation(context.rag, job.data.rag, workSignal),
+    ),
+  );
 }
 
 /**

@@ -3,31 +3,30 @@ import type { FastifyReply } from 'fastify';
 import { GatewayError, type ChatCompletionRequest, type RagQueryBody } from '@app/contracts';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { clientAbortSignal, SseWriter, toErrorResponse } from '@app/http';
-import {
-  buildQueryPrompt,
-  toRagAnswer,
-  RagService,
-  type ChatEngine,
-  type RagSourcesEvent,
-} from '@app/inference';
+import type { ChatEngine } from '@app/inference/chat/chat-engine';
+import { RagQuery, type RagCompletionPort } from '@app/inference/rag/rag-query';
+import { RagService } from '@app/inference/rag/rag-service';
 import { LocalModels } from '../models/local-models';
 
 /**
- * `/v1/rag/query` on the worker's port: retrieval from this worker's `RagService`, the answer from
- * its local chat model (WORKER_LLM_MODEL_PATH). There is no router here: without a local model the
- * answer is a 503 `model_not_configured`, and any `model` other than the local one is a 404. For
- * cloud models, fallback chains and client keys, ask the gateway's `/v1/rag/query`.
+ * `/v1/rag/query` on the worker's port: the same `RagQuery` sequence as the gateway, with
+ * retrieval from this worker's `RagService` and the answer from its local chat model
+ * (WORKER_LLM_MODEL_PATH). There is no router here: without a local model the answer is a 503
+ * `model_not_configured`, and any `model` other than the local one is a 404. For cloud models,
+ * fallback chains and client keys, ask the gateway's `/v1/rag/query`.
  */
 @Injectable()
 export class WorkerRagAnswers {
   private readonly chat: ChatEngine;
+  private readonly query: RagQuery;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(RagService) private readonly rag: RagService,
+    @Inject(RagService) rag: RagService,
     @Inject(LocalModels) models: LocalModels,
   ) {
     this.chat = models.chat;
+    this.query = new RagQuery((request, signal) => rag.search(request, signal));
   }
 
   async answer(body: RagQueryBody, reply: FastifyReply): Promise<void> {
@@ -35,41 +34,15 @@ export class WorkerRagAnswers {
     // Before retrieval: no local model means a 503 at once (its load is shared and idempotent).
     await this.chat.load();
     const signal = clientAbortSignal(reply)();
-    const { query, collection, top_k, filter, min_score } = body;
-    const found = await this.rag.search({ query, collection, top_k, filter, min_score }, signal);
-    const prompt = buildQueryPrompt(query, found.results);
-    const request: ChatCompletionRequest = {
-      model: this.chat.modelName,
-      messages: prompt.messages,
-      ...(body.max_tokens !== undefined ? { max_tokens: body.max_tokens } : {}),
-      ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
-    };
-    if (body.stream) {
-      const sources: RagSourcesEvent = {
-        object: 'rag.sources',
-        collection: found.collection,
-        sources: prompt.sources,
-      };
-      return this.stream(request, sources, reply, signal);
+    const request = { ...body, model: this.chat.modelName };
+    const port = this.port(signal);
+    if (!body.stream) {
+      reply.status(200).send((await this.query.answer(request, port, signal)).answer);
+      return;
     }
-    const completion = await this.chat.complete(request, signal);
-    const answer = toRagAnswer(found.collection, prompt.sources, completion, {
-      provider: 'local',
-      model: request.model,
-    });
-    reply.status(200).send(answer);
-  }
-
-  /** Errors before the first chunk are JSON errors; after it, a final SSE error event. */
-  private async stream(
-    request: ChatCompletionRequest,
-    sources: RagSourcesEvent,
-    reply: FastifyReply,
-    signal: AbortSignal,
-  ): Promise<void> {
-    const chunks = this.chat
-      .stream({ ...request, stream: true, stream_options: { include_usage: true } }, signal)
-      [Symbol.asyncIterator]();
+    const { sources, answered } = await this.query.stream(request, port, signal);
+    const chunks = answered.chunks[Symbol.asyncIterator]();
+    // Errors before the first chunk are JSON errors; after it, a final SSE error event.
     let next = await chunks.next();
     reply.hijack();
     const writer = new SseWriter(reply.raw);
@@ -84,6 +57,21 @@ export class WorkerRagAnswers {
     } finally {
       await chunks.return?.();
     }
+  }
+
+  /** The local model as the RAG query's answerer. */
+  private port(signal: AbortSignal): RagCompletionPort<{ provider: string; model: string }> {
+    const answeredBy = { provider: 'local', model: this.chat.modelName };
+    return {
+      complete: async (request: ChatCompletionRequest) => ({
+        ...answeredBy,
+        completion: await this.chat.complete(request, signal),
+      }),
+      stream: async (request: ChatCompletionRequest) => ({
+        ...answeredBy,
+        chunks: this.chat.stream(request, signal),
+      }),
+    };
   }
 
   private assertLocalModel(model: string): void {

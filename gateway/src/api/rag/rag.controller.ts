@@ -14,37 +14,36 @@ import type { FastifyReply } from 'fastify';
 import { GatewayError, ragIndexSchema, ragQuerySchema, ragSearchSchema } from '@app/contracts';
 import { parseBody } from '@app/http';
 import { ClientApi } from '../../access/api-metadata';
-import type { RagBackend } from '../../topology/rag/rag-backend';
+import { RagCollectionsService } from '../../rag/rag-collections.service';
 import { RagQueryService } from '../../rag/rag-query.service';
 import type { RequestContext } from '../../request/request-context';
 import { Ctx } from '../../request/request-scope';
-import { RAG_BACKEND } from '../../topology/topology.tokens';
 import { gatewayHeaders } from '../shared/gateway-headers';
 import { sendRoutedStream } from '../shared/send-routed-stream';
 
 /**
  * `/v1/rag/*`: index, search, query (retrieve → cited prompt → the normal chat service), stats
- * and deletes. The retrieval work runs wherever the `RagBackend` runs it (in-process or on a
- * worker).
+ * and deletes, in the caller's own collections (a tenant sees only its own). The retrieval work
+ * runs wherever the local dispatcher runs it (in-process or on a worker).
  */
 @ClientApi()
 @Controller('v1/rag')
 export class RagController {
   constructor(
-    @Inject(RAG_BACKEND) private readonly rag: RagBackend,
+    @Inject(RagCollectionsService) private readonly rag: RagCollectionsService,
     @Inject(RagQueryService) private readonly queries: RagQueryService,
   ) {}
 
   @Post('index')
   @HttpCode(200)
   index(@Body() raw: unknown, @Ctx() context: RequestContext) {
-    return this.rag.index(parseBody(ragIndexSchema, raw), context.signal);
+    return this.rag.index(parseBody(ragIndexSchema, raw), context);
   }
 
   @Post('search')
   @HttpCode(200)
   async search(@Body() raw: unknown, @Ctx() context: RequestContext) {
-    const found = await this.rag.search(parseBody(ragSearchSchema, raw), context.signal);
+    const found = await this.rag.search(parseBody(ragSearchSchema, raw), context);
     return { object: 'list', ...found };
   }
 
@@ -73,7 +72,7 @@ export class RagController {
 
   @Get('stats')
   async stats(@Ctx() context: RequestContext) {
-    return { object: 'rag.stats', ...(await this.rag.stats(context.signal)) };
+    return { object: 'rag.stats', ...(await this.rag.stats(context)) };
   }
 
   @Delete('documents/:id')
@@ -88,11 +87,11 @@ export class RagController {
         'collection',
       );
     }
-    return this.rag.deleteDocument(id, collection, context.signal);
+    return this.rag.deleteDocument(id, collection, context);
   }
 
   @Delete('collections/:name')
   deleteCollection(@Param('name') name: string, @Ctx() context: RequestContext) {
-    return this.rag.deleteCollection(name, context.signal);
+    return this.rag.deleteCollection(name, context);
   }
 }

@@ -28,6 +28,7 @@ function dispatcherWithDepth(depth: number): LocalDispatcher & { complete: jest.
     complete: jest.fn(async () => ({ object: 'chat.completion' }) as ChatCompletion),
     stream: jest.fn(),
     embed: jest.fn(),
+    rag: jest.fn(),
     queueDepth: jest.fn(async () => depth),
     status: jest.fn(),
     close: jest.fn(),

@@ -9,8 +9,13 @@ import {
   type LocalChatJob,
   type LocalEmbeddingsJob,
   type LocalEmbeddingsResult,
+  type LocalJobsByQueue,
+  type LocalRagJob,
+  type RagOperation,
 } from '@app/contracts';
+import type { AppConfig } from '@app/config';
 import type { Redis } from 'ioredis';
+import type { RagResultOf } from '../rag/rag-operations';
 import { BlockingConnectionPool } from './blocking-connection-pool';
 import { decodeFloat32Base64 } from './float32-base64';
 import { announceCancellation } from './job-cancellation';
@@ -23,7 +28,12 @@ import {
 } from './job-result-stream';
 import type { DispatchHooks, LocalDispatcher, LocalDispatcherStatus } from './local-dispatcher';
 import { errorFromLocalJob } from './local-job-errors';
-import { localJobOptions, LocalQueues, type LocalQueueKey } from './local-queues';
+import {
+  createLocalRedisConnection,
+  localJobOptions,
+  LocalQueues,
+  type LocalQueueKey,
+} from './local-queues';
 
 const DISCONNECTED_STATES = new Set(['reconnecting', 'close', 'end']);
 
@@ -44,6 +54,15 @@ export interface BullMqDispatcherOptions {
  * and every wait is bounded by the job's deadline, so no request hangs on a dead worker.
  */
 export class BullMqDispatcher implements LocalDispatcher {
+  /** Distributed mode's dispatcher from configuration, on a connection of its own. */
+  static fromConfig(config: Pick<AppConfig, 'redisUrl' | 'worker'>): BullMqDispatcher {
+    if (!config.redisUrl) throw new Error('the BullMQ dispatcher needs REDIS_URL');
+    return new BullMqDispatcher(createLocalRedisConnection(config.redisUrl), {
+      prefix: config.worker.queuePrefix,
+      jobAttempts: config.worker.jobAttempts,
+    });
+  }
+
   private readonly queues: LocalQueues;
   private readonly readers: BlockingConnectionPool;
   private readonly replies: JobReplyReader;
@@ -62,7 +81,7 @@ export class BullMqDispatcher implements LocalDispatcher {
     this.queues.events.chatStream.on('failed', ({ jobId, failedReason }) =>
       this.endFailedStream(jobId, failedReason),
     );
-    for (const queue of ['chat', 'embeddings'] as const) {
+    for (const queue of ['chat', 'embeddings', 'rag'] as const) {
       this.queues.events[queue].on('active', ({ jobId }) => this.startHooks.get(jobId)?.());
       // Attempts used up, or stalled too often: no worker will reply.
       this.queues.events[queue].on('failed', ({ jobId, failedReason }) =>
@@ -87,6 +106,14 @@ export class BullMqDispatcher implements LocalDispatcher {
     const { model, vectorsBase64, promptTokens } =
       await this.runToCompletion<LocalEmbeddingsResult>('embeddings', job, signal, {});
     return { model, vectors: vectorsBase64.map(decodeFloat32Base64), promptTokens };
+  }
+
+  /** RAG work goes to whichever worker takes it; the outcome comes back on the reply list. */
+  rag<Operation extends RagOperation>(
+    job: LocalRagJob & { rag: Operation },
+    signal: AbortSignal,
+  ): Promise<RagResultOf<Operation['operation']>> {
+    return this.runToCompletion('rag', job, signal, {});
   }
 
   async *stream(job: LocalChatJob, signal: AbortSignal): AsyncIterable<ChatCompletionChunk> {
@@ -132,8 +159,8 @@ export class BullMqDispatcher implements LocalDispatcher {
   }
 
   private async runToCompletion<T>(
-    queue: 'chat' | 'embeddings',
-    data: LocalChatJob | LocalEmbeddingsJob,
+    queue: 'chat' | 'embeddings' | 'rag',
+    data: LocalJobsByQueue['chat' | 'embeddings' | 'rag'],
     signal: AbortSignal,
     hooks: DispatchHooks,
   ): Promise<T> {
@@ -157,10 +184,10 @@ export class BullMqDispatcher implements LocalDispatcher {
     }
   }
 
-  private async addJob(
-    queue: LocalQueueKey,
+  private async addJob<Queue extends LocalQueueKey>(
+    queue: Queue,
     jobId: string,
-    data: LocalChatJob | LocalEmbeddingsJob,
+    data: LocalJobsByQueue[Queue],
   ) {
     this.assertRedisReady();
     try {

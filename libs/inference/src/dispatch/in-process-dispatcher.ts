@@ -4,9 +4,16 @@ import type {
   EmbeddingsResult,
   LocalChatJob,
   LocalEmbeddingsJob,
+  LocalRagJob,
+  RagOperation,
 } from '@app/contracts';
+import type { AppConfig } from '@app/config';
 import type { ChatEngine } from '../chat/chat-engine';
+import { createChatEngine } from '../chat/llama-chat-engine';
+import { createEmbedder } from '../embeddings/create-embedder';
 import type { Embedder } from '../embeddings/embedder';
+import { runRagOperation, type RagResultOf } from '../rag/rag-operations';
+import type { RagService } from '../rag/rag-service';
 import type { DispatchHooks, LocalDispatcher, LocalDispatcherStatus } from './local-dispatcher';
 import { abortedError, errorFromLocalJob, toLocalJobError } from './local-job-errors';
 
@@ -17,11 +24,46 @@ import { abortedError, errorFromLocalJob, toLocalJobError } from './local-job-er
 export class InProcessDispatcher implements LocalDispatcher {
   private chatsInFlight = 0;
 
-  /** @param chatConcurrency requests the engine serves at once; the rest wait (queue depth). */
+  /**
+   * Embedded mode's dispatcher from configuration: the chat model, the embedder, and RAG
+   * collections under `<data dir>/rag/` over that same embedder.
+   * @param onRagBackgroundError a failed background checkpoint (the collection stays valid)
+   */
+  static fromConfig(
+    config: Pick<AppConfig, 'worker' | 'rag'>,
+    onRagBackgroundError?: (error: unknown, collection: string) => void,
+  ): InProcessDispatcher {
+    return new InProcessDispatcher(
+      createChatEngine(config.worker),
+      createEmbedder(config.worker),
+      config.worker.llmConcurrency,
+      (embedder) => {
+        // Required on first RAG use, not imported: the RAG store brings hnswlib.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { RagService } = require('../rag/rag-service') as typeof import('../rag/rag-service');
+        return new RagService({
+          dataDir: config.worker.dataDir,
+          embedder,
+          config: config.rag,
+          onBackgroundError: onRagBackgroundError,
+        });
+      },
+    );
+  }
+
+  private ragService: RagService | undefined;
+
+  /**
+   * @param chatConcurrency requests the engine serves at once; the rest wait (queue depth).
+   * @param createRag builds the RAG service over the same embedder on first use, so RAG and
+   *   local embeddings share one loaded model, and a gateway that never serves RAG loads no index
+   *   code.
+   */
   constructor(
     private readonly engine: ChatEngine,
     private readonly embedder: Embedder,
     private readonly chatConcurrency: number,
+    private readonly createRag?: (embedder: Embedder) => RagService,
   ) {}
 
   async complete(
@@ -58,6 +100,21 @@ export class InProcessDispatcher implements LocalDispatcher {
         this.embedder.countTokens(job.input),
       ]);
       return { model: job.model, vectors, promptTokens };
+    } catch (error) {
+      throw this.normalize(error, signal);
+    }
+  }
+
+  async rag<Operation extends RagOperation>(
+    job: LocalRagJob & { rag: Operation },
+    signal: AbortSignal,
+  ): Promise<RagResultOf<Operation['operation']>> {
+    if (!this.createRag) throw new Error('this dispatcher serves no RAG collections');
+    this.ragService ??= this.createRag(this.embedder);
+    try {
+      return (await runRagOperation(this.ragService, job.rag, signal)) as RagResultOf<
+        Operation['operation']
+      >;
     } catch (error) {
       throw this.normalize(error, signal);
     }

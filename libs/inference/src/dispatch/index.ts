@@ -7,4 +7,3 @@ export * from './job-result-stream';
 export * from './job-reply-list';
 export * from './float32-base64';
 export * from './job-cancellation';
-export * from './create-local-dispatcher';

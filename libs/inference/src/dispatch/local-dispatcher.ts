@@ -4,8 +4,11 @@ import type {
   EmbeddingsResult,
   LocalChatJob,
   LocalEmbeddingsJob,
+  LocalRagJob,
+  RagOperation,
 } from '@app/contracts';
 import type { ModelStatus } from '../chat/chat-engine';
+import type { RagResultOf } from '../rag/rag-operations';
 
 /** Optional progress callbacks of one dispatched job. */
 export interface DispatchHooks {
@@ -37,7 +40,12 @@ export interface LocalDispatcher {
   /** Chunks in order; ending the iteration early cancels the job. */
   stream(job: LocalChatJob, signal: AbortSignal): AsyncIterable<ChatCompletionChunk>;
   embed(job: LocalEmbeddingsJob, signal: AbortSignal): Promise<EmbeddingsResult>;
-  /** Jobs waiting for a model across chat, chat-stream and embeddings. */
+  /** One RAG operation on the collections this topology serves (same errors as above). */
+  rag<Operation extends RagOperation>(
+    job: LocalRagJob & { rag: Operation },
+    signal: AbortSignal,
+  ): Promise<RagResultOf<Operation['operation']>>;
+  /** Jobs waiting for a model across chat, chat-stream and embeddings (RAG work not counted). */
   queueDepth(): Promise<number>;
   status(): Promise<LocalDispatcherStatus>;
   close(): Promise<void>;

@@ -2,9 +2,16 @@ import { QUEUE_NAMES } from '@app/contracts';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 
-/** The queues of the local tier (RAG has its own consumer). */
-export type LocalQueueKey = 'chat' | 'chatStream' | 'embeddings';
-export const LOCAL_QUEUE_KEYS: readonly LocalQueueKey[] = ['chat', 'chatStream', 'embeddings'];
+/** The queues of the local tier: inference, and RAG work on the workers' collections. */
+export type LocalQueueKey = 'chat' | 'chatStream' | 'embeddings' | 'rag';
+export const LOCAL_QUEUE_KEYS: readonly LocalQueueKey[] = [
+  'chat',
+  'chatStream',
+  'embeddings',
+  'rag',
+];
+/** The queues whose waiting jobs wait for a model: the local provider's backpressure counts these. */
+export const INFERENCE_QUEUE_KEYS: readonly LocalQueueKey[] = ['chat', 'chatStream', 'embeddings'];
 
 /** Jobs not yet started: waiting, prioritized, or delayed before a retry. */
 const WAITING_STATES = ['wait', 'prioritized', 'delayed'] as const;
@@ -55,8 +62,9 @@ export class LocalQueues {
     await Promise.all(LOCAL_QUEUE_KEYS.map((key) => this.events[key].waitUntilReady()));
   }
 
+  /** Jobs not yet started on one queue, or on the inference queues together. */
   async waitingCount(key?: LocalQueueKey): Promise<number> {
-    const keys = key ? [key] : LOCAL_QUEUE_KEYS;
+    const keys = key ? [key] : INFERENCE_QUEUE_KEYS;
     const counts = await Promise.all(keys.map((each) => waitingJobs(this.queues[each])));
     return counts.reduce((total, count) => total + count, 0);
   }

@@ -10,7 +10,13 @@ import type {
 } from './rag-types';
 
 /** Letters, digits, "_", "-", "." (not first): safe as a directory name, no path traversal. */
-const COLLECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const COLLECTION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/**
+ * Stored names may be longer than the 64 characters clients may use: the gateway prefixes a
+ * tenant's collections with its tenant id (`ten_….docs`).
+ */
+export const MAX_STORED_COLLECTION_NAME = 128;
+export const MAX_CLIENT_COLLECTION_NAME = 64;
 const MAX_DOCUMENT_ID_LENGTH = 256;
 const MIN_CHUNK_SIZE = 16;
 const MAX_CHUNK_SIZE = 8192;
@@ -32,10 +38,14 @@ export interface ValidSearchRequest {
   minScore?: number;
 }
 
-export function validateCollectionName(name: unknown, param = 'collection'): string {
-  if (typeof name !== 'string' || !COLLECTION_NAME.test(name)) {
+export function validateCollectionName(
+  name: unknown,
+  param = 'collection',
+  maxLength = MAX_STORED_COLLECTION_NAME,
+): string {
+  if (typeof name !== 'string' || name.length > maxLength || !COLLECTION_NAME.test(name)) {
     throw GatewayError.invalidRequest(
-      `'${param}' must be 1-64 letters, digits, '_', '-' or '.', starting with a letter or digit`,
+      `'${param}' must be 1-${maxLength} letters, digits, '_', '-' or '.', starting with a letter or digit`,
       param,
     );
   }
