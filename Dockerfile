@@ -1,15 +1,19 @@
 # One image, two roles: the gateway (default) and the worker (`command: node dist/worker/src/main.js`).
+# Only runtime code goes in: the sources the production build compiles (tsconfig.build.json) and
+# the production dependencies. Tests, fakes, benches and test models never reach the image.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 # hnswlib-node compiles with node-gyp
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json nest-cli.json ./
-COPY gateway ./gateway
-COPY worker ./worker
-COPY libs ./libs
-COPY bench ./bench
+COPY tsconfig.json tsconfig.build.json ./
+COPY gateway/src ./gateway/src
+COPY worker/src ./worker/src
+COPY libs/contracts/src ./libs/contracts/src
+COPY libs/config/src ./libs/config/src
+COPY libs/http/src ./libs/http/src
+COPY libs/inference/src ./libs/inference/src
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

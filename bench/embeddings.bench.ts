@@ -4,7 +4,7 @@
  * per request. Embedded topology (the model in the gateway process); with `--redis`, also
  * gateway → BullMQ → worker process. Needs `npm run build` (and Redis for `--redis`).
  *
- *   npm run build && node dist/bench/embeddings.bench.js [--texts 1024] [--concurrency 8]
+ *   npm run bench:embeddings -- [--texts 1024] [--concurrency 8]
  *     [--batch-sizes 8,32,128] [--backend transformers|llamacpp] [--threads 2] [--redis]
  *
  * Models (generated once next to the test models, random weights):

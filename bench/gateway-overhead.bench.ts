@@ -109,7 +109,8 @@ const PORTKEY_SERVER = join(
   'node_modules/@portkey-ai/gateway/build/start-server.js',
 );
 const GATEWAY_MAIN = join(process.cwd(), 'dist/gateway/src/main.js');
-const DIST_SUPPORT = join(process.cwd(), 'dist/bench/support');
+/** The compiled support scripts beside this file (`npm run build:tools`). */
+const DIST_SUPPORT = join(__dirname, 'support');
 const UPSTREAM_KEY = 'sk-bench';
 /** Far above anything the bench reaches: the limits are checked on every request, never hit. */
 const TENANT_LIMITS = {
@@ -445,7 +446,7 @@ let logDirectory: string | undefined;
 async function main(): Promise<void> {
   for (const [path, what] of [
     [GATEWAY_MAIN, 'npm run build'],
-    [join(DIST_SUPPORT, 'latency-client.js'), 'npm run build'],
+    [join(DIST_SUPPORT, 'latency-client.js'), 'npm run build:tools'],
     [WRK, 'apt-get install wrk'],
   ])
     if (!existsSync(path)) throw new Error(`${path} is missing: ${what}`);

@@ -1,9 +1,9 @@
 /**
  * Local tier benchmark: tokens/s through gateway → BullMQ → worker next to node-llama-cpp called
  * directly (same model file, same threads), and the round trip the queue adds (p50/p99) next to
- * the in-process dispatcher. Needs Redis (REDIS_URL or 127.0.0.1:6379) and `npm run build`.
+ * the in-process dispatcher. Needs Redis (REDIS_URL or 127.0.0.1:6379).
  *
- *   npm run build && node dist/bench/local-path.bench.js [--threads 2] [--tokens 256] [--runs 3]
+ *   npm run bench:local -- [--threads 2] [--tokens 256] [--runs 3]
  *     [--round-trips 200] [--round-trip-threads 1]
  *
  * Each pair of measurements alternates between the two paths (direct run, gateway run, direct

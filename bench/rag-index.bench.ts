@@ -4,7 +4,7 @@
  * building, and bytes on disk.
  *
  *   npm run bench:rag -- --size 10000 --queries 200
- *   BENCH_N=10000 node --expose-gc dist/bench/rag-index.bench.js   (also --n=10000)
+ *   BENCH_N=10000 node --expose-gc dist-tools/bench/rag-index.bench.js   (also --n=10000)
  *
  * Defaults: N 100,000 (takes several minutes on 2 cores), 200 queries. The same numbers over a
  * collection served by the gateway: `npm run bench:rag:gateway` (rag-search-gateway.bench.ts).
@@ -14,10 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ExactVectorIndex } from '../libs/inference/src/rag/exact-vector-index';
 import { HnswVectorIndex } from '../libs/inference/src/rag/hnsw-vector-index';
-import {
-  clusteredVectors,
-  randomVectors,
-} from '../libs/inference/src/rag/testing/synthetic-vectors';
+import { clusteredVectors, randomVectors } from '@app/testing/rag/synthetic-vectors';
 import type { VectorIndex } from '../libs/inference/src/rag/vector-index';
 
 const DIMENSIONS = 384;

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HNSW_PARAMETERS, ExactVectorIndex, TransformersEmbedder } from '@app/inference';
 import { RagCollection, type CollectionSettings } from '@app/inference/rag/rag-collection';
-import { clusteredVectors, randomVectors } from '@app/inference/rag/testing/synthetic-vectors';
+import { clusteredVectors, randomVectors } from '@app/testing/rag/synthetic-vectors';
 import { WorkerProcess } from '@app/testing/processes/worker-process';
 import { deleteKeysWithPrefix } from '@app/testing/redis/delete-keys-with-prefix';
 import { printTable, timeSearches } from './rag-index.bench';

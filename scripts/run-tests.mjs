@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs the whole suite the way CI does and ends with the one line CI reads: "N passed, N failed".
-// Steps: compile (e2e tests spawn the compiled gateway and worker as real processes), then jest
-// with VM modules enabled (node-llama-cpp is ESM with top-level await and is loaded through a
-// real dynamic import()). Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
+// Steps: the production build (e2e tests spawn the compiled gateway and worker as real
+// processes), then jest with VM modules enabled (node-llama-cpp is ESM with top-level await and is
+// loaded through a real dynamic import(); jest.config.js would otherwise start Jest again with the
+// flag). Extra arguments go to jest, e.g. `npm test -- --selectProjects unit`.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,15 +23,15 @@ if (build.status !== 0) {
 const outDir = mkdtempSync(join(tmpdir(), 'gateway-tests-'));
 const outputFile = join(outDir, 'results.json');
 const jestArgs = [
+  '--experimental-vm-modules',
+  '--disable-warning=ExperimentalWarning',
   join(root, 'node_modules/jest/bin/jest.js'),
   '--json',
   `--outputFile=${outputFile}`,
   ...(process.env.CI ? ['--ci'] : []),
   ...process.argv.slice(2),
 ];
-const jest = run(process.execPath, jestArgs, {
-  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim(),
-});
+const jest = run(process.execPath, jestArgs);
 
 let passed = 0;
 let failed = 0;

@@ -3,7 +3,7 @@
  * from precomputed bodies, so that almost all the time measured is the proxy's. It is a child
  * process of its own so that it can be pinned to the load generator's core.
  *
- *   node dist/bench/support/bench-upstream.js --port 9000 [--chunk-delay 5]
+ *   node dist-tools/bench/support/bench-upstream.js --port 9000 [--chunk-delay 5]
  *
  * POST …/chat/completions: a JSON completion with usage; with `"stream": true`, 20 content chunks
  * `--chunk-delay` ms apart (the first at once), a usage chunk when

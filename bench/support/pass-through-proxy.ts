@@ -2,7 +2,7 @@
  * The floor of the gateway overhead bench: the least a Node HTTP proxy can do (keep-alive to the
  * upstream, request and response piped through untouched). A gateway cannot be cheaper than this.
  *
- *   node dist/bench/support/pass-through-proxy.js --port 9001 --upstream-port 9000
+ *   node dist-tools/bench/support/pass-through-proxy.js --port 9001 --upstream-port 9000
  */
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { parseArgs } from 'node:util';

@@ -3,7 +3,7 @@ import type { ProviderConfig } from '@app/config';
 import {
   describeProviderConformance,
   type ConformanceFailure,
-} from '../conformance/provider-conformance';
+} from '../../../test/conformance/provider-conformance';
 import { AnthropicProvider } from './anthropic.provider';
 
 const FAILURES: Record<ConformanceFailure, AnthropicFakeBehaviour> = {

@@ -1,10 +1,10 @@
 import { FakeAzureOpenAIServer } from '@app/testing';
 import type { ProviderConfig } from '@app/config';
-import { describeProviderConformance } from '../conformance/provider-conformance';
+import { describeProviderConformance } from '../../../test/conformance/provider-conformance';
 import {
   CONFORMANCE_OPENAI_FAKE_OPTIONS,
   openAIFakeSubject,
-} from '../conformance/openai-fake-subject';
+} from '../../../test/conformance/openai-fake-subject';
 import { createAzureOpenAIProvider } from './azure-openai.provider';
 
 function azureConfig(endpoint: string, overrides: Partial<ProviderConfig> = {}): ProviderConfig {

@@ -3,7 +3,7 @@ import type { ProviderConfig } from '@app/config';
 import {
   describeProviderConformance,
   type ConformanceFailure,
-} from '../conformance/provider-conformance';
+} from '../../../test/conformance/provider-conformance';
 import { BedrockProvider } from './bedrock.provider';
 
 const FAILURES: Record<ConformanceFailure, BedrockFakeBehaviour> = {

@@ -2,7 +2,7 @@ import { FakeCopilotServer } from '@app/testing';
 import { ProviderError } from '@app/contracts';
 import { CopilotTokenSource } from './copilot-token-source';
 import { CopilotProvider } from './copilot.provider';
-import { copilotConfig } from './copilot-config.fixture';
+import { copilotConfig } from '../../../test/support/copilot-provider-config';
 
 const context = () => ({ signal: new AbortController().signal, requestId: 'copilot' });
 const request = { model: 'gpt-test', messages: [{ role: 'user' as const, content: 'hi' }] };

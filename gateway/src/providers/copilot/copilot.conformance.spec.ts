@@ -1,11 +1,11 @@
 import { FakeCopilotServer } from '@app/testing';
-import { describeProviderConformance } from '../conformance/provider-conformance';
+import { describeProviderConformance } from '../../../test/conformance/provider-conformance';
 import {
   CONFORMANCE_OPENAI_FAKE_OPTIONS,
   openAIFakeSubject,
-} from '../conformance/openai-fake-subject';
+} from '../../../test/conformance/openai-fake-subject';
 import { CopilotProvider } from './copilot.provider';
-import { copilotConfig } from './copilot-config.fixture';
+import { copilotConfig } from '../../../test/support/copilot-provider-config';
 
 describeProviderConformance('copilot', async () => {
   const fake = await FakeCopilotServer.start(CONFORMANCE_OPENAI_FAKE_OPTIONS);

@@ -1,9 +1,9 @@
 import { FakeOpenAIServer } from '@app/testing';
-import { describeProviderConformance } from '../conformance/provider-conformance';
+import { describeProviderConformance } from '../../../test/conformance/provider-conformance';
 import {
   CONFORMANCE_OPENAI_FAKE_OPTIONS,
   openAIFakeSubject,
-} from '../conformance/openai-fake-subject';
+} from '../../../test/conformance/openai-fake-subject';
 import { OpenAICompatibleProvider } from './openai-compatible.provider';
 
 describeProviderConformance('openai-compatible', async () => {

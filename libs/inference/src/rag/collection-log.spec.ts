@@ -9,7 +9,7 @@ import {
   truncateLog,
   type LogRecord,
 } from './collection-log';
-import { makeTempDirectory, removeDirectory } from './testing/temp-directory';
+import { makeTempDirectory, removeDirectory } from '@app/testing/rag/temp-directory';
 
 const DIMENSIONS = 3;
 const totals = { documents: 1, chunks: 2 };

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { ExactVectorIndex } from './exact-vector-index';
-import { makeTempDirectory, removeDirectory } from './testing/temp-directory';
+import { makeTempDirectory, removeDirectory } from '@app/testing/rag/temp-directory';
 
 const vector = (...values: number[]) => Float32Array.from(values);
 

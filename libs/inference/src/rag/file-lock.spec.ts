@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FileLock } from './file-lock';
-import { makeTempDirectory, removeDirectory } from './testing/temp-directory';
+import { makeTempDirectory, removeDirectory } from '@app/testing/rag/temp-directory';
 
 /** The pid of a process that has already exited. */
 function deadPid(): number {

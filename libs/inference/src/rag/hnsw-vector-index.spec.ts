@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExactVectorIndex } from './exact-vector-index';
 import { HnswVectorIndex } from './hnsw-vector-index';
-import { clusteredVectors } from './testing/synthetic-vectors';
-import { makeTempDirectory, removeDirectory } from './testing/temp-directory';
+import { clusteredVectors } from '@app/testing/rag/synthetic-vectors';
+import { makeTempDirectory, removeDirectory } from '@app/testing/rag/temp-directory';
 import type { VectorIndex } from './vector-index';
 
 const DIMENSIONS = 32;

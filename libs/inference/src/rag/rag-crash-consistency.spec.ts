@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RagService } from './rag-service';
-import { makeRagService, TOPIC_DOCUMENTS } from './testing/rag-test-setup';
-import { makeTempDirectory, removeDirectory } from './testing/temp-directory';
+import { makeRagService, TOPIC_DOCUMENTS } from '@app/testing/rag/rag-test-setup';
+import { makeTempDirectory, removeDirectory } from '@app/testing/rag/temp-directory';
 
 /**
  * Write operations of one checkpoint, by index type: the index file (hnswlib writes its own temp

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chunkText } from './chunker';
-import { makeRagService, TOPIC_DOCUMENTS } from './testing/rag-test-setup';
-import { makeTempDirectory, removeDirectory } from './testing/temp-directory';
+import { makeRagService, TOPIC_DOCUMENTS } from '@app/testing/rag/rag-test-setup';
+import { makeTempDirectory, removeDirectory } from '@app/testing/rag/temp-directory';
 
 function paragraphs(count: number, topic: string): string {
   return Array.from(

@@ -1,7 +1,7 @@
 import { GatewayError } from '@app/contracts';
-import { HashingEmbedder } from './testing/hashing-embedder';
-import { makeRagService, TOPIC_DOCUMENTS, TEST_RAG_CONFIG } from './testing/rag-test-setup';
-import { makeTempDirectory, removeDirectory } from './testing/temp-directory';
+import { HashingEmbedder } from '@app/testing/rag/hashing-embedder';
+import { makeRagService, TOPIC_DOCUMENTS, TEST_RAG_CONFIG } from '@app/testing/rag/rag-test-setup';
+import { makeTempDirectory, removeDirectory } from '@app/testing/rag/temp-directory';
 import type { RagIndexRequest, RagSearchRequest } from './rag-types';
 
 /** Requests as they could arrive over HTTP: any shape. */

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ExactVectorIndex } from './exact-vector-index';
 import type { RagService } from './rag-service';
-import { HashingEmbedder } from './testing/hashing-embedder';
-import { makeRagService } from './testing/rag-test-setup';
-import { makeTempDirectory, removeDirectory } from './testing/temp-directory';
+import { HashingEmbedder } from '@app/testing/rag/hashing-embedder';
+import { makeRagService } from '@app/testing/rag/rag-test-setup';
+import { makeTempDirectory, removeDirectory } from '@app/testing/rag/temp-directory';
 
 // Two RagService instances on one data directory share nothing but the files, like two worker
 // processes on one WORKER_DATA_DIR: only the lock files and the log keep them consistent.

@@ -1,5 +1,5 @@
-import type { ModelStatus } from '../../chat/chat-engine';
-import type { Embedder } from '../../embeddings/embedder';
+import type { ModelStatus } from '@app/inference/chat/chat-engine';
+import type { Embedder } from '@app/inference/embeddings/embedder';
 
 export interface HashingEmbedderOptions {
   /** @defaultValue 64 */

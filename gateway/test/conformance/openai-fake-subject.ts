@@ -1,5 +1,5 @@
 import type { FakeOpenAIServer, OpenAIFakeBehaviour, RecordedRequest } from '@app/testing';
-import type { ChatProvider } from '../chat-provider';
+import type { ChatProvider } from '../../src/providers/chat-provider';
 import type { ConformanceFailure, ConformanceSubject } from './provider-conformance';
 
 /** OpenAI-format fakes have no overload status of their own; 'error-500' stands in for it. */

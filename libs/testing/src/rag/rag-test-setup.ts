@@ -1,5 +1,5 @@
 import type { RagConfig } from '@app/config';
-import { RagService, type RagServiceOptions } from '../rag-service';
+import { RagService, type RagServiceOptions } from '@app/inference/rag/rag-service';
 import { HashingEmbedder } from './hashing-embedder';
 
 /** FOR TESTS: a small RagConfig so limits are easy to hit. */

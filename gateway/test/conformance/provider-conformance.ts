@@ -1,5 +1,3 @@
-/// <reference types="jest" />
-// Test-only module (imported by the *.conformance.spec.ts files); the reference lets the build typecheck it.
 import {
   ProviderError,
   type ChatCompletionChunk,
@@ -7,7 +5,7 @@ import {
   type ChatMessage,
   type FunctionTool,
 } from '@app/contracts';
-import type { ChatProvider, ProviderCallContext } from '../chat-provider';
+import type { ChatProvider, ProviderCallContext } from '../../src/providers/chat-provider';
 
 /** Failures every fake can be told to answer the next upstream call with. */
 export type ConformanceFailure =
