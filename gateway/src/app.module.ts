@@ -34,7 +34,8 @@ class CoreModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         ...observabilityProviders,
-        { provide: PROVIDER_SERVICES, useValue: { ...localProviderServices(config) } },
+        // `logger`: adapters route their SDKs' warnings into the structured log.
+        { provide: PROVIDER_SERVICES, useValue: { ...localProviderServices(config), logger } },
         LocalTierShutdown,
       ],
       exports: [APP_CONFIG, LOGGER, ROUTER_OBSERVERS, PROVIDER_SERVICES, ...observabilityExports],

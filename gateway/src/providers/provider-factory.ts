@@ -29,7 +29,11 @@ const builders: Partial<Record<ProviderType, ProviderBuilder>> = {
   anthropic: (config, context) => {
     const { AnthropicProvider } =
       require('./anthropic/anthropic.provider') as typeof import('./anthropic/anthropic.provider');
-    return new AnthropicProvider(config, { timeoutMs: context.routing.requestTimeoutMs });
+    return new AnthropicProvider(config, {
+      timeoutMs: context.routing.requestTimeoutMs,
+      // The gateway's pino logger, for the SDK's own warnings (see anthropic-sdk-log.ts).
+      logger: context.services.logger as import('./anthropic/anthropic-sdk-log').ProviderLogger,
+    });
   },
   gemini: (config, context) => {
     const { GeminiProvider } =

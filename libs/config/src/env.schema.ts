@@ -54,7 +54,8 @@ export const envSchema = z.object({
   CLAUDE_ENABLED: envBoolean(undefined),
   ANTHROPIC_MODEL: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().default('claude-sonnet-4-5'),
+    // Anthropic's current Sonnet (claude-sonnet-4-5 reaches end of life on 2026-11-30).
+    z.string().default('claude-sonnet-5-5'),
   ),
   ANTHROPIC_MAX_TOKENS: envInt(4096, { min: 1 }),
 
@@ -81,6 +82,8 @@ export const envSchema = z.object({
   AZURE_OPENAI_API_KEY: envString(),
   AZURE_OPENAI_ENDPOINT: envUrl(),
   AZURE_OPENAI_DEPLOYMENT: envString(),
+  AZURE_OPENAI_EMBEDDING_DEPLOYMENT: envString(),
+  // A dated version (deployments API), or `v1` / `preview` for Azure's v1 API (/openai/v1/...).
   AZURE_OPENAI_API_VERSION: z.preprocess(
     (v) => (v === '' ? undefined : v),
     z.string().default('2024-10-21'),

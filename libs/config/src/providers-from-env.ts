@@ -93,8 +93,16 @@ export function providersFromEnv(env: Env, problems: string[]): ProviderConfig[]
           baseUrl: env.AZURE_OPENAI_ENDPOINT,
           apiKey: env.AZURE_OPENAI_API_KEY,
           defaultModel: env.AZURE_OPENAI_DEPLOYMENT!,
+          // Embeddings go to their own deployment: a chat deployment answers them 400.
+          ...(env.AZURE_OPENAI_EMBEDDING_DEPLOYMENT
+            ? {
+                models: [env.AZURE_OPENAI_DEPLOYMENT!, env.AZURE_OPENAI_EMBEDDING_DEPLOYMENT],
+                embeddingModel: env.AZURE_OPENAI_EMBEDDING_DEPLOYMENT,
+              }
+            : {}),
           options: {
             deployment: env.AZURE_OPENAI_DEPLOYMENT,
+            embeddingDeployment: env.AZURE_OPENAI_EMBEDDING_DEPLOYMENT,
             apiVersion: env.AZURE_OPENAI_API_VERSION,
           },
         }),

@@ -197,9 +197,9 @@ describe('anthropic assertSupported', () => {
     expect(() => provider.assertSupported({ ...base, temperature: 1.5 })).toThrow(
       expect.objectContaining({ param: 'temperature' }),
     );
-    expect(() =>
-      provider.assertSupported({ ...base, response_format: { type: 'json_object' } }),
-    ).toThrow(expect.objectContaining({ param: 'response_format' }));
+    expect(() => provider.assertSupported({ ...base, reasoning_effort: 'extreme' })).toThrow(
+      expect.objectContaining({ param: 'reasoning_effort' }),
+    );
     expect(() =>
       provider.assertSupported({ ...base, n: 1, logprobs: false, presence_penalty: 0, seed: null }),
     ).not.toThrow();
@@ -269,12 +269,14 @@ describe('anthropic responses', () => {
       stop_reason: null,
       usage: { input_tokens: 4, output_tokens: 1 },
     };
-    translator.translate({ type: 'message_start', message: start });
-    const [finish] = translator.translate({
+    // The role chunk waits for content: a stream that fails now has sent the client nothing.
+    expect(translator.translate({ type: 'message_start', message: start })).toEqual([]);
+    const [role, finish] = translator.translate({
       type: 'message_delta',
       delta: { stop_reason: 'refusal' },
       usage: { output_tokens: 9 },
     });
+    expect(role.choices[0].delta.role).toBe('assistant');
     const [usage] = translator.translate({ type: 'message_stop' });
     expect(finish.choices[0].finish_reason).toBe('content_filter');
     expect(usage.usage).toEqual({ prompt_tokens: 4, completion_tokens: 9, total_tokens: 13 });

@@ -143,7 +143,8 @@ describe('BEDROCK_FIELDS', () => {
     expect(reject({ n: 2 })).toBe(400);
     expect(reject({ tool_choice: 'none' })).toBe(400);
     expect(reject({ parallel_tool_calls: false })).toBe(400);
-    expect(reject({ response_format: { type: 'json_object' } })).toBe(400);
+    expect(reject({ reasoning_effort: 'high' })).toBe(400); // model 'm' is not a Claude model
+    expect(reject({ response_format: { type: 'json_object' } })).toBeUndefined();
     expect(reject({ ['brand_new_field' as 'user']: 'x' })).toBe(400);
     expect(
       reject({
