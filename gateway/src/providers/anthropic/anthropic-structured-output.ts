@@ -37,7 +37,7 @@ export function structuredOutputFor(
   if (!format || format.type === 'text') return {};
   const schema = format.type === 'json_schema' ? format.json_schema.schema : undefined;
   if (schema && takesOutputFormat(request.model))
-    return { format: { type: 'json_schema', schema } };
+    return { format: { type: 'json_schema', schema: closeObjects(schema) } };
   const answerTool: AnthropicTool = {
     name: ANSWER_TOOL_NAME,
     description:
@@ -53,4 +53,34 @@ export function structuredOutputFor(
     answerTool,
     instruction: `Give your final answer by calling the ${ANSWER_TOOL_NAME} tool with it as the input.`,
   };
+}
+
+/**
+ * Anthropic's constrained decoding requires every object to say `additionalProperties: false`
+ * (OpenAI asks the same only in strict mode). Objects that leave it unset get it; an explicit
+ * value is the client's and is sent as it is, for Anthropic to judge.
+ */
+export function closeObjects(schema: Record<string, unknown>): Record<string, unknown> {
+  const closed: Record<string, unknown> = { ...schema };
+  const isObject = closed.type === 'object' || closed.properties !== undefined;
+  if (isObject && closed.additionalProperties === undefined) closed.additionalProperties = false;
+  for (const key of ['properties', '$defs', 'definitions']) {
+    const children = closed[key];
+    if (children && typeof children === 'object')
+      closed[key] = Object.fromEntries(
+        Object.entries(children).map(([name, child]) => [name, closeChild(child)]),
+      );
+  }
+  for (const key of ['items', 'anyOf', 'allOf', 'oneOf']) {
+    const child = closed[key];
+    if (Array.isArray(child)) closed[key] = child.map(closeChild);
+    else if (child && typeof child === 'object') closed[key] = closeChild(child);
+  }
+  return closed;
+}
+
+function closeChild(child: unknown): unknown {
+  return child && typeof child === 'object' && !Array.isArray(child)
+    ? closeObjects(child as Record<string, unknown>)
+    : child;
 }

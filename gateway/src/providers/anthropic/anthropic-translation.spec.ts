@@ -159,7 +159,7 @@ describe('toMessagesRequest', () => {
     });
   });
 
-  it('translates a json_schema response_format into output_config.format', () => {
+  it('translates a json_schema response_format into output_config.format, closing open objects', () => {
     const body = toMessagesRequest(
       {
         ...base,
@@ -170,8 +170,12 @@ describe('toMessagesRequest', () => {
       },
       config,
     );
+    // Anthropic's constrained decoding requires additionalProperties: false on every object.
     expect(body.output_config).toEqual({
-      format: { type: 'json_schema', schema: { type: 'object', properties: {} } },
+      format: {
+        type: 'json_schema',
+        schema: { type: 'object', properties: {}, additionalProperties: false },
+      },
     });
   });
 });

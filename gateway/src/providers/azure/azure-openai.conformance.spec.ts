@@ -30,6 +30,7 @@ describeProviderConformance('azure', async () => {
     fake.openai,
     () => fake.chatRequests,
     () => fake.stop(),
+    { promptFilterResults: true },
   );
 });
 

@@ -11,21 +11,43 @@ import {
   type ProviderFakeFailure,
 } from './fake-conversation';
 import {
+  claudeRequestProblem,
+  claudeThinks,
+  INVALID_SIGNATURE_MESSAGE,
+  MISSING_THINKING_MESSAGE,
+  type ClaudeRequestView,
+} from './fake-claude-rules';
+import {
   FAKE_PROVIDER_DEFAULTS,
   FakeProviderServer,
   type FakeProviderOptions,
 } from './fake-provider-server';
+import { FakeSignatureBook } from './fake-signatures';
+
+/** The reasoning text this fake's Claude models return (their signature covers exactly it). */
+export const FAKE_BEDROCK_REASONING = 'Reasoning about the request.';
 
 export type BedrockFakeBehaviour = 'ok' | ProviderFakeFailure;
 
 export type FakeBedrockOptions = FakeProviderOptions;
 
+type Block = Record<string, unknown>;
+
 interface ConverseBody {
-  messages?: { role: string; content: Record<string, unknown>[] }[];
-  toolConfig?: { tools?: { toolSpec?: { name: string } }[] };
+  messages?: { role: string; content: Block[] }[];
+  toolConfig?: {
+    tools?: { toolSpec?: { name: string; inputSchema?: { json?: Record<string, unknown> } } }[];
+    toolChoice?: { auto?: object; any?: object; tool?: { name: string } };
+  };
+  inferenceConfig?: { maxTokens?: number };
+  additionalModelRequestFields?: { thinking?: { type?: string; budget_tokens?: number } };
+  outputConfig?: { effort?: string };
 }
 
-const FAILURES: Record<ProviderFakeFailure, { status: number; type: string; message: string }> = {
+export const BEDROCK_FAKE_FAILURES: Record<
+  ProviderFakeFailure,
+  { status: number; type: string; message: string }
+> = {
   'error-500': { status: 500, type: 'InternalServerException', message: 'Internal server error' },
   'rate-limit': {
     status: 429,
@@ -56,12 +78,19 @@ const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
  * `/model/{modelId}/converse-stream` (AWS event-stream binary frames), behaviour switchable per
  * request. Errors carry `x-amzn-errortype` and a JSON `{ message }` like the real service, and
  * unsigned requests (no SigV4 Authorization header) get a 403.
+ *
+ * Claude models (`anthropic.claude-…`) take Anthropic's request fields through
+ * `additionalModelRequestFields` and are validated by Anthropic's rules (thinking form, budget,
+ * forced tools); with thinking on they answer with a signed `reasoningContent` block first, and
+ * refuse a tool loop whose last assistant turn lost it (a `ValidationException` quoting the model's
+ * error, as Bedrock relays Anthropic's 400s).
  */
 export class FakeBedrockServer extends FakeProviderServer<
   BedrockFakeBehaviour,
   FakeBedrockOptions
 > {
   private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
+  private readonly signatures = new FakeSignatureBook();
 
   private constructor(http: FakeHttpServer, options: FakeBedrockOptions) {
     super(http, { ...FAKE_PROVIDER_DEFAULTS, reply: 'Hello from the fake Bedrock' }, options, 'ok');
@@ -89,7 +118,7 @@ export class FakeBedrockServer extends FakeProviderServer<
       return this.sendError(response, 404, 'ResourceNotFoundException', 'not found');
     const behaviour = this.behaviours.next();
     if (behaviour !== 'ok') {
-      const failure = FAILURES[behaviour];
+      const failure = BEDROCK_FAKE_FAILURES[behaviour];
       const headers: Record<string, string> =
         behaviour === 'rate-limit' ? { 'retry-after': String(this.options.retryAfterSeconds) } : {};
       return this.sendError(response, failure.status, failure.type, failure.message, headers);
@@ -103,12 +132,49 @@ export class FakeBedrockServer extends FakeProviderServer<
       );
     }
     const body = (request.body ?? {}) as ConverseBody;
-    const problem = findInvalidBlock(body);
+    const modelId = decodeURIComponent(route[1]);
+    const claude = isClaude(modelId) ? this.claudeView(modelId, body) : undefined;
+    const problem = findInvalidBlock(body) ?? (claude && this.claudeProblem(claude, body));
     if (problem) return this.sendError(response, 400, 'ValidationException', problem);
     const answer = this.answerFor(body);
+    const thinks = claude !== undefined && claudeThinks(claude);
     if (route[2] === 'converse')
-      return sendJson(response, 200, this.converseResponse(body, answer));
-    return this.streamAnswer(body, answer, response);
+      return sendJson(response, 200, this.converseResponse(body, answer, thinks));
+    return this.streamAnswer(body, answer, thinks, response);
+  }
+
+  private claudeView(model: string, body: ConverseBody): ClaudeRequestView {
+    const choice = body.toolConfig?.toolChoice;
+    return {
+      model,
+      thinking: body.additionalModelRequestFields?.thinking,
+      maxTokens: body.inferenceConfig?.maxTokens,
+      effort: body.outputConfig?.effort,
+      toolChoiceType: choice?.tool ? 'tool' : choice?.any ? 'any' : choice?.auto ? 'auto' : undefined,
+    };
+  }
+
+  /** Anthropic's rules, and its check of signed thinking in a tool loop, relayed by Bedrock. */
+  private claudeProblem(view: ClaudeRequestView, body: ConverseBody): string | undefined {
+    const relay = (message: string) => `The model returned the following errors: ${message}`;
+    const rule = claudeRequestProblem(view);
+    if (rule) return relay(rule);
+    const messages = body.messages ?? [];
+    for (const [index, message] of messages.entries()) {
+      for (const [position, block] of (message.content ?? []).entries()) {
+        const text = (block.reasoningContent as { reasoningText?: Block } | undefined)
+          ?.reasoningText;
+        if (text && !this.signatures.verify(String(text.signature), String(text.text)))
+          return relay(`messages.${index}.content.${position}: ${INVALID_SIGNATURE_MESSAGE}`);
+      }
+    }
+    if (!claudeThinks(view)) return undefined;
+    const last = messages.at(-1);
+    if (!last?.content?.some((block) => 'toolResult' in block)) return undefined;
+    const assistantIndex = messages.map((message) => message.role).lastIndexOf('assistant');
+    const first = messages[assistantIndex]?.content?.[0];
+    if (!first || 'reasoningContent' in first) return undefined;
+    return relay(`messages.${assistantIndex}.content.0.type: ${MISSING_THINKING_MESSAGE}`);
   }
 
   private answerFor(body: ConverseBody): FakeAnswer {
@@ -117,21 +183,35 @@ export class FakeBedrockServer extends FakeProviderServer<
       Array.isArray(last?.content) && last.content.some((block) => 'toolResult' in block);
     return decideAnswer(
       {
-        toolNames: (body.toolConfig?.tools ?? []).map((tool) => tool.toolSpec?.name ?? ''),
+        tools: (body.toolConfig?.tools ?? []).map((tool) => ({
+          name: tool.toolSpec?.name ?? '',
+          schema: tool.toolSpec?.inputSchema?.json,
+        })),
         lastTurnIsToolResult,
+        forcedTool: body.toolConfig?.toolChoice?.tool?.name,
       },
       this.options.reply,
       'tooluse_fake_',
     );
   }
 
-  private converseResponse(body: ConverseBody, answer: FakeAnswer) {
-    const content =
+  private reasoningBlock() {
+    const text = `${FAKE_BEDROCK_REASONING} (${this.http.requests.length})`;
+    return { reasoningContent: { reasoningText: { text, signature: this.signatures.issue(text) } } };
+  }
+
+  private converseResponse(body: ConverseBody, answer: FakeAnswer, thinks = false) {
+    const answerBlocks: Block[] =
       answer.kind === 'text'
         ? [{ text: answer.text }]
         : answer.calls.map((call) => ({
-            toolUse: { toolUseId: call.id, name: call.name, input: call.arguments },
+            toolUse: {
+              toolUseId: `${call.id}_${this.http.requests.length}`,
+              name: call.name,
+              input: call.arguments,
+            },
           }));
+    const content = thinks ? [this.reasoningBlock(), ...answerBlocks] : answerBlocks;
     const inputTokens = countTokens(body.messages);
     const outputTokens = countTokens(content);
     return {
@@ -145,9 +225,10 @@ export class FakeBedrockServer extends FakeProviderServer<
   private async streamAnswer(
     body: ConverseBody,
     answer: FakeAnswer,
+    thinks: boolean,
     response: ServerResponse,
   ): Promise<void> {
-    const full = this.converseResponse(body, answer);
+    const full = this.converseResponse(body, answer, thinks);
     response.writeHead(200, {
       'content-type': 'application/vnd.amazon.eventstream',
       'x-amzn-requestid': `fake-${this.http.requests.length}`,
@@ -155,18 +236,34 @@ export class FakeBedrockServer extends FakeProviderServer<
     response.flushHeaders();
     const send = (type: string, payload: object) => response.write(this.encodeEvent(type, payload));
     send('messageStart', { role: 'assistant' });
+    const offset = thinks ? 1 : 0;
+    if (thinks) {
+      const reasoning = (full.output.message.content[0] as ReturnType<typeof this.reasoningBlock>)
+        .reasoningContent.reasoningText;
+      for (const text of splitReply(reasoning.text, 2))
+        send('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text } } });
+      send('contentBlockDelta', {
+        contentBlockIndex: 0,
+        delta: { reasoningContent: { signature: reasoning.signature } },
+      });
+      send('contentBlockStop', { contentBlockIndex: 0 });
+    }
     if (answer.kind === 'text') {
       for (const piece of splitReply(answer.text, this.options.chunks)) {
         if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
         if (response.destroyed) return;
-        send('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } });
+        send('contentBlockDelta', { contentBlockIndex: offset, delta: { text: piece } });
       }
-      send('contentBlockStop', { contentBlockIndex: 0 });
+      send('contentBlockStop', { contentBlockIndex: offset });
     } else {
-      answer.calls.forEach((call, index) => {
+      const toolUses = full.output.message.content.slice(offset) as {
+        toolUse: { toolUseId: string };
+      }[];
+      answer.calls.forEach((call, callIndex) => {
+        const index = callIndex + offset;
         send('contentBlockStart', {
           contentBlockIndex: index,
-          start: { toolUse: { toolUseId: call.id, name: call.name } },
+          start: { toolUse: { toolUseId: toolUses[callIndex].toolUse.toolUseId, name: call.name } },
         });
         // Split the JSON in two so clients must concatenate toolUse.input fragments.
         const json = JSON.stringify(call.arguments);
@@ -214,6 +311,10 @@ export class FakeBedrockServer extends FakeProviderServer<
       },
     );
   }
+}
+
+function isClaude(modelId: string): boolean {
+  return /(^|[.:/])anthropic\.claude-|^claude-/.test(modelId);
 }
 
 /** The 400 the real API gives for an image block without format and bytes, if any. */
