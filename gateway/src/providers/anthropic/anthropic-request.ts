@@ -68,7 +68,8 @@ function maxTokensFor(
   if (fromClient != null) return { value: fromClient, fromClient: true };
   const configured = Number(config.options.maxTokens);
   return {
-    value: Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_ANTHROPIC_MAX_TOKENS,
+    value:
+      Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_ANTHROPIC_MAX_TOKENS,
     fromClient: false,
   };
 }

@@ -1,10 +1,7 @@
 import type { ChatCompletion, FinishReason, ToolCall, Usage } from '@app/contracts';
 import { singleChoiceCompletion } from '../shared/single-choice-completion';
 import { usageOf } from '../shared/chunk-writer';
-import {
-  encodeToolCallId,
-  type ClaudeThinkingBlock,
-} from '../shared/tool-call-id-codec';
+import { encodeToolCallId, type ClaudeThinkingBlock } from '../shared/tool-call-id-codec';
 import type {
   AnthropicMessageResponse,
   AnthropicResponseBlock,

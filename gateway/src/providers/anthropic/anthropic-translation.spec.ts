@@ -2,7 +2,12 @@ import { GatewayError, type ChatCompletionRequest } from '@app/contracts';
 import { rejectedFields } from '../shared/field-support';
 import { ANTHROPIC_FIELDS } from './anthropic-fields';
 import { toAnthropicConversation } from './anthropic-messages';
-import { DEFAULT_ANTHROPIC_MAX_TOKENS, toMessagesRequest } from './anthropic-request';
+import {
+  DEFAULT_ANTHROPIC_MAX_TOKENS,
+  toMessagesCall,
+  toMessagesRequest,
+} from './anthropic-request';
+import { decodeToolCallId } from '../shared/tool-call-id-codec';
 import { ANTHROPIC_FINISH_REASONS, toChatCompletion, toUsage } from './anthropic-response';
 import { AnthropicProvider } from './anthropic.provider';
 import { AnthropicStreamTranslator } from './anthropic-stream';
@@ -177,6 +182,112 @@ describe('toMessagesRequest', () => {
         schema: { type: 'object', properties: {}, additionalProperties: false },
       },
     });
+  });
+});
+
+describe('reasoning and structured output on Anthropic', () => {
+  it('asks current models for adaptive thinking at the effort, older ones for a budget', () => {
+    expect(
+      toMessagesRequest({ ...base, model: 'claude-sonnet-5-5', reasoning_effort: 'high' }, config),
+    ).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+    expect(
+      toMessagesRequest({ ...base, model: 'claude-sonnet-4-5', reasoning_effort: 'low' }, config),
+    ).toMatchObject({
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      max_tokens: DEFAULT_ANTHROPIC_MAX_TOKENS + 2048,
+    });
+  });
+
+  it('answers json_object through a forced json_response tool, returned as content', () => {
+    const call = toMessagesCall({ ...base, response_format: { type: 'json_object' } }, config);
+    expect(call.body).toMatchObject({
+      tools: [{ name: 'json_response', input_schema: { type: 'object' } }],
+      tool_choice: { type: 'tool', name: 'json_response' },
+    });
+    const completion = toChatCompletion(
+      {
+        id: 'msg_j',
+        model: 'claude',
+        content: [{ type: 'tool_use', id: 'toolu_j', name: 'json_response', input: { a: 1 } }],
+        stop_reason: 'tool_use',
+        usage: {},
+      },
+      call,
+    );
+    expect(completion.choices[0]).toMatchObject({
+      message: { content: '{"a":1}' },
+      finish_reason: 'stop',
+    });
+    expect(completion.choices[0].message.tool_calls).toBeUndefined();
+  });
+
+  it('asks, instead of forcing, where forced tool use is refused (Claude 5.5, or thinking)', () => {
+    for (const request of [
+      { ...base, model: 'claude-sonnet-5-5' },
+      { ...base, reasoning_effort: 'low' },
+    ]) {
+      const body = toMessagesRequest(
+        { ...request, response_format: { type: 'json_object' } },
+        config,
+      );
+      expect(body.tool_choice).toBeUndefined();
+      expect(body.system?.at(-1)?.text).toMatch(/json_response tool/);
+    }
+  });
+
+  it('streams thinking as reasoning_content and carries it, signed, in the next tool call id', () => {
+    const translator = new AnthropicStreamTranslator('claude');
+    const message = {
+      id: 'msg_t',
+      model: 'claude',
+      content: [],
+      stop_reason: null,
+      usage: { input_tokens: 1 },
+    };
+    const chunks = [
+      { type: 'message_start' as const, message },
+      {
+        type: 'content_block_start' as const,
+        index: 0,
+        content_block: { type: 'thinking', thinking: '' },
+      },
+      {
+        type: 'content_block_delta' as const,
+        index: 0,
+        delta: { type: 'thinking_delta', thinking: 'hmm' },
+      },
+      {
+        type: 'content_block_delta' as const,
+        index: 0,
+        delta: { type: 'signature_delta', signature: 'c2ln' },
+      },
+      { type: 'content_block_stop' as const, index: 0 },
+      {
+        type: 'content_block_start' as const,
+        index: 1,
+        content_block: { type: 'tool_use', id: 'toolu_9', name: 'f', input: {} },
+      },
+    ].flatMap((event) => translator.translate(event as never));
+    expect(chunks.map((chunk) => chunk.choices[0].delta.reasoning_content).filter(Boolean)).toEqual(
+      ['hmm'],
+    );
+    const id = chunks.at(-1)!.choices[0].delta.tool_calls![0].id!;
+    expect(decodeToolCallId(id)).toEqual({
+      id: 'toolu_9',
+      opaque: {
+        kind: 'anthropic-thinking',
+        blocks: [{ type: 'thinking', thinking: 'hmm', signature: 'c2ln' }],
+      },
+    });
+    // Back upstream, the thinking leads the assistant turn, before its tool use.
+    const turn = toAnthropicConversation([
+      {
+        role: 'assistant',
+        content: 'let me check',
+        tool_calls: [{ id, type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
+    ]).messages[0];
+    expect(turn.content.map((block) => block.type)).toEqual(['thinking', 'text', 'tool_use']);
   });
 });
 

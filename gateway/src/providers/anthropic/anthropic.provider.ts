@@ -7,11 +7,7 @@ import { ANTHROPIC_FIELDS } from './anthropic-fields';
 import { toAnthropicProviderError } from './anthropic-error-mapper';
 import { toMessagesCall } from './anthropic-request';
 import { toChatCompletion } from './anthropic-response';
-import {
-  AnthropicSdkLog,
-  fallbackProviderLogger,
-  type ProviderLogger,
-} from './anthropic-sdk-log';
+import { AnthropicSdkLog, fallbackProviderLogger, type ProviderLogger } from './anthropic-sdk-log';
 import { AnthropicStreamTranslator } from './anthropic-stream';
 import type { AnthropicMessageResponse, AnthropicStreamEvent } from './anthropic-wire.types';
 

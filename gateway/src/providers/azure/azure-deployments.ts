@@ -31,8 +31,7 @@ export class AzureDeployments {
   }
 
   for(model: string, operation: OpenAIOperation): string {
-    const configured =
-      operation === 'embeddings' ? this.embeddingDeployment : this.chatDeployment;
+    const configured = operation === 'embeddings' ? this.embeddingDeployment : this.chatDeployment;
     return this.byModel.get(model) ?? configured ?? model;
   }
 }

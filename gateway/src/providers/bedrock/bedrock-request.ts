@@ -7,7 +7,11 @@ import type {
 import type { DocumentType } from '@smithy/types';
 import type { ChatCompletionRequest, FunctionTool, ToolChoice } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
-import { acceptsForcedToolUse, claudeThinkingFor, type ClaudeThinking } from '../shared/claude-models';
+import {
+  acceptsForcedToolUse,
+  claudeThinkingFor,
+  type ClaudeThinking,
+} from '../shared/claude-models';
 import { reasoningEffortOf } from '../shared/reasoning-effort';
 import { toBedrockConversation } from './bedrock-messages';
 
@@ -122,14 +126,19 @@ function structuredOutput(
 ): { name: string; instruction?: string } | undefined {
   const format = request.response_format;
   if (!format || format.type === 'text') return undefined;
-  const schema =
-    (format.type === 'json_schema' ? format.json_schema.schema : undefined) ?? { type: 'object' };
+  const schema = (format.type === 'json_schema' ? format.json_schema.schema : undefined) ?? {
+    type: 'object',
+  };
   const description =
     format.type === 'json_schema'
       ? (format.json_schema.description ?? `Respond with the ${format.json_schema.name} object.`)
       : 'Respond with your answer as one JSON object.';
   const tool: Tool = {
-    toolSpec: { name: ANSWER_TOOL_NAME, description, inputSchema: { json: schema as DocumentType } },
+    toolSpec: {
+      name: ANSWER_TOOL_NAME,
+      description,
+      inputSchema: { json: schema as DocumentType },
+    },
   };
   const userTools = input.toolConfig?.tools ?? [];
   input.toolConfig = { ...input.toolConfig, tools: [...userTools, tool] };

@@ -1,8 +1,4 @@
-import {
-  BEDROCK_FAKE_FAILURES,
-  FakeBedrockServer,
-  type BedrockFakeBehaviour,
-} from '@app/testing';
+import { BEDROCK_FAKE_FAILURES, FakeBedrockServer, type BedrockFakeBehaviour } from '@app/testing';
 import type { ProviderConfig } from '@app/config';
 import {
   describeProviderConformance,

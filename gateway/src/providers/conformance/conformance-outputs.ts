@@ -68,7 +68,10 @@ export function describeChunkContract(
   });
 }
 
-export function describeReasoning(current: () => ConformanceSubject, request: RequestBuilder): void {
+export function describeReasoning(
+  current: () => ConformanceSubject,
+  request: RequestBuilder,
+): void {
   it('sends reasoning_effort as the provider’s reasoning control and returns reasoning_content', async () => {
     const subject = current();
     const completion = await subject.provider.chat(
@@ -84,7 +87,10 @@ export function describeReasoning(current: () => ConformanceSubject, request: Re
   it('streams reasoning as reasoning_content deltas before the answer', async () => {
     const subject = current();
     const chunks = await collect(
-      subject.provider.stream(request([hello], { stream: true, reasoning_effort: 'high' }), context()),
+      subject.provider.stream(
+        request([hello], { stream: true, reasoning_effort: 'high' }),
+        context(),
+      ),
     );
     expect(streamedReasoning(chunks)).not.toBe('');
     expect(streamedText(chunks)).toBe(subject.reply);
@@ -119,19 +125,24 @@ export function describeStructuredOutput(
     },
   );
 
-  it.each([false, true])('answers json_object with a JSON object (streamed: %s)', async (streamed) => {
-    const body = request([ask], { response_format: { type: 'json_object' } });
-    if (streamed) {
-      const chunks = await collect(current().provider.stream({ ...body, stream: true }, context()));
-      expect(JSON.parse(streamedText(chunks))).toEqual(expect.any(Object));
-      expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === 'stop')).toBe(true);
-      return;
-    }
-    const completion = await current().provider.chat(body, context());
-    expect(JSON.parse(completion.choices[0].message.content ?? '')).toEqual(expect.any(Object));
-    expect(completion.choices[0].finish_reason).toBe('stop');
-    expect(completion.choices[0].message.tool_calls).toBeUndefined();
-  });
+  it.each([false, true])(
+    'answers json_object with a JSON object (streamed: %s)',
+    async (streamed) => {
+      const body = request([ask], { response_format: { type: 'json_object' } });
+      if (streamed) {
+        const chunks = await collect(
+          current().provider.stream({ ...body, stream: true }, context()),
+        );
+        expect(JSON.parse(streamedText(chunks))).toEqual(expect.any(Object));
+        expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === 'stop')).toBe(true);
+        return;
+      }
+      const completion = await current().provider.chat(body, context());
+      expect(JSON.parse(completion.choices[0].message.content ?? '')).toEqual(expect.any(Object));
+      expect(completion.choices[0].finish_reason).toBe('stop');
+      expect(completion.choices[0].message.tool_calls).toBeUndefined();
+    },
+  );
 }
 
 export function describeUpstreamErrorMessages(current: () => ConformanceSubject): void {

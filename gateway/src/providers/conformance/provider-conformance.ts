@@ -20,11 +20,7 @@ import {
   describeUpstreamErrorMessages,
 } from './conformance-outputs';
 
-export type {
-  ConformanceFailure,
-  ConformanceSubject,
-  OpaqueToolData,
-} from './conformance-helpers';
+export type { ConformanceFailure, ConformanceSubject, OpaqueToolData } from './conformance-helpers';
 
 /** A 1×1 transparent PNG. */
 const PIXEL_PNG =

@@ -67,7 +67,8 @@ function signCurrentTurn(contents: Content[]): void {
   for (const content of contents.slice(turnStart + 1)) {
     if (content.role !== 'model') continue;
     const firstCall = content.parts?.find((part) => part.functionCall);
-    if (firstCall && !firstCall.thoughtSignature) firstCall.thoughtSignature = SKIP_THOUGHT_SIGNATURE;
+    if (firstCall && !firstCall.thoughtSignature)
+      firstCall.thoughtSignature = SKIP_THOUGHT_SIGNATURE;
   }
 }
 
@@ -89,7 +90,11 @@ function toGeminiTurn(
         // The signature Gemini gave with this call comes back with it, exactly where it was.
         const { id, opaque } = decodeToolCallId(call.id);
         parts.push({
-          functionCall: { id, name: call.function.name, args: parseToolArguments(call.function.arguments) },
+          functionCall: {
+            id,
+            name: call.function.name,
+            args: parseToolArguments(call.function.arguments),
+          },
           ...(opaque?.kind === 'gemini-thought-signature'
             ? { thoughtSignature: opaque.signature }
             : {}),

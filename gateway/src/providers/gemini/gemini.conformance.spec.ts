@@ -1,8 +1,4 @@
-import {
-  FakeGeminiServer,
-  GEMINI_FAKE_FAILURES,
-  type GeminiFakeBehaviour,
-} from '@app/testing';
+import { FakeGeminiServer, GEMINI_FAKE_FAILURES, type GeminiFakeBehaviour } from '@app/testing';
 import type { ProviderConfig } from '@app/config';
 import {
   describeProviderConformance,

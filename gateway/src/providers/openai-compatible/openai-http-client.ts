@@ -108,8 +108,7 @@ export class OpenAIHttpClient {
     try {
       response = await this.pool.request({
         method: body === undefined ? 'GET' : 'POST',
-        path:
-          this.options.pathFor?.(operation, modelOf(body)) ?? `${this.basePath}/${operation}`,
+        path: this.options.pathFor?.(operation, modelOf(body)) ?? `${this.basePath}/${operation}`,
         headers:
           body === undefined
             ? { ...this.headers, ...call.headers }

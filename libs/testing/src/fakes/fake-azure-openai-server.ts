@@ -89,13 +89,18 @@ export class FakeAzureOpenAIServer {
     if (v1 && apiVersion !== null && apiVersion !== 'preview')
       return error(400, 'BadRequest', `API version not supported: ${apiVersion}`);
     if (!v1 && !apiVersion) return error(404, '404', 'Resource not found (api-version missing)');
-    if (v1?.[1] === 'models') return forwardRequest(request, `${this.openai.baseUrl}/models`, response);
+    if (v1?.[1] === 'models')
+      return forwardRequest(request, `${this.openai.baseUrl}/models`, response);
     const operation = v1?.[1] ?? dated?.[2];
     const deployment = v1 ? (request.body as { model?: string } | undefined)?.model : dated?.[1];
     if (!operation || !deployment) return error(404, '404', 'Resource not found');
     const embeds = this.embeddingDeployments.includes(deployment);
     if (!embeds && !this.deployments.includes(deployment))
-      return error(404, 'DeploymentNotFound', 'The API deployment for this resource does not exist');
+      return error(
+        404,
+        'DeploymentNotFound',
+        'The API deployment for this resource does not exist',
+      );
     if (operation === 'embeddings' && !embeds)
       return error(
         400,

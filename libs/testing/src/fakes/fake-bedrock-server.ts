@@ -150,7 +150,13 @@ export class FakeBedrockServer extends FakeProviderServer<
       thinking: body.additionalModelRequestFields?.thinking,
       maxTokens: body.inferenceConfig?.maxTokens,
       effort: body.outputConfig?.effort,
-      toolChoiceType: choice?.tool ? 'tool' : choice?.any ? 'any' : choice?.auto ? 'auto' : undefined,
+      toolChoiceType: choice?.tool
+        ? 'tool'
+        : choice?.any
+          ? 'any'
+          : choice?.auto
+            ? 'auto'
+            : undefined,
     };
   }
 
@@ -197,7 +203,9 @@ export class FakeBedrockServer extends FakeProviderServer<
 
   private reasoningBlock() {
     const text = `${FAKE_BEDROCK_REASONING} (${this.http.requests.length})`;
-    return { reasoningContent: { reasoningText: { text, signature: this.signatures.issue(text) } } };
+    return {
+      reasoningContent: { reasoningText: { text, signature: this.signatures.issue(text) } },
+    };
   }
 
   private converseResponse(body: ConverseBody, answer: FakeAnswer, thinks = false) {

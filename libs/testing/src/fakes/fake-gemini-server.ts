@@ -136,7 +136,9 @@ export class FakeGeminiServer extends FakeProviderServer<GeminiFakeBehaviour, Fa
       });
     }
     const problem =
-      findInvalidPart(body) ?? thinkingConfigProblem(model, body) ?? this.signatureProblem(model, body);
+      findInvalidPart(body) ??
+      thinkingConfigProblem(model, body) ??
+      this.signatureProblem(model, body);
     if (problem) return this.sendError(response, 400, 'INVALID_ARGUMENT', problem);
     if (behaviour === 'safety-block') return this.sendBlocked(method, body, response);
     const parts = this.answerParts(model, body);

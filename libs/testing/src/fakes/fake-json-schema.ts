@@ -9,16 +9,23 @@ export const FAKE_TOOL_ARGUMENTS: Record<string, unknown> = { city: 'Paris' };
  * FAKE_TOOL_ARGUMENTS by name, else `fake-<name>`), the first enum value, `[]` for arrays without
  * minItems. An open object (no properties) carries the reply text as `{"answer": reply}`.
  */
-export function fakeInstanceOf(schema: Schema | undefined, reply: string, name = 'answer'): unknown {
+export function fakeInstanceOf(
+  schema: Schema | undefined,
+  reply: string,
+  name = 'answer',
+): unknown {
   if (!schema) return { answer: reply };
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   if ('const' in schema) return schema.const;
   const variants = (schema.anyOf ?? schema.oneOf) as Schema[] | undefined;
-  if (Array.isArray(variants) && variants.length > 0) return fakeInstanceOf(variants[0], reply, name);
+  if (Array.isArray(variants) && variants.length > 0)
+    return fakeInstanceOf(variants[0], reply, name);
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case 'string':
-      return typeof FAKE_TOOL_ARGUMENTS[name] === 'string' ? FAKE_TOOL_ARGUMENTS[name] : `fake-${name}`;
+      return typeof FAKE_TOOL_ARGUMENTS[name] === 'string'
+        ? FAKE_TOOL_ARGUMENTS[name]
+        : `fake-${name}`;
     case 'integer':
     case 'number':
       return 1;

@@ -301,7 +301,9 @@ export class FakeOpenAIServer {
       return;
     }
     if (reasoning)
-      write({ choices: [{ index: 0, delta: { reasoning_content: reasoning }, finish_reason: null }] });
+      write({
+        choices: [{ index: 0, delta: { reasoning_content: reasoning }, finish_reason: null }],
+      });
     toolCalls.forEach((call, index) => {
       write({
         choices: [{ index: 0, delta: { tool_calls: [{ index, ...call }] }, finish_reason: null }],
