@@ -8,12 +8,7 @@ import {
   type FakeAnswer,
   type ProviderFakeFailure,
 } from './fake-conversation';
-import {
-  claudeRequestProblem,
-  claudeThinks,
-  INVALID_SIGNATURE_MESSAGE,
-  MISSING_THINKING_MESSAGE,
-} from './fake-claude-rules';
+import { claudeRequestProblem, claudeThinks, thinkingHistoryProblem } from './fake-claude-rules';
 import { fakeInstanceOf, openObjectIn } from './fake-json-schema';
 import {
   FAKE_PROVIDER_DEFAULTS,
@@ -152,31 +147,22 @@ export class FakeAnthropicServer extends FakeProviderServer<
       if (open)
         return `output_config.format.${open}: For 'object' type, 'additionalProperties' must be explicitly set to false`;
     }
-    return this.thinkingHistoryProblem(body);
-  }
-
-  /** Thinking blocks sent back must be ones this fake signed; a thinking tool loop needs its own. */
-  private thinkingHistoryProblem(body: MessagesBody): string | undefined {
-    const messages = body.messages ?? [];
-    for (const [index, message] of messages.entries()) {
-      if (message.role !== 'assistant' || !Array.isArray(message.content)) continue;
-      for (const [position, block] of message.content.entries()) {
-        if (block.type !== 'thinking') continue;
-        if (!this.signatures.verify(String(block.signature), String(block.thinking)))
-          return `messages.${index}.content.${position}: ${INVALID_SIGNATURE_MESSAGE}`;
-      }
-    }
-    if (!claudeThinks(this.claudeView(body))) return undefined;
-    const last = messages.at(-1);
-    const inToolLoop =
-      Array.isArray(last?.content) && last.content.some((block) => block.type === 'tool_result');
-    const assistantIndex = messages.map((message) => message.role).lastIndexOf('assistant');
-    const assistant = messages[assistantIndex];
-    if (!inToolLoop || !assistant || !Array.isArray(assistant.content)) return undefined;
-    const first = assistant.content[0]?.type;
-    return first === 'thinking' || first === 'redacted_thinking'
-      ? undefined
-      : `messages.${assistantIndex}.content.0.type: ${MISSING_THINKING_MESSAGE}`;
+    const turns = (body.messages ?? []).map((message) => ({
+      role: message.role,
+      blocks: (Array.isArray(message.content) ? message.content : []).map((block) => ({
+        kind:
+          block.type === 'thinking'
+            ? ('thinking' as const)
+            : block.type === 'redacted_thinking'
+              ? ('redacted' as const)
+              : block.type === 'tool_result'
+                ? ('tool_result' as const)
+                : ('other' as const),
+        thinking: String(block.thinking ?? ''),
+        signature: String(block.signature ?? ''),
+      })),
+    }));
+    return thinkingHistoryProblem(turns, claudeThinks(this.claudeView(body)), this.signatures);
   }
 
   private thinkingBlock(): Block {

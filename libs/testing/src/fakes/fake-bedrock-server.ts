@@ -6,17 +6,16 @@ import {
   countTokens,
   decideAnswer,
   sleep,
-  splitReply,
   type FakeAnswer,
   type ProviderFakeFailure,
 } from './fake-conversation';
 import {
   claudeRequestProblem,
   claudeThinks,
-  INVALID_SIGNATURE_MESSAGE,
-  MISSING_THINKING_MESSAGE,
+  thinkingHistoryProblem,
   type ClaudeRequestView,
 } from './fake-claude-rules';
+import { converseStreamEvents, type ConverseBlock } from './fake-bedrock-stream';
 import {
   FAKE_PROVIDER_DEFAULTS,
   FakeProviderServer,
@@ -162,25 +161,26 @@ export class FakeBedrockServer extends FakeProviderServer<
 
   /** Anthropic's rules, and its check of signed thinking in a tool loop, relayed by Bedrock. */
   private claudeProblem(view: ClaudeRequestView, body: ConverseBody): string | undefined {
-    const relay = (message: string) => `The model returned the following errors: ${message}`;
-    const rule = claudeRequestProblem(view);
-    if (rule) return relay(rule);
-    const messages = body.messages ?? [];
-    for (const [index, message] of messages.entries()) {
-      for (const [position, block] of (message.content ?? []).entries()) {
-        const text = (block.reasoningContent as { reasoningText?: Block } | undefined)
-          ?.reasoningText;
-        if (text && !this.signatures.verify(String(text.signature), String(text.text)))
-          return relay(`messages.${index}.content.${position}: ${INVALID_SIGNATURE_MESSAGE}`);
-      }
-    }
-    if (!claudeThinks(view)) return undefined;
-    const last = messages.at(-1);
-    if (!last?.content?.some((block) => 'toolResult' in block)) return undefined;
-    const assistantIndex = messages.map((message) => message.role).lastIndexOf('assistant');
-    const first = messages[assistantIndex]?.content?.[0];
-    if (!first || 'reasoningContent' in first) return undefined;
-    return relay(`messages.${assistantIndex}.content.0.type: ${MISSING_THINKING_MESSAGE}`);
+    const turns = (body.messages ?? []).map((message) => ({
+      role: message.role,
+      blocks: (message.content ?? []).map((block) => {
+        const reasoning = block.reasoningContent as
+          | { reasoningText?: { text?: string; signature?: string }; redactedContent?: unknown }
+          | undefined;
+        if (reasoning?.reasoningText)
+          return {
+            kind: 'thinking' as const,
+            thinking: reasoning.reasoningText.text,
+            signature: reasoning.reasoningText.signature,
+          };
+        if (reasoning?.redactedContent) return { kind: 'redacted' as const };
+        return { kind: 'toolResult' in block ? ('tool_result' as const) : ('other' as const) };
+      }),
+    }));
+    const problem =
+      claudeRequestProblem(view) ??
+      thinkingHistoryProblem(turns, claudeThinks(view), this.signatures);
+    return problem && `The model returned the following errors: ${problem}`;
   }
 
   private answerFor(body: ConverseBody): FakeAnswer {
@@ -201,11 +201,9 @@ export class FakeBedrockServer extends FakeProviderServer<
     );
   }
 
-  private reasoningBlock() {
+  private reasoning(): { text: string; signature: string } {
     const text = `${FAKE_BEDROCK_REASONING} (${this.http.requests.length})`;
-    return {
-      reasoningContent: { reasoningText: { text, signature: this.signatures.issue(text) } },
-    };
+    return { text, signature: this.signatures.issue(text) };
   }
 
   private converseResponse(body: ConverseBody, answer: FakeAnswer, thinks = false) {
@@ -219,7 +217,10 @@ export class FakeBedrockServer extends FakeProviderServer<
               input: call.arguments,
             },
           }));
-    const content = thinks ? [this.reasoningBlock(), ...answerBlocks] : answerBlocks;
+    const reasoning = thinks ? this.reasoning() : undefined;
+    const content = reasoning
+      ? [{ reasoningContent: { reasoningText: reasoning } }, ...answerBlocks]
+      : answerBlocks;
     const inputTokens = countTokens(body.messages);
     const outputTokens = countTokens(content);
     return {
@@ -242,51 +243,19 @@ export class FakeBedrockServer extends FakeProviderServer<
       'x-amzn-requestid': `fake-${this.http.requests.length}`,
     });
     response.flushHeaders();
-    const send = (type: string, payload: object) => response.write(this.encodeEvent(type, payload));
-    send('messageStart', { role: 'assistant' });
-    const offset = thinks ? 1 : 0;
-    if (thinks) {
-      const reasoning = (full.output.message.content[0] as ReturnType<typeof this.reasoningBlock>)
-        .reasoningContent.reasoningText;
-      for (const text of splitReply(reasoning.text, 2))
-        send('contentBlockDelta', { contentBlockIndex: 0, delta: { reasoningContent: { text } } });
-      send('contentBlockDelta', {
-        contentBlockIndex: 0,
-        delta: { reasoningContent: { signature: reasoning.signature } },
-      });
-      send('contentBlockStop', { contentBlockIndex: 0 });
+    const events = converseStreamEvents({
+      content: full.output.message.content as ConverseBlock[],
+      stopReason: full.stopReason,
+      usage: full.usage,
+      metrics: full.metrics,
+      chunks: this.options.chunks,
+    });
+    for (const [type, payload] of events) {
+      if (type === 'contentBlockDelta' && this.options.chunkDelayMs)
+        await sleep(this.options.chunkDelayMs);
+      if (response.destroyed) return;
+      response.write(this.encodeEvent(type, payload));
     }
-    if (answer.kind === 'text') {
-      for (const piece of splitReply(answer.text, this.options.chunks)) {
-        if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
-        if (response.destroyed) return;
-        send('contentBlockDelta', { contentBlockIndex: offset, delta: { text: piece } });
-      }
-      send('contentBlockStop', { contentBlockIndex: offset });
-    } else {
-      const toolUses = full.output.message.content.slice(offset) as {
-        toolUse: { toolUseId: string };
-      }[];
-      answer.calls.forEach((call, callIndex) => {
-        const index = callIndex + offset;
-        send('contentBlockStart', {
-          contentBlockIndex: index,
-          start: { toolUse: { toolUseId: toolUses[callIndex].toolUse.toolUseId, name: call.name } },
-        });
-        // Split the JSON in two so clients must concatenate toolUse.input fragments.
-        const json = JSON.stringify(call.arguments);
-        const middle = Math.floor(json.length / 2);
-        for (const part of [json.slice(0, middle), json.slice(middle)]) {
-          send('contentBlockDelta', {
-            contentBlockIndex: index,
-            delta: { toolUse: { input: part } },
-          });
-        }
-        send('contentBlockStop', { contentBlockIndex: index });
-      });
-    }
-    send('messageStop', { stopReason: full.stopReason });
-    send('metadata', { usage: full.usage, metrics: full.metrics });
     response.end();
   }
 

@@ -1,3 +1,5 @@
+import type { FakeSignatureBook } from './fake-signatures';
+
 /**
  * What Anthropic documents about Claude request validation that the Anthropic and Bedrock fakes
  * both enforce (the same models behind two APIs): the thinking form each model generation
@@ -68,4 +70,38 @@ export function claudeRequestProblem(request: ClaudeRequestView): string | undef
   if (forced && atLeast(model, 5, 5, false))
     return 'tool_choice: forced tool use is not supported on this model. Use tool_choice type "auto".';
   return undefined;
+}
+
+/** A turn as both Claude APIs carry it, reduced to what the thinking rules read. */
+export interface ClaudeTurnView {
+  role: string;
+  blocks: {
+    kind: 'thinking' | 'redacted' | 'tool_result' | 'other';
+    thinking?: string;
+    signature?: string;
+  }[];
+}
+
+/**
+ * Thinking blocks sent back must be ones this fake signed, for that exact text; and with thinking
+ * on, a tool loop's last assistant turn must start with its thinking (Anthropic's 400 otherwise).
+ */
+export function thinkingHistoryProblem(
+  turns: ClaudeTurnView[],
+  thinks: boolean,
+  signatures: FakeSignatureBook,
+): string | undefined {
+  for (const [index, turn] of turns.entries()) {
+    for (const [position, block] of turn.blocks.entries()) {
+      if (block.kind !== 'thinking') continue;
+      if (!signatures.verify(block.signature ?? '', block.thinking ?? ''))
+        return `messages.${index}.content.${position}: ${INVALID_SIGNATURE_MESSAGE}`;
+    }
+  }
+  if (!thinks) return undefined;
+  const inToolLoop = turns.at(-1)?.blocks.some((block) => block.kind === 'tool_result');
+  const assistantIndex = turns.map((turn) => turn.role).lastIndexOf('assistant');
+  const first = turns[assistantIndex]?.blocks[0]?.kind;
+  if (!inToolLoop || !first || first === 'thinking' || first === 'redacted') return undefined;
+  return `messages.${assistantIndex}.content.0.type: ${MISSING_THINKING_MESSAGE}`;
 }
