@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { FakeHttpServer, sendJson, startSse, type RecordedRequest } from './fake-http-server';
+import { embeddingsResponse } from './fake-embeddings';
 import {
   answerText,
   contentFilterResults,
@@ -342,33 +343,8 @@ export class FakeOpenAIServer {
     body: { input: unknown; model: string; encoding_format?: string },
     response: ServerResponse,
   ): void {
-    const inputs = Array.isArray(body.input) ? body.input : [body.input];
-    const data = inputs.map((input, index) => {
-      const vector = fakeEmbedding(JSON.stringify(input), this.options.embeddingDimensions);
-      const embedding =
-        body.encoding_format === 'base64'
-          ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
-          : vector;
-      return { object: 'embedding', index, embedding };
-    });
-    const tokens = inputs
-      .map((input) => JSON.stringify(input).split(/\s+/).length)
-      .reduce((a, b) => a + b, 0);
-    sendJson(response, 200, {
-      object: 'list',
-      data,
-      model: body.model,
-      usage: { prompt_tokens: tokens, total_tokens: tokens },
-    });
+    sendJson(response, 200, embeddingsResponse(body, this.options.embeddingDimensions));
   }
 }
 
-/** A deterministic unit vector from a string (FNV-1a seeded). */
-export function fakeEmbedding(text: string, dimensions: number): number[] {
-  let hash = 2166136261;
-  for (let index = 0; index < text.length; index += 1)
-    hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
-  const vector = Array.from({ length: dimensions }, (_, index) => Math.sin(hash + index * 7919));
-  const norm = Math.hypot(...vector) || 1;
-  return vector.map((value) => value / norm);
-}
+export { fakeEmbedding } from './fake-embeddings';
