@@ -56,6 +56,34 @@ describe('loadConfig', () => {
     expect(loadConfig({ CLAUDE_API_KEY: 'k', CLAUDE_ENABLED: 'false' }).providers).toEqual([]);
   });
 
+  it('defaults Anthropic to its current Sonnet', () => {
+    expect(loadConfig({ ANTHROPIC_API_KEY: 'k' }).providers[0].defaultModel).toBe(
+      'claude-sonnet-5-5',
+    );
+  });
+
+  it('gives Azure an embedding deployment of its own when AZURE_OPENAI_EMBEDDING_DEPLOYMENT is set', () => {
+    const azure = {
+      AZURE_OPENAI_API_KEY: 'k',
+      AZURE_OPENAI_ENDPOINT: 'https://example.openai.azure.com',
+      AZURE_OPENAI_DEPLOYMENT: 'chat',
+    };
+    const chatOnly = loadConfig(azure).providers[0];
+    expect(chatOnly).toMatchObject({ defaultModel: 'chat', models: ['chat'] });
+    expect(chatOnly.embeddingModel).toBeUndefined();
+    expect(
+      loadConfig({
+        ...azure,
+        AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'embed',
+        AZURE_OPENAI_API_VERSION: 'v1',
+      }).providers[0],
+    ).toMatchObject({
+      models: ['chat', 'embed'],
+      embeddingModel: 'embed',
+      options: { deployment: 'chat', embeddingDeployment: 'embed', apiVersion: 'v1' },
+    });
+  });
+
   describe('GATEWAY_CONFIG (YAML)', () => {
     let directory: string;
     beforeEach(() => (directory = mkdtempSync(join(tmpdir(), 'gateway-config-'))));
