@@ -1,6 +1,6 @@
 import type { ChatCompletionRequest, FunctionTool, ToolChoice } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
-import { claudeThinkingFor, type ClaudeThinking } from '../shared/claude-models';
+import { claudeThinkingFor, thinksByDefault, type ClaudeThinking } from '../shared/claude-models';
 import { reasoningEffortOf } from '../shared/reasoning-effort';
 import { toAnthropicConversation } from './anthropic-messages';
 import { structuredOutputFor, type StructuredOutputPlan } from './anthropic-structured-output';
@@ -45,7 +45,9 @@ export function toMessagesCall(
   const toolChoice = toAnthropicToolChoice(request.tool_choice, request.parallel_tool_calls);
   if (toolChoice && body.tools) body.tool_choice = toolChoice;
   applyThinking(body, thinking);
-  const plan = structuredOutputFor(request, { thinking: body.thinking !== undefined });
+  const plan = structuredOutputFor(request, {
+    thinking: body.thinking !== undefined || thinksByDefault(request.model),
+  });
   applyStructuredOutput(body, plan);
   if (plan.instruction) system.push({ type: 'text', text: plan.instruction });
   if (system.length > 0) body.system = system;

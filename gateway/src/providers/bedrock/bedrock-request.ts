@@ -10,6 +10,7 @@ import type { ProviderConfig } from '@app/config';
 import {
   acceptsForcedToolUse,
   claudeThinkingFor,
+  thinksByDefault,
   type ClaudeThinking,
 } from '../shared/claude-models';
 import { reasoningEffortOf } from '../shared/reasoning-effort';
@@ -49,7 +50,10 @@ export function toConverseCall(
     const toolChoice = toBedrockToolChoice(request.tool_choice);
     if (toolChoice) input.toolConfig.toolChoice = toolChoice;
   }
-  const answerTool = structuredOutput(request, input, { thinking: thinking.form !== 'none' });
+  const answerTool = structuredOutput(request, input, {
+    thinking:
+      thinking.form !== 'none' || (isClaudeModel(request.model) && thinksByDefault(request.model)),
+  });
   if (answerTool?.instruction) system.push({ text: answerTool.instruction });
   if (system.length > 0) input.system = system;
   return { input, answerTool: answerTool?.name };

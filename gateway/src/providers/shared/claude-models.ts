@@ -41,6 +41,12 @@ export function takesAdaptiveThinking(model: string): boolean {
   return !version || version.major > 4 || (version.major === 4 && version.minor >= 6);
 }
 
+/** From Claude 5 adaptive thinking is on when a request says nothing about thinking. */
+export function thinksByDefault(model: string): boolean {
+  const version = claudeVersion(model);
+  return version !== undefined && version.major >= 5;
+}
+
 /** Native structured outputs (`output_config.format`) exist from Claude 4.5 on. */
 export function takesOutputFormat(model: string): boolean {
   const version = claudeVersion(model);
