@@ -159,6 +159,34 @@ describe('loadGatewayConfig: providers from env vars', () => {
     });
     expect(idsOf({ WORKER_LLM_MODEL_PATH: '/m.gguf', LOCAL_ENABLED: 'false' })).toEqual([]);
   });
+
+  it('defaults Anthropic to its current Sonnet', () => {
+    expect(loadGatewayConfig({ ANTHROPIC_API_KEY: 'k' }).providers[0].defaultModel).toBe(
+      'claude-sonnet-5-5',
+    );
+  });
+
+  it('gives Azure an embedding deployment of its own when AZURE_OPENAI_EMBEDDING_DEPLOYMENT is set', () => {
+    const azure = {
+      AZURE_OPENAI_API_KEY: 'k',
+      AZURE_OPENAI_ENDPOINT: 'https://example.openai.azure.com',
+      AZURE_OPENAI_DEPLOYMENT: 'chat',
+    };
+    const chatOnly = loadGatewayConfig(azure).providers[0];
+    expect(chatOnly).toMatchObject({ defaultModel: 'chat', models: ['chat'] });
+    expect(chatOnly.embeddingModel).toBeUndefined();
+    expect(
+      loadGatewayConfig({
+        ...azure,
+        AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'embed',
+        AZURE_OPENAI_API_VERSION: 'v1',
+      }).providers[0],
+    ).toMatchObject({
+      models: ['chat', 'embed'],
+      embeddingModel: 'embed',
+      options: { deployment: 'chat', embeddingDeployment: 'embed', apiVersion: 'v1' },
+    });
+  });
 });
 
 describe('loadGatewayConfig: GATEWAY_CONFIG (YAML)', () => {

@@ -152,7 +152,7 @@ function defaultModel(provider: string): string {
   return {
     copilot: 'gpt-4o',
     openai: 'gpt-4o-mini',
-    anthropic: 'claude-sonnet-4-5',
+    anthropic: 'claude-sonnet-5-5',
     gemini: 'gemini-2.5-flash',
     bedrock: 'anthropic.claude-3-5-sonnet-20240620-v1:0',
   }[provider]!;

@@ -51,6 +51,7 @@ import type {
   RoutingConfig,
 } from '@app/config';
 import type { LocalDispatcher } from '@app/inference/dispatch';
+import type { Logger } from 'pino';
 import type { ChatProvider } from './chat-provider';
 import type { FieldTable } from './shared/field-support';
 
@@ -61,6 +62,8 @@ export interface ProviderBuildContext {
   localDispatcher?: LocalDispatcher;
   /** WORKER_MAX_QUEUE: local jobs waiting beyond this are answered 503 at once. */
   localMaxQueue: number;
+  /** The gateway's structured log, for what an adapter's SDK would otherwise print. */
+  logger?: Pick<Logger, 'warn' | 'error' | 'info' | 'debug'>;
 }
 
 export interface ProviderDescriptor<

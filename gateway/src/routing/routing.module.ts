@@ -2,6 +2,8 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { LocalDispatcher } from '@app/inference/dispatch';
 import { createProvider } from '../providers/provider-factory';
+import type { Logger } from 'pino';
+import { LOGGER } from '../logging/logger';
 import { LOCAL_DISPATCHER } from '../topology/topology.tokens';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { ChatRouter } from './chat-router';
@@ -15,14 +17,15 @@ export const ROUTER_OBSERVERS = Symbol('ROUTER_OBSERVERS');
 const routingProviders: Provider[] = [
   {
     provide: ProviderRegistry,
-    inject: [APP_CONFIG, LOCAL_DISPATCHER],
-    useFactory: (config: AppConfig, localDispatcher: LocalDispatcher | null) =>
+    inject: [APP_CONFIG, LOCAL_DISPATCHER, LOGGER],
+    useFactory: (config: AppConfig, localDispatcher: LocalDispatcher, logger: Logger) =>
       new ProviderRegistry(
         config.providers.map((provider) =>
           createProvider(provider, {
             routing: config.routing,
-            localDispatcher: localDispatcher ?? undefined,
+            localDispatcher,
             localMaxQueue: config.worker.maxQueue,
+            logger,
           }),
         ),
       ),

@@ -1,4 +1,9 @@
-import type { FakeOpenAIServer, OpenAIFakeBehaviour, RecordedRequest } from '@app/testing';
+import {
+  OPENAI_FAKE_BAD_REQUEST,
+  type FakeOpenAIServer,
+  type OpenAIFakeBehaviour,
+  type RecordedRequest,
+} from '@app/testing';
 import type { ChatProvider } from '../../src/providers/chat-provider';
 import type { ConformanceFailure, ConformanceSubject } from './provider-conformance';
 
@@ -16,6 +21,8 @@ export const CONFORMANCE_OPENAI_FAKE_OPTIONS = {
   retryAfterSeconds: 2,
   toolCalls: 'every-tool',
   answerToolResults: true,
+  // Returned as OpenAI-compatible reasoning servers (DeepSeek, vLLM) return it.
+  reasoningContent: 'Reasoning from the fake upstream.',
 } as const;
 
 /**
@@ -27,6 +34,7 @@ export function openAIFakeSubject(
   openai: FakeOpenAIServer,
   chatRequests: () => RecordedRequest[],
   stop: () => Promise<void>,
+  extra: { promptFilterResults?: boolean } = {},
 ): ConformanceSubject {
   return {
     provider,
@@ -35,7 +43,10 @@ export function openAIFakeSubject(
     retryAfterSeconds: CONFORMANCE_OPENAI_FAKE_OPTIONS.retryAfterSeconds,
     failNext: (failure) => void openai.enqueue(OPENAI_FAILURES[failure]),
     lastUpstreamBody: () => chatRequests()[chatRequests().length - 1]?.rawBody ?? '',
-    supports: { images: true, overload: false },
+    badRequest: { message: OPENAI_FAKE_BAD_REQUEST.message, param: OPENAI_FAKE_BAD_REQUEST.param },
+    // Same wire format: the field itself goes upstream, unchanged.
+    reasoningUpstreamMarker: '"reasoning_effort":"high"',
+    supports: { images: true, overload: false, opaqueToolData: 'none', ...extra },
     stop,
   };
 }

@@ -1,79 +1,28 @@
+import { ProviderError, type ChatCompletionRequest, type ChatMessage } from '@app/contracts';
 import {
-  ProviderError,
-  type ChatCompletionChunk,
-  type ChatCompletionRequest,
-  type ChatMessage,
-  type FunctionTool,
-} from '@app/contracts';
-import type { ChatProvider, ProviderCallContext } from '../../src/providers/chat-provider';
+  collect,
+  context,
+  failureOf,
+  streamedText,
+  streamedToolCalls,
+  TIME_TOOL,
+  WEATHER_TOOL,
+  type ConformanceSubject,
+  type RequestBuilder,
+} from './conformance-helpers';
+import { describeToolCallIds } from './conformance-opaque-data';
+import {
+  describeChunkContract,
+  describeReasoning,
+  describeStructuredOutput,
+  describeUpstreamErrorMessages,
+} from './conformance-outputs';
 
-/** Failures every fake can be told to answer the next upstream call with. */
-export type ConformanceFailure =
-  'bad-request' | 'unauthorized' | 'rate-limit' | 'server-error' | 'overloaded';
+export type { ConformanceFailure, ConformanceSubject, OpaqueToolData } from './conformance-helpers';
 
-/** What the suite needs from one adapter and the fake upstream it talks to. */
-export interface ConformanceSubject {
-  provider: ChatProvider;
-  model: string;
-  /** The fake's text answer (the suite checks streams reassemble it). */
-  reply: string;
-  /** Seconds the fake puts in Retry-After on a 429. Must be > 0. */
-  retryAfterSeconds: number;
-  failNext(failure: ConformanceFailure): void;
-  /** The raw body of the last chat call the fake received, as text. */
-  lastUpstreamBody(): string;
-  /** Which optional behaviours this provider/fake pair has. */
-  supports: { images: boolean; overload: boolean };
-  stop(): Promise<void>;
-}
-
-const WEATHER_TOOL: FunctionTool = {
-  type: 'function',
-  function: {
-    name: 'get_weather',
-    description: 'Weather for a city',
-    parameters: { type: 'object', properties: { city: { type: 'string' } } },
-  },
-};
-const TIME_TOOL: FunctionTool = {
-  type: 'function',
-  function: {
-    name: 'get_time',
-    description: 'Local time in a city',
-    parameters: { type: 'object', properties: { city: { type: 'string' } } },
-  },
-};
 /** A 1×1 transparent PNG. */
 const PIXEL_PNG =
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
-
-function context(): ProviderCallContext {
-  return { signal: new AbortController().signal, requestId: 'conformance' };
-}
-
-async function collect(stream: AsyncIterable<ChatCompletionChunk>): Promise<ChatCompletionChunk[]> {
-  const chunks: ChatCompletionChunk[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return chunks;
-}
-
-function streamedText(chunks: ChatCompletionChunk[]): string {
-  return chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('');
-}
-
-/** Reassembles streamed tool calls by index, as OpenAI clients do. */
-function streamedToolCalls(
-  chunks: ChatCompletionChunk[],
-): { id: string; name: string; arguments: string }[] {
-  const calls: { id: string; name: string; arguments: string }[] = [];
-  for (const delta of chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])) {
-    const call = (calls[delta.index] ??= { id: '', name: '', arguments: '' });
-    call.id ||= delta.id ?? '';
-    call.name ||= delta.function?.name ?? '';
-    call.arguments += delta.function?.arguments ?? '';
-  }
-  return calls;
-}
 
 /**
  * The behaviour every `ChatProvider` must show against its fake upstream. Each adapter's
@@ -102,15 +51,15 @@ export function describeProviderConformance(
     });
 
     describePlainChat(() => subject, request);
+    describeChunkContract(() => subject, request);
     describeTools(() => subject, request);
+    describeToolCallIds(() => subject, request);
+    describeReasoning(() => subject, request);
+    describeStructuredOutput(() => subject, request);
     describeErrors(() => subject, request);
+    describeUpstreamErrorMessages(() => subject);
   });
 }
-
-type RequestBuilder = (
-  messages: ChatMessage[],
-  extra?: Partial<ChatCompletionRequest>,
-) => ChatCompletionRequest;
 
 function describePlainChat(current: () => ConformanceSubject, request: RequestBuilder): void {
   it('answers a plain chat with one stop choice and usage that adds up', async () => {
@@ -247,30 +196,11 @@ function describeTools(current: () => ConformanceSubject, request: RequestBuilde
       ),
     );
     const calls = streamedToolCalls(chunks);
-    expect(calls.map((call) => call.name)).toEqual(['get_weather', 'get_time']);
-    for (const call of calls) expect(JSON.parse(call.arguments)).toEqual({ city: 'Paris' });
+    expect(calls.map((call) => call.function.name)).toEqual(['get_weather', 'get_time']);
+    for (const call of calls)
+      expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Paris' });
     expect(chunks.some((chunk) => chunk.choices[0]?.finish_reason === 'tool_calls')).toBe(true);
   });
-}
-
-async function failureOf(
-  subject: ConformanceSubject,
-  failure: ConformanceFailure,
-  streaming = false,
-): Promise<ProviderError> {
-  subject.failNext(failure);
-  const body: ChatCompletionRequest = {
-    model: subject.model,
-    messages: [{ role: 'user', content: 'Hello' }],
-  };
-  try {
-    if (streaming) await collect(subject.provider.stream({ ...body, stream: true }, context()));
-    else await subject.provider.chat(body, context());
-  } catch (error) {
-    expect(error).toBeInstanceOf(ProviderError);
-    return error as ProviderError;
-  }
-  throw new Error(`expected ${failure} to fail the call`);
 }
 
 function describeErrors(current: () => ConformanceSubject, request: RequestBuilder): void {

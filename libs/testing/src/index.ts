@@ -14,3 +14,7 @@ export * from './fakes/fake-forwarding';
 export * from './fakes/fake-copilot-server';
 export * from './fakes/fake-azure-openai-server';
 export * from './fakes/fake-bedrock-server';
+export * from './fakes/fake-json-schema';
+export * from './fakes/fake-openai-answer';
+export * from './fakes/fake-signatures';
+export * from './fakes/fake-claude-rules';

@@ -10,6 +10,23 @@ import {
 /** Anthropic's "overloaded" status: retryable like a 503. */
 export const ANTHROPIC_OVERLOADED_STATUS = 529;
 
+/**
+ * Anthropic's error types and the HTTP status each comes with (docs: "API errors"). An `error`
+ * event inside an SSE stream carries only the type, so the status is read from here.
+ */
+export const ANTHROPIC_ERROR_STATUS: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  timeout_error: 504,
+  overloaded_error: ANTHROPIC_OVERLOADED_STATUS,
+};
+
 /** Every failure of `@anthropic-ai/sdk` → ProviderError; the router reads only the mapped fields. */
 export function toAnthropicProviderError(error: unknown, signal?: AbortSignal): ProviderError {
   if (error instanceof ProviderError) return error;
@@ -24,26 +41,36 @@ export function toAnthropicProviderError(error: unknown, signal?: AbortSignal): 
   return connectionError(error) ?? invalidResponseError(error);
 }
 
+/**
+ * The SDK keeps the parsed body as `error.error`: Anthropic's envelope
+ * `{type: "error", error: {type, message}}`. Its inner object is what the client must see.
+ */
 function fromApiError(error: InstanceType<typeof Anthropic.APIError>): ProviderError {
-  const errorType = error.type ?? undefined;
-  if (error.status !== undefined) {
-    return httpProviderError({
-      status: error.status,
-      headers: error.headers,
+  const inner = innerError(error.error);
+  const errorType = inner?.type ?? error.type ?? undefined;
+  const status = error.status ?? (errorType ? ANTHROPIC_ERROR_STATUS[errorType] : undefined);
+  if (status === undefined) {
+    return new ProviderError('upstream reported an error in the stream', {
+      kind: 'invalid_response',
       code: errorType,
-      body: error.error,
     });
   }
-  // An `error` event inside an SSE stream: no status, only Anthropic's error type.
-  if (errorType === 'overloaded_error') {
-    return httpProviderError({
-      status: ANTHROPIC_OVERLOADED_STATUS,
-      code: errorType,
-      body: error.error,
-    });
-  }
-  return new ProviderError('upstream reported an error in the stream', {
-    kind: 'invalid_response',
+  return httpProviderError({
+    status,
+    headers: error.headers,
     code: errorType,
+    message: inner?.message,
   });
+}
+
+function innerError(body: unknown): { type?: string; message?: string } | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const envelope = body as { error?: unknown; type?: unknown; message?: unknown };
+  const inner = (
+    envelope.error && typeof envelope.error === 'object' ? envelope.error : envelope
+  ) as { type?: unknown; message?: unknown };
+  return {
+    type: typeof inner.type === 'string' && inner.type !== 'error' ? inner.type : undefined,
+    message: typeof inner.message === 'string' ? inner.message : undefined,
+  };
 }

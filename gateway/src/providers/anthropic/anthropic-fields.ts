@@ -3,8 +3,7 @@ import {
   type FieldTable,
   OPENAI_ONLY_FIELDS,
 } from '../shared/field-support';
-
-const EFFORTS = ['low', 'medium', 'high'];
+import { rejectsUnknownEffort } from '../shared/reasoning-effort';
 
 /**
  * Every OpenAI chat field and what the Anthropic adapter does with it. Fields absent from this
@@ -31,14 +30,14 @@ export const ANTHROPIC_FIELDS: FieldTable = {
   parallel_tool_calls: { translatedTo: 'tool_choice.disable_parallel_tool_use' },
   user: { translatedTo: 'metadata.user_id' },
   response_format: {
-    translatedTo: 'output_config.format (json_schema)',
-    rejects: (value) => (value as { type?: string }).type === 'json_object',
-    unsupported: 'response_format json_object (use json_schema)',
+    translatedTo:
+      'json_schema → output_config.format (Claude 4.5+); json_object, and json_schema before 4.5 → the json_response tool, answered as content',
   },
   reasoning_effort: {
-    translatedTo: 'output_config.effort',
-    rejects: (value) => !EFFORTS.includes(String(value)),
-    unsupported: 'reasoning_effort other than low, medium, high',
+    translatedTo:
+      'thinking: adaptive + output_config.effort (Claude 4.6+), or enabled + budget_tokens (earlier)',
+    rejects: rejectsUnknownEffort,
+    unsupported: 'reasoning_effort other than none, minimal, low, medium, high, xhigh',
   },
   n: {
     translatedTo: 'single choice',

@@ -1,6 +1,11 @@
 import { GatewayError, type ChatMessage, type ContentPart } from '@app/contracts';
 import { parseDataUrl, parseToolArguments, partsOf, textOf } from '../shared/message-content';
-import type { AnthropicContentBlock, AnthropicMessage } from './anthropic-wire.types';
+import { decodeToolCallId, type DecodedToolCallId } from '../shared/tool-call-id-codec';
+import type {
+  AnthropicContentBlock,
+  AnthropicMessage,
+  AnthropicThinkingBlock,
+} from './anthropic-wire.types';
 
 export interface AnthropicConversation {
   system: { type: 'text'; text: string }[];
@@ -40,28 +45,17 @@ function toAnthropicTurn(message: ConversationMessage): AnthropicMessage {
   switch (message.role) {
     case 'user':
       return { role: 'user', content: partsOf(message.content).map(toUserBlock) };
-    case 'assistant': {
+    case 'assistant':
       if (message.function_call)
         throw GatewayError.unsupportedField('anthropic', 'messages[].function_call');
-      const text = textOf(message.content);
-      const blocks: AnthropicContentBlock[] = text ? [{ type: 'text', text }] : [];
-      for (const call of message.tool_calls ?? []) {
-        blocks.push({
-          type: 'tool_use',
-          id: call.id,
-          name: call.function.name,
-          input: parseToolArguments(call.function.arguments),
-        });
-      }
-      return { role: 'assistant', content: blocks };
-    }
+      return { role: 'assistant', content: assistantBlocks(message) };
     case 'tool':
       return {
         role: 'user',
         content: [
           {
             type: 'tool_result',
-            tool_use_id: message.tool_call_id,
+            tool_use_id: decodeToolCallId(message.tool_call_id).id,
             content: textOf(message.content),
           },
         ],
@@ -69,6 +63,43 @@ function toAnthropicTurn(message: ConversationMessage): AnthropicMessage {
     default:
       throw GatewayError.unsupportedField('anthropic', `messages[].role=${message.role}`);
   }
+}
+
+/**
+ * An assistant turn's blocks. Thinking blocks (with their signatures) come back from the tool-call
+ * ids they were carried in, each before the tool use it preceded; the first call's go first of
+ * all, since Anthropic requires a thinking turn in a tool loop to start with its thinking.
+ * `reasoning_content` is not sent: without its signature Anthropic would refuse it.
+ */
+function assistantBlocks(
+  message: Extract<ConversationMessage, { role: 'assistant' }>,
+): AnthropicContentBlock[] {
+  const calls = (message.tool_calls ?? []).map((call) => ({
+    call,
+    decoded: decodeToolCallId(call.id),
+  }));
+  const blocks: AnthropicContentBlock[] = calls.length > 0 ? thinkingOf(calls[0].decoded) : [];
+  const text = textOf(message.content);
+  if (text) blocks.push({ type: 'text', text });
+  calls.forEach(({ call, decoded }, index) => {
+    if (index > 0) blocks.push(...thinkingOf(decoded));
+    blocks.push({
+      type: 'tool_use',
+      id: decoded.id,
+      name: call.function.name,
+      input: parseToolArguments(call.function.arguments),
+    });
+  });
+  return blocks;
+}
+
+function thinkingOf(decoded: DecodedToolCallId): AnthropicThinkingBlock[] {
+  if (decoded.opaque?.kind !== 'anthropic-thinking') return [];
+  return decoded.opaque.blocks.map((block) =>
+    block.type === 'thinking'
+      ? { type: 'thinking', thinking: block.thinking, signature: block.signature }
+      : { type: 'redacted_thinking', data: block.data },
+  );
 }
 
 function toUserBlock(part: ContentPart): AnthropicContentBlock {

@@ -1,6 +1,9 @@
 import type { ChatCompletionRequest, FunctionTool, ToolChoice } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
+import { claudeThinkingFor, thinksByDefault, type ClaudeThinking } from '../shared/claude-models';
+import { reasoningEffortOf } from '../shared/reasoning-effort';
 import { toAnthropicConversation } from './anthropic-messages';
+import { structuredOutputFor, type StructuredOutputPlan } from './anthropic-structured-output';
 import type {
   AnthropicMessagesRequest,
   AnthropicTool,
@@ -13,18 +16,26 @@ import type {
  */
 export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
 
+/** One Messages call and what reading its answer needs to know. */
+export interface AnthropicCall {
+  body: AnthropicMessagesRequest;
+  /** The tool whose input is the answer (structured output through a tool), if any. */
+  answerTool?: string;
+}
+
 /** OpenAI chat request → Anthropic Messages request. Call `assertSupported` first. */
-export function toMessagesRequest(
+export function toMessagesCall(
   request: ChatCompletionRequest,
   config: Pick<ProviderConfig, 'options'>,
-): AnthropicMessagesRequest {
+): AnthropicCall {
   const { system, messages } = toAnthropicConversation(request.messages);
+  const limit = maxTokensFor(request, config);
+  const thinking = claudeThinkingFor(request.model, reasoningEffortOf(request), limit);
   const body: AnthropicMessagesRequest = {
     model: request.model,
-    max_tokens: maxTokensFor(request, config),
+    max_tokens: thinking.form === 'manual' ? thinking.maxTokens : limit.value,
     messages,
   };
-  if (system.length > 0) body.system = system;
   if (request.temperature != null) body.temperature = request.temperature;
   if (request.top_p != null) body.top_p = request.top_p;
   if (request.stop != null)
@@ -33,21 +44,51 @@ export function toMessagesRequest(
   if (request.tools?.length) body.tools = request.tools.map(toAnthropicTool);
   const toolChoice = toAnthropicToolChoice(request.tool_choice, request.parallel_tool_calls);
   if (toolChoice && body.tools) body.tool_choice = toolChoice;
-  const outputConfig = toOutputConfig(request);
-  if (outputConfig) body.output_config = outputConfig;
-  return body;
+  applyThinking(body, thinking);
+  const plan = structuredOutputFor(request, {
+    thinking: body.thinking !== undefined || thinksByDefault(request.model),
+  });
+  applyStructuredOutput(body, plan);
+  if (plan.instruction) system.push({ type: 'text', text: plan.instruction });
+  if (system.length > 0) body.system = system;
+  return { body, answerTool: plan.answerTool?.name };
+}
+
+/** The request body alone (tests and callers that never read answers). */
+export function toMessagesRequest(
+  request: ChatCompletionRequest,
+  config: Pick<ProviderConfig, 'options'>,
+): AnthropicMessagesRequest {
+  return toMessagesCall(request, config).body;
 }
 
 function maxTokensFor(
   request: ChatCompletionRequest,
   config: Pick<ProviderConfig, 'options'>,
-): number {
+): { value: number; fromClient: boolean } {
+  const fromClient = request.max_completion_tokens ?? request.max_tokens;
+  if (fromClient != null) return { value: fromClient, fromClient: true };
   const configured = Number(config.options.maxTokens);
-  return (
-    request.max_completion_tokens ??
-    request.max_tokens ??
-    (Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_ANTHROPIC_MAX_TOKENS)
-  );
+  return {
+    value:
+      Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_ANTHROPIC_MAX_TOKENS,
+    fromClient: false,
+  };
+}
+
+function applyThinking(body: AnthropicMessagesRequest, thinking: ClaudeThinking): void {
+  if (thinking.form === 'manual') body.thinking = thinking.thinking;
+  if (thinking.form === 'adaptive') {
+    if (thinking.thinking) body.thinking = thinking.thinking;
+    body.output_config = { ...body.output_config, effort: thinking.effort };
+  }
+}
+
+function applyStructuredOutput(body: AnthropicMessagesRequest, plan: StructuredOutputPlan): void {
+  if (plan.format) body.output_config = { ...body.output_config, format: plan.format };
+  if (!plan.answerTool) return;
+  body.tools = [...(body.tools ?? []), plan.answerTool];
+  if (plan.toolChoice) body.tool_choice = plan.toolChoice;
 }
 
 function toAnthropicTool(tool: FunctionTool): AnthropicTool {
@@ -69,18 +110,4 @@ export function toAnthropicToolChoice(
     return { type: 'tool', name: choice.function.name, ...disableParallel };
   if (choice === 'auto' || parallel === false) return { type: 'auto', ...disableParallel };
   return undefined;
-}
-
-function toOutputConfig(request: ChatCompletionRequest): AnthropicMessagesRequest['output_config'] {
-  const config: NonNullable<AnthropicMessagesRequest['output_config']> = {};
-  const format = request.response_format;
-  if (format?.type === 'json_schema') {
-    config.format = {
-      type: 'json_schema',
-      schema: format.json_schema.schema ?? { type: 'object' },
-    };
-  }
-  const effort = request.reasoning_effort;
-  if (effort === 'low' || effort === 'medium' || effort === 'high') config.effort = effort;
-  return Object.keys(config).length > 0 ? config : undefined;
 }

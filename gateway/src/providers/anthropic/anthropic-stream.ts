@@ -1,19 +1,44 @@
 import type { ChatCompletionChunk } from '@app/contracts';
 import { ChunkWriter } from '../shared/chunk-writer';
-import { toFinishReason, toUsage } from './anthropic-response';
+import type { ClaudeThinkingBlock } from '../shared/tool-call-id-codec';
+import {
+  thinkingBlockOf,
+  toFinishReason,
+  toolCallId,
+  toUsage,
+  type AnswerOptions,
+} from './anthropic-response';
 import type { AnthropicStreamEvent, AnthropicUsage } from './anthropic-wire.types';
 
+type BlockEvent<Type extends AnthropicStreamEvent['type']> = Extract<
+  AnthropicStreamEvent,
+  { type: Type }
+>;
+
 /**
- * Anthropic Messages stream events → OpenAI chunks, one event at a time. Tool-use blocks get
- * consecutive OpenAI tool-call indices (Anthropic's block index counts text blocks too), and
- * `input_json_delta` fragments become `function.arguments` fragments.
+ * Anthropic Messages stream events → OpenAI chunks, one event at a time.
+ * - Tool-use blocks get consecutive OpenAI tool-call indices (Anthropic's block index counts text
+ *   and thinking blocks too), and `input_json_delta` fragments become `function.arguments`.
+ * - Thinking deltas become `reasoning_content` deltas; each finished thinking block (its signature
+ *   arrives last) rides in the id of the next tool call, as in non-streamed answers.
+ * - The answer tool of structured output streams as content.
+ * - The role chunk waits for the first content block: an `error` event right after
+ *   `message_start` (an overload) then fails the attempt before anything reached the client, so
+ *   the router can still fail over.
  */
 export class AnthropicStreamTranslator {
   private readonly writer: ChunkWriter;
   private readonly toolIndexByBlock = new Map<number, number>();
+  private readonly thinkingByBlock = new Map<number, { thinking: string; signature: string }>();
+  private pendingThinking: ClaudeThinkingBlock[] = [];
+  private answerBlock: number | undefined;
+  private started = false;
   private usage: AnthropicUsage = {};
 
-  constructor(model: string) {
+  constructor(
+    model: string,
+    private readonly options: AnswerOptions = {},
+  ) {
     this.writer = new ChunkWriter('msg', model);
   }
 
@@ -23,15 +48,24 @@ export class AnthropicStreamTranslator {
         this.writer.id = event.message.id;
         this.writer.model = event.message.model || this.writer.model;
         this.usage = { ...event.message.usage };
-        return [this.writer.role()];
+        return [];
       case 'content_block_start':
-        return this.startBlock(event);
+        return [...this.start(), ...this.startBlock(event)];
       case 'content_block_delta':
         return this.delta(event);
-      case 'message_delta':
+      case 'content_block_stop':
+        this.stopBlock(event.index);
+        return [];
+      case 'message_delta': {
         // message_delta usage counts are cumulative: they replace, not add to, the start's counts.
         this.usage = { ...this.usage, ...withoutNulls(event.usage) };
-        return [this.writer.finish(toFinishReason(event.delta.stop_reason))];
+        const reason = toFinishReason(event.delta.stop_reason);
+        const calledTools = this.toolIndexByBlock.size > 0;
+        return [
+          ...this.start(),
+          this.writer.finish(reason === 'tool_calls' && !calledTools ? 'stop' : reason),
+        ];
+      }
       case 'message_stop':
         return [this.writer.usage(toUsage(this.usage))];
       default:
@@ -39,37 +73,71 @@ export class AnthropicStreamTranslator {
     }
   }
 
-  private startBlock(
-    event: Extract<AnthropicStreamEvent, { type: 'content_block_start' }>,
-  ): ChatCompletionChunk[] {
+  private start(): ChatCompletionChunk[] {
+    if (this.started) return [];
+    this.started = true;
+    return [this.writer.role()];
+  }
+
+  private startBlock(event: BlockEvent<'content_block_start'>): ChatCompletionChunk[] {
     const block = event.content_block;
     if (block.type === 'text' && 'text' in block)
       return block.text ? [this.writer.content(block.text)] : [];
+    if (block.type === 'thinking') {
+      const thinking = 'thinking' in block ? block.thinking : '';
+      this.thinkingByBlock.set(event.index, { thinking, signature: '' });
+      return thinking ? [this.writer.reasoning(thinking)] : [];
+    }
+    const redacted = thinkingBlockOf(block);
+    if (redacted) {
+      this.pendingThinking.push(redacted);
+      return [];
+    }
     if (block.type !== 'tool_use' || !('id' in block)) return [];
+    if (block.name === this.options.answerTool) {
+      this.answerBlock = event.index;
+      return [];
+    }
     const toolIndex = this.toolIndexByBlock.size;
     this.toolIndexByBlock.set(event.index, toolIndex);
+    const id = toolCallId(block.id, this.pendingThinking);
+    this.pendingThinking = [];
     return [
       this.writer.toolCall({
         index: toolIndex,
-        id: block.id,
+        id,
         type: 'function',
         function: { name: block.name, arguments: '' },
       }),
     ];
   }
 
-  private delta(
-    event: Extract<AnthropicStreamEvent, { type: 'content_block_delta' }>,
-  ): ChatCompletionChunk[] {
+  private delta(event: BlockEvent<'content_block_delta'>): ChatCompletionChunk[] {
     const delta = event.delta;
     if (delta.type === 'text_delta' && 'text' in delta) return [this.writer.content(delta.text)];
-    const toolIndex = this.toolIndexByBlock.get(event.index);
-    if (delta.type === 'input_json_delta' && 'partial_json' in delta && toolIndex !== undefined) {
-      return delta.partial_json
-        ? [this.writer.toolCall({ index: toolIndex, function: { arguments: delta.partial_json } })]
-        : [];
+    const thinking = this.thinkingByBlock.get(event.index);
+    if (delta.type === 'thinking_delta' && 'thinking' in delta && thinking) {
+      thinking.thinking += delta.thinking;
+      return delta.thinking ? [this.writer.reasoning(delta.thinking)] : [];
     }
-    return [];
+    if (delta.type === 'signature_delta' && 'signature' in delta && thinking) {
+      thinking.signature += delta.signature;
+      return [];
+    }
+    if (delta.type !== 'input_json_delta' || !('partial_json' in delta) || !delta.partial_json)
+      return [];
+    if (event.index === this.answerBlock) return [this.writer.content(delta.partial_json)];
+    const toolIndex = this.toolIndexByBlock.get(event.index);
+    return toolIndex === undefined
+      ? []
+      : [this.writer.toolCall({ index: toolIndex, function: { arguments: delta.partial_json } })];
+  }
+
+  private stopBlock(index: number): void {
+    const thinking = this.thinkingByBlock.get(index);
+    if (!thinking) return;
+    this.thinkingByBlock.delete(index);
+    this.pendingThinking.push({ type: 'thinking', ...thinking });
   }
 }
 

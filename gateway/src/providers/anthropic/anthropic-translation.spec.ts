@@ -2,7 +2,12 @@ import { GatewayError, type ChatCompletionRequest } from '@app/contracts';
 import { rejectedFields } from '../shared/field-support';
 import { ANTHROPIC_FIELDS } from './anthropic-fields';
 import { toAnthropicConversation } from './anthropic-messages';
-import { DEFAULT_ANTHROPIC_MAX_TOKENS, toMessagesRequest } from './anthropic-request';
+import {
+  DEFAULT_ANTHROPIC_MAX_TOKENS,
+  toMessagesCall,
+  toMessagesRequest,
+} from './anthropic-request';
+import { decodeToolCallId } from '../shared/tool-call-id-codec';
 import { ANTHROPIC_FINISH_REASONS, toChatCompletion, toUsage } from './anthropic-response';
 import { AnthropicProvider } from './anthropic.provider';
 import { AnthropicStreamTranslator } from './anthropic-stream';
@@ -159,7 +164,7 @@ describe('toMessagesRequest', () => {
     });
   });
 
-  it('translates a json_schema response_format into output_config.format', () => {
+  it('translates a json_schema response_format into output_config.format, closing open objects', () => {
     const body = toMessagesRequest(
       {
         ...base,
@@ -170,9 +175,119 @@ describe('toMessagesRequest', () => {
       },
       config,
     );
+    // Anthropic's constrained decoding requires additionalProperties: false on every object.
     expect(body.output_config).toEqual({
-      format: { type: 'json_schema', schema: { type: 'object', properties: {} } },
+      format: {
+        type: 'json_schema',
+        schema: { type: 'object', properties: {}, additionalProperties: false },
+      },
     });
+  });
+});
+
+describe('reasoning and structured output on Anthropic', () => {
+  it('asks current models for adaptive thinking at the effort, older ones for a budget', () => {
+    expect(
+      toMessagesRequest({ ...base, model: 'claude-sonnet-5-5', reasoning_effort: 'high' }, config),
+    ).toMatchObject({ thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+    expect(
+      toMessagesRequest({ ...base, model: 'claude-sonnet-4-5', reasoning_effort: 'low' }, config),
+    ).toMatchObject({
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      max_tokens: DEFAULT_ANTHROPIC_MAX_TOKENS + 2048,
+    });
+  });
+
+  it('answers json_object through a forced json_response tool, returned as content', () => {
+    const call = toMessagesCall({ ...base, response_format: { type: 'json_object' } }, config);
+    expect(call.body).toMatchObject({
+      tools: [{ name: 'json_response', input_schema: { type: 'object' } }],
+      tool_choice: { type: 'tool', name: 'json_response' },
+    });
+    const completion = toChatCompletion(
+      {
+        id: 'msg_j',
+        model: 'claude',
+        content: [{ type: 'tool_use', id: 'toolu_j', name: 'json_response', input: { a: 1 } }],
+        stop_reason: 'tool_use',
+        usage: {},
+      },
+      call,
+    );
+    expect(completion.choices[0]).toMatchObject({
+      message: { content: '{"a":1}' },
+      finish_reason: 'stop',
+    });
+    expect(completion.choices[0].message.tool_calls).toBeUndefined();
+  });
+
+  it('asks, instead of forcing, where forced tool use is refused (Claude 5.5, or thinking)', () => {
+    for (const request of [
+      { ...base, model: 'claude-sonnet-5-5' },
+      { ...base, reasoning_effort: 'low' },
+    ]) {
+      const body = toMessagesRequest(
+        { ...request, response_format: { type: 'json_object' } },
+        config,
+      );
+      expect(body.tool_choice).toBeUndefined();
+      expect(body.system?.at(-1)?.text).toMatch(/json_response tool/);
+    }
+  });
+
+  it('streams thinking as reasoning_content and carries it, signed, in the next tool call id', () => {
+    const translator = new AnthropicStreamTranslator('claude');
+    const message = {
+      id: 'msg_t',
+      model: 'claude',
+      content: [],
+      stop_reason: null,
+      usage: { input_tokens: 1 },
+    };
+    const chunks = [
+      { type: 'message_start' as const, message },
+      {
+        type: 'content_block_start' as const,
+        index: 0,
+        content_block: { type: 'thinking', thinking: '' },
+      },
+      {
+        type: 'content_block_delta' as const,
+        index: 0,
+        delta: { type: 'thinking_delta', thinking: 'hmm' },
+      },
+      {
+        type: 'content_block_delta' as const,
+        index: 0,
+        delta: { type: 'signature_delta', signature: 'c2ln' },
+      },
+      { type: 'content_block_stop' as const, index: 0 },
+      {
+        type: 'content_block_start' as const,
+        index: 1,
+        content_block: { type: 'tool_use', id: 'toolu_9', name: 'f', input: {} },
+      },
+    ].flatMap((event) => translator.translate(event as never));
+    expect(chunks.map((chunk) => chunk.choices[0].delta.reasoning_content).filter(Boolean)).toEqual(
+      ['hmm'],
+    );
+    const id = chunks.at(-1)!.choices[0].delta.tool_calls![0].id!;
+    expect(decodeToolCallId(id)).toEqual({
+      id: 'toolu_9',
+      opaque: {
+        kind: 'anthropic-thinking',
+        blocks: [{ type: 'thinking', thinking: 'hmm', signature: 'c2ln' }],
+      },
+    });
+    // Back upstream, the thinking leads the assistant turn, before its tool use.
+    const turn = toAnthropicConversation([
+      {
+        role: 'assistant',
+        content: 'let me check',
+        tool_calls: [{ id, type: 'function', function: { name: 'f', arguments: '{}' } }],
+      },
+    ]).messages[0];
+    expect(turn.content.map((block) => block.type)).toEqual(['thinking', 'text', 'tool_use']);
   });
 });
 
@@ -197,9 +312,9 @@ describe('anthropic assertSupported', () => {
     expect(() => provider.assertSupported({ ...base, temperature: 1.5 })).toThrow(
       expect.objectContaining({ param: 'temperature' }),
     );
-    expect(() =>
-      provider.assertSupported({ ...base, response_format: { type: 'json_object' } }),
-    ).toThrow(expect.objectContaining({ param: 'response_format' }));
+    expect(() => provider.assertSupported({ ...base, reasoning_effort: 'extreme' })).toThrow(
+      expect.objectContaining({ param: 'reasoning_effort' }),
+    );
     expect(() =>
       provider.assertSupported({ ...base, n: 1, logprobs: false, presence_penalty: 0, seed: null }),
     ).not.toThrow();
@@ -269,12 +384,14 @@ describe('anthropic responses', () => {
       stop_reason: null,
       usage: { input_tokens: 4, output_tokens: 1 },
     };
-    translator.translate({ type: 'message_start', message: start });
-    const [finish] = translator.translate({
+    // The role chunk waits for content: a stream that fails now has sent the client nothing.
+    expect(translator.translate({ type: 'message_start', message: start })).toEqual([]);
+    const [role, finish] = translator.translate({
       type: 'message_delta',
       delta: { stop_reason: 'refusal' },
       usage: { output_tokens: 9 },
     });
+    expect(role.choices[0].delta.role).toBe('assistant');
     const [usage] = translator.translate({ type: 'message_stop' });
     expect(finish.choices[0].finish_reason).toBe('content_filter');
     expect(usage.usage).toEqual({ prompt_tokens: 4, completion_tokens: 9, total_tokens: 13 });

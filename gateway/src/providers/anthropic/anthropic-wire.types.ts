@@ -6,11 +6,16 @@
 export type AnthropicImageSource =
   { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
 
+export type AnthropicThinkingBlock =
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string };
+
 export type AnthropicContentBlock =
   | { type: 'text'; text: string }
   | { type: 'image'; source: AnthropicImageSource }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
-  | { type: 'tool_result'; tool_use_id: string; content: string };
+  | { type: 'tool_result'; tool_use_id: string; content: string }
+  | AnthropicThinkingBlock;
 
 export interface AnthropicMessage {
   role: 'user' | 'assistant';
@@ -39,9 +44,10 @@ export interface AnthropicMessagesRequest {
   tools?: AnthropicTool[];
   tool_choice?: AnthropicToolChoice;
   metadata?: { user_id: string };
+  thinking?: { type: 'enabled'; budget_tokens: number } | { type: 'adaptive' };
   output_config?: {
     format?: { type: 'json_schema'; schema: Record<string, unknown> };
-    effort?: 'low' | 'medium' | 'high';
+    effort?: 'low' | 'medium' | 'high' | 'xhigh';
   };
 }
 
@@ -64,6 +70,7 @@ export interface AnthropicUsage {
 export type AnthropicResponseBlock =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: unknown }
+  | AnthropicThinkingBlock
   | { type: string };
 
 export interface AnthropicMessageResponse {
@@ -83,6 +90,8 @@ export type AnthropicStreamEvent =
       delta:
         | { type: 'text_delta'; text: string }
         | { type: 'input_json_delta'; partial_json: string }
+        | { type: 'thinking_delta'; thinking: string }
+        | { type: 'signature_delta'; signature: string }
         | { type: string };
     }
   | { type: 'content_block_stop'; index: number }

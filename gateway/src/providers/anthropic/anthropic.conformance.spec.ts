@@ -1,4 +1,8 @@
-import { FakeAnthropicServer, type AnthropicFakeBehaviour } from '@app/testing';
+import {
+  ANTHROPIC_FAKE_FAILURES,
+  FakeAnthropicServer,
+  type AnthropicFakeBehaviour,
+} from '@app/testing';
 import type { ProviderConfig } from '@app/config';
 import {
   describeProviderConformance,
@@ -34,7 +38,9 @@ describeProviderConformance('anthropic', async () => {
     retryAfterSeconds: 3,
     failNext: (failure) => void fake.enqueue(FAILURES[failure]),
     lastUpstreamBody: () => fake.messageRequests[fake.messageRequests.length - 1]?.rawBody ?? '',
-    supports: { images: true, overload: true },
+    badRequest: { message: ANTHROPIC_FAKE_FAILURES['bad-request'].message },
+    reasoningUpstreamMarker: '"thinking":{"type":"adaptive"}',
+    supports: { images: true, overload: true, opaqueToolData: 'claude-thinking' },
     stop: () => fake.stop(),
   };
 });

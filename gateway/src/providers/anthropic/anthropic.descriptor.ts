@@ -19,7 +19,8 @@ export const anthropicDescriptor = defineProvider({
     CLAUDE_API_KEY: envString(),
     ANTHROPIC_BASE_URL: envUrl(),
     CLAUDE_ENABLED: envBoolean(undefined),
-    ANTHROPIC_MODEL: envStringOr('claude-sonnet-4-5'),
+    // Anthropic's current Sonnet (claude-sonnet-4-5 reached end of life on 2026-11-30).
+    ANTHROPIC_MODEL: envStringOr('claude-sonnet-5-5'),
     ANTHROPIC_MAX_TOKENS: envInt(4096, { min: 1 }),
   },
   fromEnv(env, problems) {
@@ -50,6 +51,10 @@ export const anthropicDescriptor = defineProvider({
   build(config, context) {
     const { AnthropicProvider } =
       require('./anthropic.provider') as typeof import('./anthropic.provider');
-    return new AnthropicProvider(config, { timeoutMs: context.routing.requestTimeoutMs });
+    return new AnthropicProvider(config, {
+      timeoutMs: context.routing.requestTimeoutMs,
+      // The SDK's own warnings go to the structured log (see anthropic-sdk-log.ts).
+      logger: context.logger,
+    });
   },
 });

@@ -17,6 +17,8 @@ export const azureOpenAIDescriptor = defineProvider({
     AZURE_OPENAI_API_KEY: envString(),
     AZURE_OPENAI_ENDPOINT: envUrl(),
     AZURE_OPENAI_DEPLOYMENT: envString(),
+    AZURE_OPENAI_EMBEDDING_DEPLOYMENT: envString(),
+    // A dated version (deployments API), or `v1` / `preview` for Azure's v1 API (/openai/v1/...).
     AZURE_OPENAI_API_VERSION: envStringOr('2024-10-21'),
   },
   fromEnv(env, problems) {
@@ -30,15 +32,27 @@ export const azureOpenAIDescriptor = defineProvider({
       );
       return undefined;
     }
+    const embeddingDeployment = env.AZURE_OPENAI_EMBEDDING_DEPLOYMENT;
     return {
       baseUrl: endpoint,
       apiKey: key,
       defaultModel: deployment,
-      options: { deployment, apiVersion: env.AZURE_OPENAI_API_VERSION },
+      // Embeddings go to their own deployment: a chat deployment answers them 400.
+      ...(embeddingDeployment
+        ? { models: [deployment, embeddingDeployment], embeddingModel: embeddingDeployment }
+        : {}),
+      options: { deployment, embeddingDeployment, apiVersion: env.AZURE_OPENAI_API_VERSION },
     };
   },
   settings: z
-    .object({ deployment: z.string().min(1).optional(), apiVersion: z.string().min(1).optional() })
+    .object({
+      deployment: z.string().min(1).optional(),
+      /** Where embeddings go (a chat deployment cannot embed). */
+      embeddingDeployment: z.string().min(1).optional(),
+      /** Per-model deployments: `"gpt-4o=prod-4o, gpt-4o-mini=mini"`. */
+      deployments: z.string().min(1).optional(),
+      apiVersion: z.string().min(1).optional(),
+    })
     .strict(),
   fields: 'pass-through',
   build(config, context) {

@@ -95,7 +95,8 @@ function fromServiceError(error: AwsServiceError): ProviderError {
   return httpProviderError({
     status,
     code: error.name,
-    body: { message: error.message },
+    // Bedrock's envelope is `{"message": …}` with the exception name in `x-amzn-errortype`.
+    message: error.message,
     headers: { get: (name) => headerValue(headers, name) },
   });
 }

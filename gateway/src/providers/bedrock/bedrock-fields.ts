@@ -1,9 +1,9 @@
 import {
   rejectsSeveralChoices,
-  rejectsStructuredOutput,
   type FieldTable,
   OPENAI_ONLY_FIELDS,
 } from '../shared/field-support';
+import { rejectsUnknownEffort } from '../shared/reasoning-effort';
 
 /**
  * Every OpenAI chat field and what the Bedrock (Converse API) adapter does with it. Fields absent
@@ -35,16 +35,20 @@ export const BEDROCK_FIELDS: FieldTable = {
   },
   user: { handledBy: 'not sent: Converse has no end-user id field' },
   response_format: {
-    translatedTo: 'plain text only',
-    rejects: rejectsStructuredOutput,
-    unsupported: 'structured output (json_object / json_schema)',
+    translatedTo:
+      'the json_response tool (toolConfig, forced where the model allows), its input answered as content',
   },
   n: {
     translatedTo: 'single choice',
     rejects: rejectsSeveralChoices,
     unsupported: 'n > 1 (one choice per call)',
   },
-  reasoning_effort: { unsupported: 'no portable reasoning control across Bedrock models' },
+  reasoning_effort: {
+    translatedTo:
+      'Claude models: additionalModelRequestFields.thinking (+ outputConfig.effort on Claude 4.6+); other models: 400',
+    rejects: rejectsUnknownEffort,
+    unsupported: 'reasoning_effort other than none, minimal, low, medium, high, xhigh',
+  },
   logprobs: { unsupported: 'no token log probabilities' },
   top_logprobs: { unsupported: 'no token log probabilities' },
   presence_penalty: { unsupported: 'no presence penalty in Converse inferenceConfig' },

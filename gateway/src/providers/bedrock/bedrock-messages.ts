@@ -7,6 +7,7 @@ import type {
 import type { DocumentType } from '@smithy/types';
 import { GatewayError, type ChatMessage, type ContentPart } from '@app/contracts';
 import { parseDataUrl, parseToolArguments, partsOf, textOf } from '../shared/message-content';
+import { decodeToolCallId, type DecodedToolCallId } from '../shared/tool-call-id-codec';
 
 export interface BedrockConversation {
   system: SystemContentBlock[];
@@ -54,29 +55,17 @@ function toBedrockTurn(message: ConversationMessage): Message {
   switch (message.role) {
     case 'user':
       return { role: 'user', content: partsOf(message.content).map(toUserBlock) };
-    case 'assistant': {
+    case 'assistant':
       if (message.function_call)
         throw GatewayError.unsupportedField('bedrock', 'messages[].function_call');
-      const text = textOf(message.content);
-      const blocks: ContentBlock[] = text ? [{ text }] : [];
-      for (const call of message.tool_calls ?? []) {
-        blocks.push({
-          toolUse: {
-            toolUseId: call.id,
-            name: call.function.name,
-            input: parseToolArguments(call.function.arguments) as DocumentType,
-          },
-        });
-      }
-      return { role: 'assistant', content: blocks };
-    }
+      return { role: 'assistant', content: assistantBlocks(message) };
     case 'tool':
       return {
         role: 'user',
         content: [
           {
             toolResult: {
-              toolUseId: message.tool_call_id,
+              toolUseId: decodeToolCallId(message.tool_call_id).id,
               content: [{ text: textOf(message.content) }],
             },
           },
@@ -88,6 +77,44 @@ function toBedrockTurn(message: ConversationMessage): Message {
         `messages[].role=${(message as { role: string }).role}`,
       );
   }
+}
+
+/**
+ * An assistant turn's blocks: reasoning blocks (with signatures) restored from the tool-call ids
+ * that carried them, each before the tool use it preceded, the first call's before everything, as
+ * Claude requires of a thinking turn in a tool loop.
+ */
+function assistantBlocks(
+  message: Extract<ConversationMessage, { role: 'assistant' }>,
+): ContentBlock[] {
+  const calls = (message.tool_calls ?? []).map((call) => ({
+    call,
+    decoded: decodeToolCallId(call.id),
+  }));
+  const blocks: ContentBlock[] = calls.length > 0 ? reasoningOf(calls[0].decoded) : [];
+  const text = textOf(message.content);
+  if (text) blocks.push({ text });
+  calls.forEach(({ call, decoded }, index) => {
+    if (index > 0) blocks.push(...reasoningOf(decoded));
+    blocks.push({
+      toolUse: {
+        toolUseId: decoded.id,
+        name: call.function.name,
+        input: parseToolArguments(call.function.arguments) as DocumentType,
+      },
+    });
+  });
+  return blocks;
+}
+
+function reasoningOf(decoded: DecodedToolCallId): ContentBlock[] {
+  if (decoded.opaque?.kind !== 'bedrock-thinking') return [];
+  return decoded.opaque.blocks.map((block) => ({
+    reasoningContent:
+      block.type === 'thinking'
+        ? { reasoningText: { text: block.thinking, signature: block.signature } }
+        : { redactedContent: Buffer.from(block.data, 'base64') },
+  }));
 }
 
 function toUserBlock(part: ContentPart): ContentBlock {

@@ -143,7 +143,8 @@ describe('BEDROCK_FIELDS', () => {
     expect(reject({ n: 2 })).toBe(400);
     expect(reject({ tool_choice: 'none' })).toBe(400);
     expect(reject({ parallel_tool_calls: false })).toBe(400);
-    expect(reject({ response_format: { type: 'json_object' } })).toBe(400);
+    expect(reject({ reasoning_effort: 'high' })).toBe(400); // model 'm' is not a Claude model
+    expect(reject({ response_format: { type: 'json_object' } })).toBeUndefined();
     expect(reject({ ['brand_new_field' as 'user']: 'x' })).toBe(400);
     expect(
       reject({
@@ -165,6 +166,69 @@ describe('BEDROCK_FIELDS', () => {
     expect(fields).toEqual(
       expect.arrayContaining(['logprobs', 'seed', 'tool_choice', 'parallel_tool_calls', 'n']),
     );
+  });
+});
+
+describe('reasoning and structured output on Bedrock', () => {
+  it('sends Claude thinking through additionalModelRequestFields, effort through outputConfig', () => {
+    expect(
+      toConverseInput(
+        { ...base, model: 'anthropic.claude-sonnet-4-6', reasoning_effort: 'medium' },
+        config,
+      ),
+    ).toMatchObject({
+      additionalModelRequestFields: { thinking: { type: 'adaptive' } },
+      outputConfig: { effort: 'medium' },
+    });
+    expect(
+      toConverseInput(
+        { ...base, model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', reasoning_effort: 'low' },
+        config,
+      ),
+    ).toMatchObject({
+      additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 2048 } },
+      inferenceConfig: { maxTokens: 4096 + 2048 },
+    });
+  });
+
+  it('answers json_schema through a forced json_response tool whose input is the content', () => {
+    const schema = { type: 'object', properties: { a: { type: 'number' } } };
+    const input = toConverseInput(
+      { ...base, response_format: { type: 'json_schema', json_schema: { name: 'r', schema } } },
+      config,
+    );
+    expect(input.toolConfig).toEqual({
+      tools: [
+        {
+          toolSpec: {
+            name: 'json_response',
+            description: 'Respond with the r object.',
+            inputSchema: { json: schema },
+          },
+        },
+      ],
+      toolChoice: { tool: { name: 'json_response' } },
+    });
+    const completion = toChatCompletion(
+      {
+        output: {
+          message: {
+            role: 'assistant',
+            content: [{ toolUse: { toolUseId: 'j', name: 'json_response', input: { a: 1 } } }],
+          },
+        },
+        stopReason: 'tool_use',
+        usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+        metrics: { latencyMs: 1 },
+      } as Parameters<typeof toChatCompletion>[0],
+      'm',
+      'id',
+      { answerTool: 'json_response' },
+    );
+    expect(completion.choices[0]).toMatchObject({
+      message: { content: '{"a":1}' },
+      finish_reason: 'stop',
+    });
   });
 });
 

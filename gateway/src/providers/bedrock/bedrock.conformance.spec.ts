@@ -1,4 +1,4 @@
-import { FakeBedrockServer, type BedrockFakeBehaviour } from '@app/testing';
+import { BEDROCK_FAKE_FAILURES, FakeBedrockServer, type BedrockFakeBehaviour } from '@app/testing';
 import type { ProviderConfig } from '@app/config';
 import {
   describeProviderConformance,
@@ -39,7 +39,10 @@ describeProviderConformance('bedrock', async () => {
     retryAfterSeconds: 3,
     failNext: (failure) => void fake.enqueue(FAILURES[failure]),
     lastUpstreamBody: () => fake.converseRequests[fake.converseRequests.length - 1]?.rawBody ?? '',
-    supports: { images: true, overload: true },
+    badRequest: { message: BEDROCK_FAKE_FAILURES['bad-request'].message },
+    // An unversioned Claude id takes Anthropic's manual (budget) thinking form.
+    reasoningUpstreamMarker: '"thinking":{"type":"enabled","budget_tokens":16384}',
+    supports: { images: true, overload: true, opaqueToolData: 'claude-thinking' },
     stop: () => fake.stop(),
   };
 });

@@ -7,13 +7,19 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 // Installed with the client (its own HTTP layer); imported to pin HTTP/1.1, see `bedrockClientConfig`.
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@app/contracts';
+import {
+  GatewayError,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+} from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
 import type { ChatProvider, ProviderCallContext } from '../chat-provider';
 import { assertFieldsSupported } from '../shared/field-support';
 import { BEDROCK_FIELDS } from './bedrock-fields';
 import { toBedrockProviderError } from './bedrock-error-mapper';
-import { toConverseInput } from './bedrock-request';
+import { reasoningEffortOf } from '../shared/reasoning-effort';
+import { isClaudeModel, toConverseCall } from './bedrock-request';
 import { toChatCompletion } from './bedrock-response';
 import { BedrockStreamTranslator } from './bedrock-stream';
 
@@ -54,20 +60,28 @@ export class BedrockProvider implements ChatProvider {
 
   assertSupported(request: ChatCompletionRequest): void {
     assertFieldsSupported('bedrock', BEDROCK_FIELDS, request);
+    // Reasoning has no portable Converse field: it is translated for Claude models only.
+    if (reasoningEffortOf(request) !== undefined && !isClaudeModel(request.model))
+      throw GatewayError.unsupportedField('bedrock', 'reasoning_effort');
   }
 
   async chat(
     request: ChatCompletionRequest,
     context: ProviderCallContext,
   ): Promise<ChatCompletion> {
-    const input = toConverseInput(request, this.config);
+    const call = toConverseCall(request, this.config);
     try {
       if (context.signal.aborted) throw context.signal.reason;
-      const response = await this.client.send(new ConverseCommand(input), {
+      const response = await this.client.send(new ConverseCommand(call.input), {
         abortSignal: context.signal,
       });
       context.markFirstByte?.();
-      return toChatCompletion(response, request.model, completionId(response.$metadata.requestId));
+      return toChatCompletion(
+        response,
+        request.model,
+        completionId(response.$metadata.requestId),
+        call,
+      );
     } catch (error) {
       throw toBedrockProviderError(error, context.signal);
     }
@@ -77,15 +91,16 @@ export class BedrockProvider implements ChatProvider {
     request: ChatCompletionRequest,
     context: ProviderCallContext,
   ): AsyncIterable<ChatCompletionChunk> {
-    const input = toConverseInput(request, this.config);
+    const call = toConverseCall(request, this.config);
     try {
       if (context.signal.aborted) throw context.signal.reason;
-      const response = await this.client.send(new ConverseStreamCommand(input), {
+      const response = await this.client.send(new ConverseStreamCommand(call.input), {
         abortSignal: context.signal,
       });
       const translator = new BedrockStreamTranslator(
         completionId(response.$metadata.requestId),
         request.model,
+        call,
       );
       if (!response.stream) throw new Error('ConverseStream answered without a stream');
       for await (const event of response.stream) {

@@ -71,10 +71,14 @@ export class CopilotTokenSource {
       throw connectionError(error) ?? invalidResponseError(error);
     }
     if (!response.ok) {
+      // GitHub's error envelope: {"message": "Bad credentials", "documentation_url": …}.
+      const failure = (await response.json().catch(() => undefined)) as
+        { message?: unknown } | undefined;
       throw httpProviderError({
         status: response.status,
         headers: response.headers,
         code: 'copilot_token_exchange_failed',
+        message: typeof failure?.message === 'string' ? failure.message : undefined,
       });
     }
     const body = (await response.json().catch(() => undefined)) as

@@ -62,6 +62,10 @@ describe('copilot token exchange', () => {
     );
     const error = await provider.chat(request, context()).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProviderError);
-    expect(error).toMatchObject({ status: 401, retryable: false });
+    expect(error).toMatchObject({
+      status: 401,
+      retryable: false,
+      body: { message: 'Bad credentials', code: 'copilot_token_exchange_failed' },
+    });
   });
 });

@@ -7,6 +7,14 @@ import {
   textOf,
   toolNamesById,
 } from '../shared/message-content';
+import { decodeToolCallId } from '../shared/tool-call-id-codec';
+
+/**
+ * Google's documented stand-in for a signature Gemini never issued (a history that another
+ * provider produced, or a client that lost it): Gemini 3 then accepts the function call instead of
+ * answering 400 "missing a thought_signature".
+ */
+export const SKIP_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
 
 export interface GeminiConversation {
   systemInstruction?: Content;
@@ -19,7 +27,10 @@ export interface GeminiConversation {
  * call, so names are looked up from the earlier tool calls), and consecutive same-role turns are
  * merged so parallel function responses travel together as Gemini expects.
  */
-export function toGeminiConversation(messages: ChatMessage[]): GeminiConversation {
+export function toGeminiConversation(
+  messages: ChatMessage[],
+  options: { validatesThoughtSignatures?: boolean } = {},
+): GeminiConversation {
   const systemParts: Part[] = [];
   const contents: Content[] = [];
   const toolNames = toolNamesById(messages);
@@ -38,10 +49,31 @@ export function toGeminiConversation(messages: ChatMessage[]): GeminiConversatio
     if (previous?.role === turn.role) previous.parts!.push(...turn.parts!);
     else contents.push(turn);
   }
+  if (options.validatesThoughtSignatures) signCurrentTurn(contents);
   return {
     contents,
     ...(systemParts.length > 0 ? { systemInstruction: { parts: systemParts } } : {}),
   };
+}
+
+/**
+ * Gemini 3 validates signatures in the current turn only: every model step after the last user
+ * message that is not a function response must carry a signature on its first function call.
+ * Steps whose signature the client could not give back get Google's documented stand-in.
+ */
+function signCurrentTurn(contents: Content[]): void {
+  let turnStart = contents.length - 1;
+  while (turnStart >= 0 && !startsTurn(contents[turnStart])) turnStart -= 1;
+  for (const content of contents.slice(turnStart + 1)) {
+    if (content.role !== 'model') continue;
+    const firstCall = content.parts?.find((part) => part.functionCall);
+    if (firstCall && !firstCall.thoughtSignature)
+      firstCall.thoughtSignature = SKIP_THOUGHT_SIGNATURE;
+  }
+}
+
+function startsTurn(content: Content): boolean {
+  return content.role === 'user' && (content.parts ?? []).some((part) => !part.functionResponse);
 }
 
 function toGeminiTurn(
@@ -55,12 +87,17 @@ function toGeminiTurn(
       const text = textOf(message.content);
       const parts: Part[] = text ? [{ text }] : [];
       for (const call of message.tool_calls ?? []) {
+        // The signature Gemini gave with this call comes back with it, exactly where it was.
+        const { id, opaque } = decodeToolCallId(call.id);
         parts.push({
           functionCall: {
-            id: call.id,
+            id,
             name: call.function.name,
             args: parseToolArguments(call.function.arguments),
           },
+          ...(opaque?.kind === 'gemini-thought-signature'
+            ? { thoughtSignature: opaque.signature }
+            : {}),
         });
       }
       return { role: 'model', parts };
@@ -75,7 +112,11 @@ function toGeminiTurn(
       const response = { result: textOf(message.content) };
       return {
         role: 'user',
-        parts: [{ functionResponse: { id: message.tool_call_id, name, response } }],
+        parts: [
+          {
+            functionResponse: { id: decodeToolCallId(message.tool_call_id).id, name, response },
+          },
+        ],
       };
     }
     default:

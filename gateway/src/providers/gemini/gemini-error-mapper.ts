@@ -16,14 +16,21 @@ export function geminiFetch(markFirstByte?: () => void): typeof fetch {
     markFirstByte?.();
     if (response.ok) return response;
     const text = await response.text().catch(() => '');
-    const body = safeJson(text) as { error?: { status?: string } } | undefined;
+    // Google's envelope: {"error": {"code": 400, "message": "…", "status": "INVALID_ARGUMENT"}}.
+    const error = (safeJson(text) as { error?: { status?: unknown; message?: unknown } })?.error;
     throw httpProviderError({
       status: response.status,
       headers: response.headers,
-      code: body?.error?.status,
-      body,
+      code: typeof error?.status === 'string' ? error.status : undefined,
+      message: typeof error?.message === 'string' ? error.message : undefined,
     });
   };
+}
+
+/** The SDK's ApiError message is the response body as JSON text; its inner message is Google's. */
+function apiErrorMessage(error: Error): string | undefined {
+  const body = safeJson(error.message) as { error?: { message?: unknown } } | undefined;
+  return typeof body?.error?.message === 'string' ? body.error.message : undefined;
 }
 
 function safeJson(text: string): unknown {
@@ -41,7 +48,7 @@ export function toGeminiProviderError(error: unknown, signal?: AbortSignal): Pro
   // The SDK's ApiError (matched by shape: the SDK is loaded lazily as ESM). geminiFetch pre-empts it.
   const status = (error as { name?: unknown; status?: unknown })?.status;
   if ((error as Error)?.name === 'ApiError' && typeof status === 'number')
-    return httpProviderError({ status });
+    return httpProviderError({ status, message: apiErrorMessage(error as Error) });
   if ((error as { name?: unknown })?.name === 'AbortError')
     return new ProviderError('request aborted', { kind: 'aborted' });
   return connectionError(error) ?? invalidResponseError(error);

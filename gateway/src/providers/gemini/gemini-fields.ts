@@ -1,4 +1,5 @@
 import { OPENAI_ONLY_FIELDS, type FieldTable } from '../shared/field-support';
+import { rejectsUnknownEffort } from '../shared/reasoning-effort';
 
 /** Every OpenAI chat field and what the Gemini adapter does with it; unknown fields are rejected. */
 export const GEMINI_FIELDS: FieldTable = {
@@ -14,7 +15,10 @@ export const GEMINI_FIELDS: FieldTable = {
   presence_penalty: { translatedTo: 'generationConfig.presencePenalty' },
   frequency_penalty: { translatedTo: 'generationConfig.frequencyPenalty' },
   stop: { translatedTo: 'generationConfig.stopSequences' },
-  response_format: { translatedTo: 'generationConfig.responseMimeType / responseJsonSchema' },
+  response_format: {
+    translatedTo:
+      'generationConfig.responseMimeType application/json (json_object), + responseJsonSchema (json_schema)',
+  },
   stream: { handledBy: 'streamGenerateContent?alt=sse' },
   stream_options: { handledBy: 'usage chunk built from usageMetadata' },
   tools: { translatedTo: 'tools[].functionDeclarations' },
@@ -30,5 +34,10 @@ export const GEMINI_FIELDS: FieldTable = {
   user: { handledBy: 'not sent: Gemini has no end-user id field' },
   logprobs: { unsupported: 'log probabilities are not translated' },
   top_logprobs: { unsupported: 'log probabilities are not translated' },
-  reasoning_effort: { unsupported: 'thinking budgets are not translated' },
+  reasoning_effort: {
+    translatedTo:
+      'generationConfig.thinkingConfig: thinkingLevel (Gemini 3+) or thinkingBudget (2.5), includeThoughts',
+    rejects: rejectsUnknownEffort,
+    unsupported: 'reasoning_effort other than none, minimal, low, medium, high, xhigh',
+  },
 };

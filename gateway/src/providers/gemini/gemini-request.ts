@@ -5,13 +5,17 @@ import type {
   ToolConfig,
 } from '@google/genai' with { 'resolution-mode': 'import' };
 import type { ChatCompletionRequest, ToolChoice } from '@app/contracts';
+import { reasoningEffortOf } from '../shared/reasoning-effort';
 import { toGeminiConversation } from './gemini-contents';
+import { isGemini3OrLater, toThinkingConfig } from './gemini-thinking';
 
 /** OpenAI chat request → `generateContent` parameters (call `assertSupported` first). */
 export function toGenerateContentParameters(
   request: ChatCompletionRequest,
 ): GenerateContentParameters {
-  const { contents, systemInstruction } = toGeminiConversation(request.messages);
+  const { contents, systemInstruction } = toGeminiConversation(request.messages, {
+    validatesThoughtSignatures: isGemini3OrLater(request.model),
+  });
   const config: GenerateContentConfig = { ...generationConfigOf(request) };
   if (systemInstruction) config.systemInstruction = systemInstruction;
   if (request.tools?.length) {
@@ -42,12 +46,16 @@ function generationConfigOf(request: ChatCompletionRequest): GenerateContentConf
   if (request.frequency_penalty != null) config.frequencyPenalty = request.frequency_penalty;
   if (request.stop != null)
     config.stopSequences = typeof request.stop === 'string' ? [request.stop] : request.stop;
+  // Structured output: JSON mode, plus the schema as JSON Schema (`responseJsonSchema`, which
+  // takes standard JSON Schema; the older `responseSchema` takes only OpenAPI's subset).
   const format = request.response_format;
   if (format?.type === 'json_object') config.responseMimeType = 'application/json';
   if (format?.type === 'json_schema') {
     config.responseMimeType = 'application/json';
     if (format.json_schema.schema) config.responseJsonSchema = format.json_schema.schema;
   }
+  const thinkingConfig = toThinkingConfig(request.model, reasoningEffortOf(request));
+  if (thinkingConfig) config.thinkingConfig = thinkingConfig;
   return config;
 }
 

@@ -11,7 +11,9 @@ import type {
   ToolCall,
   Usage,
 } from '@app/contracts';
+import { randomBytes } from 'node:crypto';
 import { usageOf } from '../shared/chunk-writer';
+import { encodeToolCallId } from '../shared/tool-call-id-codec';
 
 /** Gemini `finishReason` → OpenAI `finish_reason`; anything not listed (OTHER, LANGUAGE…) is 'stop'. */
 export const GEMINI_FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
@@ -61,12 +63,30 @@ export function textOfParts(parts: Part[] | undefined): string {
     .join('');
 }
 
-/** Gemini may omit call ids; OpenAI clients need one to answer each call. */
-export function toolCallsOfParts(parts: Part[] | undefined, candidateIndex: number): ToolCall[] {
+/** Thought summaries (`thought: true` parts, asked for with `includeThoughts`). */
+export function reasoningOfParts(parts: Part[] | undefined): string {
+  return (parts ?? [])
+    .filter((part) => typeof part.text === 'string' && part.thought)
+    .map((part) => part.text)
+    .join('');
+}
+
+/**
+ * Function-call parts → OpenAI tool calls. Gemini often omits call ids, and a stream sends each
+ * parallel call in its own event, so ids are made unique per call (not per event or position):
+ * a random `call_…` id unless Gemini gave one. A part's `thoughtSignature` (Gemini 3 signs the
+ * first call of each step) rides in its id, for the next turn (see tool-call-id-codec).
+ */
+export function toolCallsOfParts(parts: Part[] | undefined): ToolCall[] {
   return (parts ?? [])
     .filter((part) => part.functionCall)
-    .map((part, callIndex) => ({
-      id: part.functionCall!.id ?? `call_${candidateIndex}_${callIndex}`,
+    .map((part) => ({
+      id: encodeToolCallId(
+        part.functionCall!.id || `call_${randomBytes(12).toString('hex')}`,
+        part.thoughtSignature
+          ? { kind: 'gemini-thought-signature', signature: part.thoughtSignature }
+          : undefined,
+      ),
       type: 'function' as const,
       function: {
         name: part.functionCall!.name ?? '',
@@ -77,13 +97,15 @@ export function toolCallsOfParts(parts: Part[] | undefined, candidateIndex: numb
 
 function toChoice(candidate: Candidate, position: number): ChatCompletionChoice {
   const index = candidate.index ?? position;
-  const toolCalls = toolCallsOfParts(candidate.content?.parts, index);
+  const toolCalls = toolCallsOfParts(candidate.content?.parts);
   const text = textOfParts(candidate.content?.parts);
+  const reasoning = reasoningOfParts(candidate.content?.parts);
   return {
     index,
     message: {
       role: 'assistant',
       content: text || (toolCalls.length > 0 ? null : ''),
+      ...(reasoning ? { reasoning_content: reasoning } : {}),
       ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     },
     finish_reason: toFinishReason(candidate.finishReason, toolCalls.length > 0),

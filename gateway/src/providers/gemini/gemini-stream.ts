@@ -4,12 +4,20 @@ import type {
 } from '@google/genai' with { 'resolution-mode': 'import' };
 import type { ChatCompletionChunk } from '@app/contracts';
 import { ChunkWriter } from '../shared/chunk-writer';
-import { textOfParts, toFinishReason, toolCallsOfParts, toUsage } from './gemini-response';
+import {
+  reasoningOfParts,
+  textOfParts,
+  toFinishReason,
+  toolCallsOfParts,
+  toUsage,
+} from './gemini-response';
 
 /**
  * `streamGenerateContent` responses → OpenAI chunks. Gemini sends whole function calls (never
- * fragments), so each becomes one tool-call delta with its full arguments. `usageMetadata` is
- * cumulative; the last one seen becomes the final usage chunk.
+ * fragments, parallel calls often one event each), so each becomes one tool-call delta with its
+ * full arguments, a unique id and the next index of its choice. Thought summaries become
+ * `reasoning_content` deltas. `usageMetadata` is cumulative; the last one seen becomes the final
+ * usage chunk.
  */
 export class GeminiStreamTranslator {
   private readonly writer: ChunkWriter;
@@ -31,9 +39,11 @@ export class GeminiStreamTranslator {
     (response.candidates ?? []).forEach((candidate, position) => {
       const choice = candidate.index ?? position;
       chunks.push(...this.start(choice));
+      const reasoning = reasoningOfParts(candidate.content?.parts);
+      if (reasoning) chunks.push(this.writer.reasoning(reasoning, choice));
       const text = textOfParts(candidate.content?.parts);
       if (text) chunks.push(this.writer.content(text, choice));
-      const calls = toolCallsOfParts(candidate.content?.parts, choice);
+      const calls = toolCallsOfParts(candidate.content?.parts);
       for (const call of calls)
         chunks.push(this.writer.toolCall({ index: this.nextToolIndex(choice), ...call }, choice));
       if (candidate.finishReason) {

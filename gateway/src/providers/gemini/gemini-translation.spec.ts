@@ -4,6 +4,7 @@ import { GeminiProvider } from './gemini.provider';
 import { toGeminiConversation } from './gemini-contents';
 import { toGenerateContentParameters } from './gemini-request';
 import { GEMINI_FINISH_REASONS, toFinishReason } from './gemini-response';
+import { encodeToolCallId } from '../shared/tool-call-id-codec';
 
 const base: ChatCompletionRequest = {
   model: 'gemini-test',
@@ -73,6 +74,47 @@ describe('gemini translation', () => {
       tools: [{ functionDeclarations: [{ name: 'f' }] }],
       toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['f'] } },
     });
+  });
+
+  it('maps reasoning_effort to thinkingLevel on Gemini 3 and thinkingBudget on 2.5, with thoughts', () => {
+    expect(
+      toGenerateContentParameters({ ...base, model: 'gemini-3-pro', reasoning_effort: 'low' })
+        .config?.thinkingConfig,
+    ).toEqual({ thinkingLevel: 'LOW', includeThoughts: true });
+    expect(
+      toGenerateContentParameters({ ...base, model: 'gemini-2.5-flash', reasoning_effort: 'none' })
+        .config?.thinkingConfig,
+    ).toEqual({ thinkingBudget: 0, includeThoughts: false });
+    expect(toGenerateContentParameters(base).config?.thinkingConfig).toBeUndefined();
+  });
+
+  it('restores each call’s thought signature, and stands in for lost ones in the current turn only', () => {
+    const signed = encodeToolCallId('c1', { kind: 'gemini-thought-signature', signature: 'c2ln' });
+    const call = (id: string) => ({
+      role: 'assistant' as const,
+      content: null,
+      tool_calls: [{ id, type: 'function' as const, function: { name: 'f', arguments: '{}' } }],
+    });
+    const { contents } = toGeminiConversation(
+      [
+        { role: 'user', content: 'old question' },
+        call('old'),
+        { role: 'tool', tool_call_id: 'old', content: 'r' },
+        { role: 'user', content: 'new question' },
+        call(signed),
+        { role: 'tool', tool_call_id: signed, content: 'r' },
+        call('lost'),
+        { role: 'tool', tool_call_id: 'lost', content: 'r' },
+      ],
+      { validatesThoughtSignatures: true },
+    );
+    const signatures = contents
+      .filter((content) => content.role === 'model')
+      .map((content) => content.parts![0].thoughtSignature);
+    expect(signatures).toEqual([undefined, 'c2ln', 'skip_thought_signature_validator']);
+    expect(
+      contents.filter((content) => content.role === 'model')[1].parts![0].functionCall!.id,
+    ).toBe('c1');
   });
 
   it('treats safety stops as content_filter and a STOP with function calls as tool_calls', () => {

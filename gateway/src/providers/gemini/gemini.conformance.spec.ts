@@ -1,4 +1,4 @@
-import { FakeGeminiServer, type GeminiFakeBehaviour } from '@app/testing';
+import { FakeGeminiServer, GEMINI_FAKE_FAILURES, type GeminiFakeBehaviour } from '@app/testing';
 import type { ProviderConfig } from '@app/config';
 import {
   describeProviderConformance,
@@ -40,7 +40,9 @@ describeProviderConformance('gemini', async () => {
     retryAfterSeconds: 2,
     failNext: (failure) => void fake.enqueue(FAILURES[failure]),
     lastUpstreamBody: () => fake.generateRequests[fake.generateRequests.length - 1]?.rawBody ?? '',
-    supports: { images: true, overload: true },
+    badRequest: { message: GEMINI_FAKE_FAILURES['bad-request'].message },
+    reasoningUpstreamMarker: '"thinkingConfig":{"thinkingLevel":"HIGH","includeThoughts":true}',
+    supports: { images: true, overload: true, opaqueToolData: 'gemini-thought-signature' },
     stop: () => fake.stop(),
   };
 });

@@ -6,14 +6,23 @@ import type {
 } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
 import type { ChatProvider, ProviderCallContext } from '../chat-provider';
-import { OpenAIHttpClient, upstreamBaseUrl } from './openai-http-client';
+import { withPlainToolCallIds } from '../shared/tool-call-id-codec';
+import { ChoicelessChunkFilter } from './choiceless-chunks';
+import { OpenAIHttpClient, upstreamBaseUrl, type OpenAIOperation } from './openai-http-client';
 
 export interface OpenAICompatibleOptions {
   /** Backstop for the transport; the router enforces its own first-byte, idle and total timeouts. */
   timeoutMs: number;
   /** Prebuilt client (Azure and Copilot reuse this adapter with their own URLs and headers). */
   client?: OpenAIHttpClient;
+  /**
+   * False when this upstream has no embeddings endpoint (an Azure resource without an embedding
+   * deployment): the router then never sends it embeddings. Default true.
+   */
+  embeddings?: boolean;
 }
+
+type EmbeddingsRequest = Parameters<NonNullable<ChatProvider['embed']>>[0];
 
 interface EmbeddingsResponse {
   model: string;
@@ -24,11 +33,14 @@ interface EmbeddingsResponse {
 /**
  * OpenAI, Ollama (its /v1 API) and any OpenAI-compatible server, over the OpenAI wire contract
  * (see OpenAIHttpClient). The request is already in the provider's format, so every field passes
- * through untouched. There are no transport retries: the router owns retries, backoff, fallback.
+ * through untouched; only what the gateway itself put in (tool-call ids carrying another
+ * provider's data) is taken out again. There are no transport retries: the router owns retries,
+ * backoff and fallback.
  */
 export class OpenAICompatibleProvider implements ChatProvider {
   readonly id: string;
   readonly type: ProviderConfig['type'];
+  readonly embed?: ChatProvider['embed'];
   protected readonly client: OpenAIHttpClient;
 
   constructor(
@@ -47,6 +59,8 @@ export class OpenAICompatibleProvider implements ChatProvider {
           ...config.headers,
         },
       });
+    if (options.embeddings !== false)
+      this.embed = (request, context) => this.embedVia(request, context);
   }
 
   assertSupported(_request: ChatCompletionRequest): void {
@@ -54,9 +68,10 @@ export class OpenAICompatibleProvider implements ChatProvider {
   }
 
   chat(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ChatCompletion> {
+    const body = this.upstreamBody(request, 'chat/completions');
     return this.client.json<ChatCompletion>(
       'chat/completions',
-      request.stream ? { ...request, stream: false } : request,
+      body.stream ? { ...body, stream: false } : body,
       {
         signal: context.signal,
         headers: this.requestHeaders(context),
@@ -70,26 +85,29 @@ export class OpenAICompatibleProvider implements ChatProvider {
     context: ProviderCallContext,
   ): AsyncIterable<ChatCompletionChunk> {
     const body = {
-      ...request,
+      ...this.upstreamBody(request, 'chat/completions'),
       stream: true,
       // Always ask for usage so cost accounting sees streamed tokens; the router removes the
       // usage chunk when the client did not ask for it.
       stream_options: { ...(request.stream_options ?? {}), include_usage: true },
     };
-    return this.client.events('chat/completions', body, {
-      signal: context.signal,
-      headers: this.requestHeaders(context),
-    }) as AsyncIterable<ChatCompletionChunk>;
+    const filter = new ChoicelessChunkFilter();
+    return this.client.events<ChatCompletionChunk>(
+      'chat/completions',
+      body,
+      { signal: context.signal, headers: this.requestHeaders(context) },
+      (chunk) => filter.accept(chunk),
+    );
   }
 
-  async embed(
-    request: { model: string; input: string[] | number[][]; dimensions?: number },
+  private async embedVia(
+    request: EmbeddingsRequest,
     context: ProviderCallContext,
   ): Promise<EmbeddingsResult> {
     const response = await this.client.json<EmbeddingsResponse>(
       'embeddings',
       {
-        model: request.model,
+        model: this.upstreamModel(request.model, 'embeddings'),
         input: request.input,
         encoding_format: 'float',
         ...(request.dimensions ? { dimensions: request.dimensions } : {}),
@@ -107,6 +125,22 @@ export class OpenAICompatibleProvider implements ChatProvider {
       signal: context.signal,
       headers: this.requestHeaders(context),
     });
+  }
+
+  /** The model name the upstream expects (Azure: a deployment). */
+  protected upstreamModel(model: string, _operation: OpenAIOperation): string {
+    return model;
+  }
+
+  private upstreamBody(
+    request: ChatCompletionRequest,
+    operation: OpenAIOperation,
+  ): ChatCompletionRequest {
+    const messages = withPlainToolCallIds(request.messages);
+    const model = this.upstreamModel(request.model, operation);
+    return messages === request.messages && model === request.model
+      ? request
+      : { ...request, model, messages };
   }
 
   /** Hook for subclasses (Copilot adds a fresh token). */

@@ -81,18 +81,41 @@ describe('OpenAIHttpClient transport failures', () => {
     expect(error.body).toMatchObject({ message: 'slow down' });
   });
 
-  it('fails a stream whose upstream sends an error event after data', async () => {
+  it('fails a stream whose upstream sends an error event after data, keeping its message', async () => {
     handler = (_request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.write('data: {"id":"1","choices":[]}\n\n');
-      response.end('data: {"error":{"message":"overloaded"}}\n\n');
+      response.end('data: {"error":{"message":"overloaded","type":"server_error"}}\n\n');
     };
     const received: unknown[] = [];
     const consume = async () => {
       for await (const event of client.events('chat/completions', {}, call())) received.push(event);
     };
-    await expect(consume()).rejects.toMatchObject({ kind: 'invalid_response' });
+    // No status in a stream: a server error unless the type names another, so it stays retryable.
+    await expect(consume()).rejects.toMatchObject({
+      kind: 'http',
+      status: 500,
+      retryable: true,
+      body: { message: 'overloaded', type: 'server_error' },
+    });
     expect(received).toHaveLength(1);
+  });
+
+  it('gives a mid-stream invalid_request_error the 400 its type names', async () => {
+    handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(
+        'event: error\ndata: {"error":{"message":"bad tool schema","type":"invalid_request_error","param":"tools"}}\n\n',
+      );
+    };
+    const consume = async () => {
+      for await (const _event of client.events('chat/completions', {}, call()));
+    };
+    await expect(consume()).rejects.toMatchObject({
+      status: 400,
+      retryable: false,
+      body: { message: 'bad tool schema', param: 'tools', code: 'invalid_request_error' },
+    });
   });
 
   it('closes the upstream response when the consumer stops early', async () => {

@@ -2,6 +2,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { ProviderError } from '@app/contracts';
 import { decodeServerSentEvents } from '../shared/sse-decoder';
 import { mapTransportError } from '../shared/transport-error';
+import { httpProviderError } from '../shared/upstream-error';
 
 /** The OpenAI REST operations the gateway calls. */
 export type OpenAIOperation = 'chat/completions' | 'embeddings' | 'models';
@@ -13,8 +14,11 @@ export interface OpenAIHttpClientOptions {
   headers: Record<string, string>;
   /** Backstop for headers and body gaps; the router enforces its own timeouts. */
   timeoutMs: number;
-  /** Path and query of an operation, for servers that do not use `{baseUrl}/{operation}` (Azure). */
-  pathFor?: (operation: OpenAIOperation) => string;
+  /**
+   * Path and query of an operation, for servers that do not use `{baseUrl}/{operation}` (Azure,
+   * whose dated API puts the model's deployment in the path).
+   */
+  pathFor?: (operation: OpenAIOperation, model: string | undefined) => string;
 }
 
 export interface OpenAICallOptions {
@@ -58,12 +62,16 @@ export class OpenAIHttpClient {
     }
   }
 
-  /** POSTs with `stream: true` and yields each `data:` payload, parsed, as it arrives. */
-  async *events(
+  /**
+   * POSTs with `stream: true` and yields each `data:` payload, parsed, as it arrives; `accept`
+   * may rewrite a payload or drop it (undefined), in the same loop (no extra generator per chunk).
+   */
+  async *events<T = unknown>(
     operation: OpenAIOperation,
     body: unknown,
     call: OpenAICallOptions,
-  ): AsyncGenerator<unknown> {
+    accept: (payload: T) => T | undefined = (payload) => payload,
+  ): AsyncGenerator<T> {
     const response = await this.send(operation, body, {
       ...call,
       headers: { ...call.headers, accept: 'text/event-stream' },
@@ -75,10 +83,9 @@ export class OpenAIHttpClient {
         const payload = JSON.parse(message.data) as { error?: unknown };
         // Like the SDK: an `error` event, or an error object in a data line, fails the stream.
         if (message.event === 'error' || (payload && payload.error !== undefined))
-          throw new ProviderError('upstream reported an error in the stream', {
-            kind: 'invalid_response',
-          });
-        yield payload;
+          throw streamError(payload);
+        const accepted = accept(payload as T);
+        if (accepted !== undefined) yield accepted;
       }
     } catch (error) {
       throw mapTransportError(error, call.signal);
@@ -101,7 +108,7 @@ export class OpenAIHttpClient {
     try {
       response = await this.pool.request({
         method: body === undefined ? 'GET' : 'POST',
-        path: this.options.pathFor?.(operation) ?? `${this.basePath}/${operation}`,
+        path: this.options.pathFor?.(operation, modelOf(body)) ?? `${this.basePath}/${operation}`,
         headers:
           body === undefined
             ? { ...this.headers, ...call.headers }
@@ -129,36 +136,77 @@ async function statusError(
   } catch (error) {
     return mapTransportError(error, signal);
   }
-  const error = parseErrorBody(text);
-  const code =
-    typeof error?.code === 'string'
-      ? error.code
-      : typeof error?.type === 'string'
-        ? error.type
-        : undefined;
+  const error = errorObjectOf(parseJson(text));
   const headers = response.headers;
-  return new ProviderError(`upstream answered HTTP ${response.statusCode}`, {
-    kind: 'http',
+  return httpProviderError({
     status: response.statusCode,
-    code,
-    body: error,
-    retryAfterMs: ProviderError.parseRetryAfter({
+    ...errorFields(error),
+    headers: {
       get: (name) => {
         const value = headers[name];
         return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
       },
-    }),
+    },
   });
 }
 
-function parseErrorBody(text: string): { code?: unknown; type?: unknown } | undefined {
+/** OpenAI error types that name the status a mid-stream error would have had. */
+const STREAM_ERROR_STATUS: Readonly<Record<string, number>> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  rate_limit_error: 429,
+  rate_limit_exceeded: 429,
+  insufficient_quota: 429,
+};
+
+/**
+ * An error inside a stream (`event: error`, or `{"error": {...}}` in a data line) has no status of
+ * its own: one is read from its type, a server error when unknown (so the router may fail over).
+ */
+function streamError(payload: unknown): ProviderError {
+  const error = errorObjectOf(payload) ?? (payload as Record<string, unknown> | undefined);
+  const fields = errorFields(error);
+  const status =
+    (fields.type && STREAM_ERROR_STATUS[fields.type]) ||
+    (fields.code && STREAM_ERROR_STATUS[fields.code]) ||
+    500;
+  return httpProviderError({ status, ...fields });
+}
+
+/** OpenAI's `{"error": {message, type, param, code}}` (Azure and Copilot speak it too). */
+function errorFields(error: Record<string, unknown> | undefined): {
+  code?: string;
+  type?: string;
+  message?: string;
+  param?: string;
+} {
+  const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+  return {
+    code: text(error?.code) ?? text(error?.type),
+    type: text(error?.type),
+    message: text(error?.message),
+    param: text(error?.param),
+  };
+}
+
+function errorObjectOf(parsed: unknown): Record<string, unknown> | undefined {
+  const error = (parsed as { error?: unknown } | undefined)?.error;
+  return error && typeof error === 'object' ? (error as Record<string, unknown>) : undefined;
+}
+
+function parseJson(text: string): unknown {
   try {
-    const parsed = JSON.parse(text) as { error?: unknown } | null;
-    const error = parsed && typeof parsed === 'object' ? parsed.error : undefined;
-    return error && typeof error === 'object' ? (error as { code?: unknown }) : undefined;
+    return JSON.parse(text);
   } catch {
     return undefined;
   }
+}
+
+function modelOf(body: unknown): string | undefined {
+  const model = (body as { model?: unknown } | undefined)?.model;
+  return typeof model === 'string' ? model : undefined;
 }
 
 /** The provider's base URL; only OpenAI itself has a default. A missing one fails at boot. */

@@ -20,6 +20,11 @@ export class ChunkWriter {
     return this.chunk(choice, { content: text });
   }
 
+  /** A reasoning fragment, in the `reasoning_content` delta field OpenAI-compatible clients read. */
+  reasoning(text: string, choice = 0): ChatCompletionChunk {
+    return this.chunk(choice, { reasoning_content: text });
+  }
+
   toolCall(delta: ToolCallDelta, choice = 0): ChatCompletionChunk {
     return this.chunk(choice, { tool_calls: [delta] });
   }

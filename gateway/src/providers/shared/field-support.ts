@@ -59,10 +59,6 @@ export function rejectedFields(
 export const rejectsSeveralChoices = (value: unknown): boolean =>
   typeof value === 'number' && value > 1;
 
-/** `response_format` types other than plain text. */
-export const rejectsStructuredOutput = (value: unknown): boolean =>
-  (value as { type?: string } | null)?.type !== 'text';
-
 /**
  * OpenAI-only features no other wire format has: every non-OpenAI field table spreads these in
  * and lists only what differs, so "what does X reject?" is still one table per provider.

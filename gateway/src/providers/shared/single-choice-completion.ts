@@ -8,6 +8,8 @@ export function singleChoiceCompletion(answer: {
   id: string;
   model: string;
   text: string;
+  /** The model's reasoning, returned as `reasoning_content` when there is any. */
+  reasoning?: string;
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   usage: Usage;
@@ -24,6 +26,7 @@ export function singleChoiceCompletion(answer: {
         message: {
           role: 'assistant',
           content: answer.text || (hasToolCalls ? null : ''),
+          ...(answer.reasoning ? { reasoning_content: answer.reasoning } : {}),
           ...(hasToolCalls ? { tool_calls: answer.toolCalls } : {}),
         },
         finish_reason: answer.finishReason,

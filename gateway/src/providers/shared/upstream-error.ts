@@ -18,19 +18,48 @@ export function abortedError(signal: AbortSignal): ProviderError {
 export interface UpstreamHttpFailure {
   status: number;
   headers?: { get(name: string): string | null };
+  /** The provider's own error code or type (`invalid_request_error`, `INVALID_ARGUMENT`, …). */
   code?: string;
-  body?: unknown;
+  /** The provider's own message, unchanged: clients see it for errors that are theirs to fix. */
+  message?: string;
+  /** The provider's error type when it gives one beside its code (OpenAI does); else the code. */
+  type?: string;
+  /** The request field the provider blamed, when it says so (OpenAI-style upstreams do). */
+  param?: string;
   /** Forces retryability when the status alone says otherwise (e.g. an "overloaded" 400). */
   retryable?: boolean;
 }
 
+/**
+ * The error body every adapter puts on an HTTP `ProviderError`: OpenAI's `error` object, filled
+ * from the provider's own envelope (Anthropic `{type:"error",error:{type,message}}`, Gemini
+ * `{error:{code,message,status}}`, Bedrock `{message}` + `x-amzn-errortype`, OpenAI `{error}`).
+ * The router reads only this shape, so it never learns a provider's envelope.
+ */
+export interface UpstreamErrorBody {
+  message: string;
+  type: string | null;
+  param: string | null;
+  code: string | null;
+}
+
+export function upstreamErrorBody(failure: UpstreamHttpFailure): UpstreamErrorBody {
+  return {
+    message: failure.message?.trim() || `upstream answered HTTP ${failure.status}`,
+    type: failure.type ?? failure.code ?? null,
+    param: failure.param ?? null,
+    code: failure.code ?? null,
+  };
+}
+
 /** An upstream error status, with Retry-After honoured. Retryability follows `isRetryableStatus`. */
 export function httpProviderError(failure: UpstreamHttpFailure): ProviderError {
+  // The ProviderError's own message stays generic: it is logged, and providers may quote input.
   return new ProviderError(`upstream answered HTTP ${failure.status}`, {
     kind: 'http',
     status: failure.status,
     code: failure.code,
-    body: failure.body,
+    body: upstreamErrorBody(failure),
     retryable: failure.retryable,
     retryAfterMs: ProviderError.parseRetryAfter(failure.headers),
   });

@@ -53,6 +53,8 @@ const assistantMessage = z
     refusal: z.string().nullable().optional(),
     function_call: z.object({ name: z.string(), arguments: z.string() }).nullable().optional(),
     audio: z.object({ id: z.string() }).nullable().optional(),
+    // What the gateway itself returns on assistant messages; clients echo it back unchanged.
+    reasoning_content: z.string().nullable().optional(),
   })
   .strict();
 

@@ -49,6 +49,12 @@ export interface AssistantMessage {
   tool_calls?: ToolCall[];
   refusal?: string | null;
   function_call?: { name: string; arguments: string } | null;
+  /**
+   * The model's reasoning as the gateway returned it (DeepSeek/vLLM convention). Accepted back on
+   * input so clients can echo assistant messages unchanged; what a provider needs to resume its
+   * reasoning travels in the tool-call ids (see `gateway/src/providers/shared/tool-call-id-codec.ts`).
+   */
+  reasoning_content?: string | null;
 }
 
 export interface ToolMessage {
@@ -126,6 +132,14 @@ export interface ChatCompletionRequest extends GatewayRequestOptions {
   [field: string]: unknown;
 }
 
+/**
+ * OpenAI's `reasoning_effort` levels. Each translating adapter maps them to its provider's
+ * reasoning control (Anthropic `thinking` + effort, Gemini `thinkingConfig`, Bedrock Claude
+ * `thinking`); see docs/providers.md.
+ */
+export const REASONING_EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+export type ReasoningEffort = (typeof REASONING_EFFORTS)[number];
+
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
 
 export interface Usage {
@@ -143,6 +157,8 @@ export interface ChatCompletionChoice {
     content: string | null;
     tool_calls?: ToolCall[];
     refusal?: string | null;
+    /** The model's reasoning (thinking summaries), when the provider returns it. */
+    reasoning_content?: string | null;
     [key: string]: unknown;
   };
   finish_reason: FinishReason | null;
@@ -174,6 +190,8 @@ export interface ChatCompletionChunkChoice {
     content?: string | null;
     tool_calls?: ToolCallDelta[];
     refusal?: string | null;
+    /** A fragment of the model's reasoning, streamed before or between the answer's deltas. */
+    reasoning_content?: string | null;
     [key: string]: unknown;
   };
   finish_reason: FinishReason | null;

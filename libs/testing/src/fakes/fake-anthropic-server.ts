@@ -8,28 +8,36 @@ import {
   type FakeAnswer,
   type ProviderFakeFailure,
 } from './fake-conversation';
+import { claudeRequestProblem, claudeThinks, thinkingHistoryProblem } from './fake-claude-rules';
+import { fakeInstanceOf, openObjectIn } from './fake-json-schema';
 import {
   FAKE_PROVIDER_DEFAULTS,
   FakeProviderServer,
   type FakeProviderOptions,
 } from './fake-provider-server';
+import { FakeSignatureBook } from './fake-signatures';
 
 export type AnthropicFakeBehaviour = 'ok' | ProviderFakeFailure;
 
 export type FakeAnthropicOptions = FakeProviderOptions;
 
+type Block = { type: string; [field: string]: unknown };
+
 interface MessagesBody {
   model?: string;
   stream?: boolean;
-  messages?: {
-    role: string;
-    content: string | { type: string; source?: Record<string, unknown> }[];
-  }[];
-  tools?: { name: string }[];
-  tool_choice?: { type: string };
+  max_tokens?: number;
+  messages?: { role: string; content: string | Block[] }[];
+  tools?: { name: string; input_schema?: Record<string, unknown> }[];
+  tool_choice?: { type: string; name?: string };
+  thinking?: { type?: string; budget_tokens?: number };
+  output_config?: { effort?: string; format?: { type?: string; schema?: Record<string, unknown> } };
 }
 
-const FAILURES: Record<ProviderFakeFailure, { status: number; type: string; message: string }> = {
+export const ANTHROPIC_FAKE_FAILURES: Record<
+  ProviderFakeFailure,
+  { status: number; type: string; message: string }
+> = {
   'error-500': { status: 500, type: 'api_error', message: 'Internal server error' },
   'rate-limit': {
     status: 429,
@@ -45,14 +53,23 @@ const FAILURES: Record<ProviderFakeFailure, { status: number; type: string; mess
   overloaded: { status: 529, type: 'overloaded_error', message: 'Overloaded' },
 };
 
+/** The thinking text this fake "thinks" (its signature covers exactly this text). */
+export const FAKE_ANTHROPIC_THINKING = 'Let me think about what was asked.';
+
 /**
  * Anthropic's Messages API on 127.0.0.1 (`POST /v1/messages`, JSON and SSE events as documented),
- * behaviour switchable per request. Rejects malformed image blocks with 400 like the real API.
+ * behaviour switchable per request. Validates as the real API does, answering 400s in Anthropic's
+ * `{type:"error",error:{type,message}}` envelope: malformed image blocks, thinking forms per model
+ * generation and budgets, forced tool use with thinking (or from Claude 5.5), open objects in
+ * `output_config.format`, and — with thinking on — a tool loop whose last assistant turn lost its
+ * signed thinking block, or carries a signature this fake never issued for that text.
  */
 export class FakeAnthropicServer extends FakeProviderServer<
   AnthropicFakeBehaviour,
   FakeAnthropicOptions
 > {
+  private readonly signatures = new FakeSignatureBook();
+
   private constructor(http: FakeHttpServer, options: FakeAnthropicOptions) {
     super(
       http,
@@ -84,7 +101,7 @@ export class FakeAnthropicServer extends FakeProviderServer<
     }
     const behaviour = this.behaviours.next();
     if (behaviour !== 'ok') {
-      const failure = FAILURES[behaviour];
+      const failure = ANTHROPIC_FAKE_FAILURES[behaviour];
       const headers: Record<string, string> =
         behaviour === 'rate-limit' ? { 'retry-after': String(this.options.retryAfterSeconds) } : {};
       return this.sendError(response, failure.status, failure.type, failure.message, headers);
@@ -102,39 +119,90 @@ export class FakeAnthropicServer extends FakeProviderServer<
         'an API key and the anthropic-version header are required',
       );
     }
-    const problem = findInvalidBlock(body);
+    const problem = findInvalidBlock(body) ?? this.requestProblem(body);
     if (problem) return this.sendError(response, 400, 'invalid_request_error', problem);
     const answer = this.answerFor(body);
+    const thinking = claudeThinks(this.claudeView(body)) ? this.thinkingBlock() : undefined;
     return body.stream
-      ? this.streamAnswer(body, answer, response)
-      : sendJson(response, 200, this.message(body, answer));
+      ? this.streamAnswer(body, answer, thinking, response)
+      : sendJson(response, 200, this.message(body, answer, thinking));
+  }
+
+  private claudeView(body: MessagesBody) {
+    return {
+      model: body.model ?? '',
+      thinking: body.thinking,
+      maxTokens: body.max_tokens,
+      effort: body.output_config?.effort,
+      toolChoiceType: body.tool_choice?.type,
+    };
+  }
+
+  private requestProblem(body: MessagesBody): string | undefined {
+    const claude = claudeRequestProblem(this.claudeView(body));
+    if (claude) return claude;
+    const format = body.output_config?.format;
+    if (format) {
+      const open = openObjectIn(format.schema);
+      if (open)
+        return `output_config.format.${open}: For 'object' type, 'additionalProperties' must be explicitly set to false`;
+    }
+    const turns = (body.messages ?? []).map((message) => ({
+      role: message.role,
+      blocks: (Array.isArray(message.content) ? message.content : []).map((block) => ({
+        kind:
+          block.type === 'thinking'
+            ? ('thinking' as const)
+            : block.type === 'redacted_thinking'
+              ? ('redacted' as const)
+              : block.type === 'tool_result'
+                ? ('tool_result' as const)
+                : ('other' as const),
+        thinking: String(block.thinking ?? ''),
+        signature: String(block.signature ?? ''),
+      })),
+    }));
+    return thinkingHistoryProblem(turns, claudeThinks(this.claudeView(body)), this.signatures);
+  }
+
+  private thinkingBlock(): Block {
+    const thinking = `${FAKE_ANTHROPIC_THINKING} (${this.http.requests.length})`;
+    return { type: 'thinking', thinking, signature: this.signatures.issue(thinking) };
   }
 
   private answerFor(body: MessagesBody): FakeAnswer {
     const last = body.messages?.[body.messages.length - 1];
     const lastTurnIsToolResult =
       Array.isArray(last?.content) && last.content.some((block) => block.type === 'tool_result');
+    const format = body.output_config?.format;
+    if (format?.type === 'json_schema' && !(body.tools ?? []).length)
+      return {
+        kind: 'text',
+        text: JSON.stringify(fakeInstanceOf(format.schema, this.options.reply)),
+      };
     return decideAnswer(
       {
-        toolNames: (body.tools ?? []).map((tool) => tool.name),
+        tools: (body.tools ?? []).map((tool) => ({ name: tool.name, schema: tool.input_schema })),
         lastTurnIsToolResult,
         toolsDisabled: body.tool_choice?.type === 'none',
+        forcedTool: body.tool_choice?.type === 'tool' ? body.tool_choice.name : undefined,
       },
       this.options.reply,
       'toolu_fake_',
     );
   }
 
-  private message(body: MessagesBody, answer: FakeAnswer) {
-    const content =
+  private message(body: MessagesBody, answer: FakeAnswer, thinking: Block | undefined) {
+    const answerBlocks: Block[] =
       answer.kind === 'text'
         ? [{ type: 'text', text: answer.text }]
         : answer.calls.map((call) => ({
             type: 'tool_use',
-            id: call.id,
+            id: `${call.id}_${this.http.requests.length}`,
             name: call.name,
             input: call.arguments,
           }));
+    const content = thinking ? [thinking, ...answerBlocks] : answerBlocks;
     return {
       id: `msg_fake_${this.http.requests.length}`,
       type: 'message',
@@ -150,9 +218,10 @@ export class FakeAnthropicServer extends FakeProviderServer<
   private async streamAnswer(
     body: MessagesBody,
     answer: FakeAnswer,
+    thinking: Block | undefined,
     response: ServerResponse,
   ): Promise<void> {
-    const full = this.message(body, answer);
+    const full = this.message(body, answer, thinking);
     startSse(response);
     const send = (type: string, data: object) =>
       response.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
@@ -165,31 +234,10 @@ export class FakeAnthropicServer extends FakeProviderServer<
       },
     });
     send('ping', {});
-    if (answer.kind === 'text') {
-      send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
-      for (const piece of splitReply(answer.text, this.options.chunks)) {
-        if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
-        if (response.destroyed) return;
-        send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } });
-      }
-      send('content_block_stop', { index: 0 });
-    } else {
-      answer.calls.forEach((call, index) => {
-        const json = JSON.stringify(call.arguments);
-        send('content_block_start', {
-          index,
-          content_block: { type: 'tool_use', id: call.id, name: call.name, input: {} },
-        });
-        // Split the JSON in two so clients must concatenate input_json_delta fragments.
-        const middle = Math.floor(json.length / 2);
-        for (const part of [json.slice(0, middle), json.slice(middle)]) {
-          send('content_block_delta', {
-            index,
-            delta: { type: 'input_json_delta', partial_json: part },
-          });
-        }
-        send('content_block_stop', { index });
-      });
+    for (const [index, block] of full.content.entries()) {
+      if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
+      if (response.destroyed) return;
+      this.streamBlock(index, block, send);
     }
     send('message_delta', {
       delta: { stop_reason: full.stop_reason, stop_sequence: null },
@@ -197,6 +245,28 @@ export class FakeAnthropicServer extends FakeProviderServer<
     });
     send('message_stop', {});
     response.end();
+  }
+
+  private streamBlock(index: number, block: Block, send: (type: string, data: object) => void) {
+    const delta = (value: object) => send('content_block_delta', { index, delta: value });
+    if (block.type === 'thinking') {
+      send('content_block_start', { index, content_block: { type: 'thinking', thinking: '' } });
+      for (const piece of splitReply(String(block.thinking), 2))
+        delta({ type: 'thinking_delta', thinking: piece });
+      delta({ type: 'signature_delta', signature: block.signature });
+    } else if (block.type === 'text') {
+      send('content_block_start', { index, content_block: { type: 'text', text: '' } });
+      for (const piece of splitReply(String(block.text), this.options.chunks))
+        delta({ type: 'text_delta', text: piece });
+    } else {
+      send('content_block_start', { index, content_block: { ...block, input: {} } });
+      // Split the JSON in two so clients must concatenate input_json_delta fragments.
+      const json = JSON.stringify(block.input);
+      const middle = Math.floor(json.length / 2);
+      for (const part of [json.slice(0, middle), json.slice(middle)])
+        delta({ type: 'input_json_delta', partial_json: part });
+    }
+    send('content_block_stop', { index });
   }
 
   private sendError(
@@ -216,7 +286,7 @@ function findInvalidBlock(body: MessagesBody): string | undefined {
     if (!Array.isArray(message.content)) continue;
     for (const block of message.content) {
       if (block.type !== 'image') continue;
-      const source = block.source ?? {};
+      const source = (block.source ?? {}) as Record<string, unknown>;
       const valid =
         source.type === 'base64'
           ? Boolean(source.media_type && source.data)

@@ -6,26 +6,47 @@ import {
   countTokens,
   decideAnswer,
   sleep,
-  splitReply,
   type FakeAnswer,
   type ProviderFakeFailure,
 } from './fake-conversation';
+import {
+  claudeRequestProblem,
+  claudeThinks,
+  thinkingHistoryProblem,
+  type ClaudeRequestView,
+} from './fake-claude-rules';
+import { converseStreamEvents, type ConverseBlock } from './fake-bedrock-stream';
 import {
   FAKE_PROVIDER_DEFAULTS,
   FakeProviderServer,
   type FakeProviderOptions,
 } from './fake-provider-server';
+import { FakeSignatureBook } from './fake-signatures';
+
+/** The reasoning text this fake's Claude models return (their signature covers exactly it). */
+export const FAKE_BEDROCK_REASONING = 'Reasoning about the request.';
 
 export type BedrockFakeBehaviour = 'ok' | ProviderFakeFailure;
 
 export type FakeBedrockOptions = FakeProviderOptions;
 
+type Block = Record<string, unknown>;
+
 interface ConverseBody {
-  messages?: { role: string; content: Record<string, unknown>[] }[];
-  toolConfig?: { tools?: { toolSpec?: { name: string } }[] };
+  messages?: { role: string; content: Block[] }[];
+  toolConfig?: {
+    tools?: { toolSpec?: { name: string; inputSchema?: { json?: Record<string, unknown> } } }[];
+    toolChoice?: { auto?: object; any?: object; tool?: { name: string } };
+  };
+  inferenceConfig?: { maxTokens?: number };
+  additionalModelRequestFields?: { thinking?: { type?: string; budget_tokens?: number } };
+  outputConfig?: { effort?: string };
 }
 
-const FAILURES: Record<ProviderFakeFailure, { status: number; type: string; message: string }> = {
+export const BEDROCK_FAKE_FAILURES: Record<
+  ProviderFakeFailure,
+  { status: number; type: string; message: string }
+> = {
   'error-500': { status: 500, type: 'InternalServerException', message: 'Internal server error' },
   'rate-limit': {
     status: 429,
@@ -56,12 +77,19 @@ const ROUTE = /^\/model\/([^/]+)\/(converse|converse-stream)$/;
  * `/model/{modelId}/converse-stream` (AWS event-stream binary frames), behaviour switchable per
  * request. Errors carry `x-amzn-errortype` and a JSON `{ message }` like the real service, and
  * unsigned requests (no SigV4 Authorization header) get a 403.
+ *
+ * Claude models (`anthropic.claude-…`) take Anthropic's request fields through
+ * `additionalModelRequestFields` and are validated by Anthropic's rules (thinking form, budget,
+ * forced tools); with thinking on they answer with a signed `reasoningContent` block first, and
+ * refuse a tool loop whose last assistant turn lost it (a `ValidationException` quoting the model's
+ * error, as Bedrock relays Anthropic's 400s).
  */
 export class FakeBedrockServer extends FakeProviderServer<
   BedrockFakeBehaviour,
   FakeBedrockOptions
 > {
   private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
+  private readonly signatures = new FakeSignatureBook();
 
   private constructor(http: FakeHttpServer, options: FakeBedrockOptions) {
     super(http, { ...FAKE_PROVIDER_DEFAULTS, reply: 'Hello from the fake Bedrock' }, options, 'ok');
@@ -89,7 +117,7 @@ export class FakeBedrockServer extends FakeProviderServer<
       return this.sendError(response, 404, 'ResourceNotFoundException', 'not found');
     const behaviour = this.behaviours.next();
     if (behaviour !== 'ok') {
-      const failure = FAILURES[behaviour];
+      const failure = BEDROCK_FAKE_FAILURES[behaviour];
       const headers: Record<string, string> =
         behaviour === 'rate-limit' ? { 'retry-after': String(this.options.retryAfterSeconds) } : {};
       return this.sendError(response, failure.status, failure.type, failure.message, headers);
@@ -103,12 +131,56 @@ export class FakeBedrockServer extends FakeProviderServer<
       );
     }
     const body = (request.body ?? {}) as ConverseBody;
-    const problem = findInvalidBlock(body);
+    const modelId = decodeURIComponent(route[1]);
+    const claude = isClaude(modelId) ? this.claudeView(modelId, body) : undefined;
+    const problem = findInvalidBlock(body) ?? (claude && this.claudeProblem(claude, body));
     if (problem) return this.sendError(response, 400, 'ValidationException', problem);
     const answer = this.answerFor(body);
+    const thinks = claude !== undefined && claudeThinks(claude);
     if (route[2] === 'converse')
-      return sendJson(response, 200, this.converseResponse(body, answer));
-    return this.streamAnswer(body, answer, response);
+      return sendJson(response, 200, this.converseResponse(body, answer, thinks));
+    return this.streamAnswer(body, answer, thinks, response);
+  }
+
+  private claudeView(model: string, body: ConverseBody): ClaudeRequestView {
+    const choice = body.toolConfig?.toolChoice;
+    return {
+      model,
+      thinking: body.additionalModelRequestFields?.thinking,
+      maxTokens: body.inferenceConfig?.maxTokens,
+      effort: body.outputConfig?.effort,
+      toolChoiceType: choice?.tool
+        ? 'tool'
+        : choice?.any
+          ? 'any'
+          : choice?.auto
+            ? 'auto'
+            : undefined,
+    };
+  }
+
+  /** Anthropic's rules, and its check of signed thinking in a tool loop, relayed by Bedrock. */
+  private claudeProblem(view: ClaudeRequestView, body: ConverseBody): string | undefined {
+    const turns = (body.messages ?? []).map((message) => ({
+      role: message.role,
+      blocks: (message.content ?? []).map((block) => {
+        const reasoning = block.reasoningContent as
+          | { reasoningText?: { text?: string; signature?: string }; redactedContent?: unknown }
+          | undefined;
+        if (reasoning?.reasoningText)
+          return {
+            kind: 'thinking' as const,
+            thinking: reasoning.reasoningText.text,
+            signature: reasoning.reasoningText.signature,
+          };
+        if (reasoning?.redactedContent) return { kind: 'redacted' as const };
+        return { kind: 'toolResult' in block ? ('tool_result' as const) : ('other' as const) };
+      }),
+    }));
+    const problem =
+      claudeRequestProblem(view) ??
+      thinkingHistoryProblem(turns, claudeThinks(view), this.signatures);
+    return problem && `The model returned the following errors: ${problem}`;
   }
 
   private answerFor(body: ConverseBody): FakeAnswer {
@@ -117,21 +189,38 @@ export class FakeBedrockServer extends FakeProviderServer<
       Array.isArray(last?.content) && last.content.some((block) => 'toolResult' in block);
     return decideAnswer(
       {
-        toolNames: (body.toolConfig?.tools ?? []).map((tool) => tool.toolSpec?.name ?? ''),
+        tools: (body.toolConfig?.tools ?? []).map((tool) => ({
+          name: tool.toolSpec?.name ?? '',
+          schema: tool.toolSpec?.inputSchema?.json,
+        })),
         lastTurnIsToolResult,
+        forcedTool: body.toolConfig?.toolChoice?.tool?.name,
       },
       this.options.reply,
       'tooluse_fake_',
     );
   }
 
-  private converseResponse(body: ConverseBody, answer: FakeAnswer) {
-    const content =
+  private reasoning(): { text: string; signature: string } {
+    const text = `${FAKE_BEDROCK_REASONING} (${this.http.requests.length})`;
+    return { text, signature: this.signatures.issue(text) };
+  }
+
+  private converseResponse(body: ConverseBody, answer: FakeAnswer, thinks = false) {
+    const answerBlocks: Block[] =
       answer.kind === 'text'
         ? [{ text: answer.text }]
         : answer.calls.map((call) => ({
-            toolUse: { toolUseId: call.id, name: call.name, input: call.arguments },
+            toolUse: {
+              toolUseId: `${call.id}_${this.http.requests.length}`,
+              name: call.name,
+              input: call.arguments,
+            },
           }));
+    const reasoning = thinks ? this.reasoning() : undefined;
+    const content = reasoning
+      ? [{ reasoningContent: { reasoningText: reasoning } }, ...answerBlocks]
+      : answerBlocks;
     const inputTokens = countTokens(body.messages);
     const outputTokens = countTokens(content);
     return {
@@ -145,43 +234,28 @@ export class FakeBedrockServer extends FakeProviderServer<
   private async streamAnswer(
     body: ConverseBody,
     answer: FakeAnswer,
+    thinks: boolean,
     response: ServerResponse,
   ): Promise<void> {
-    const full = this.converseResponse(body, answer);
+    const full = this.converseResponse(body, answer, thinks);
     response.writeHead(200, {
       'content-type': 'application/vnd.amazon.eventstream',
       'x-amzn-requestid': `fake-${this.http.requests.length}`,
     });
     response.flushHeaders();
-    const send = (type: string, payload: object) => response.write(this.encodeEvent(type, payload));
-    send('messageStart', { role: 'assistant' });
-    if (answer.kind === 'text') {
-      for (const piece of splitReply(answer.text, this.options.chunks)) {
-        if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
-        if (response.destroyed) return;
-        send('contentBlockDelta', { contentBlockIndex: 0, delta: { text: piece } });
-      }
-      send('contentBlockStop', { contentBlockIndex: 0 });
-    } else {
-      answer.calls.forEach((call, index) => {
-        send('contentBlockStart', {
-          contentBlockIndex: index,
-          start: { toolUse: { toolUseId: call.id, name: call.name } },
-        });
-        // Split the JSON in two so clients must concatenate toolUse.input fragments.
-        const json = JSON.stringify(call.arguments);
-        const middle = Math.floor(json.length / 2);
-        for (const part of [json.slice(0, middle), json.slice(middle)]) {
-          send('contentBlockDelta', {
-            contentBlockIndex: index,
-            delta: { toolUse: { input: part } },
-          });
-        }
-        send('contentBlockStop', { contentBlockIndex: index });
-      });
+    const events = converseStreamEvents({
+      content: full.output.message.content as ConverseBlock[],
+      stopReason: full.stopReason,
+      usage: full.usage,
+      metrics: full.metrics,
+      chunks: this.options.chunks,
+    });
+    for (const [type, payload] of events) {
+      if (type === 'contentBlockDelta' && this.options.chunkDelayMs)
+        await sleep(this.options.chunkDelayMs);
+      if (response.destroyed) return;
+      response.write(this.encodeEvent(type, payload));
     }
-    send('messageStop', { stopReason: full.stopReason });
-    send('metadata', { usage: full.usage, metrics: full.metrics });
     response.end();
   }
 
@@ -214,6 +288,10 @@ export class FakeBedrockServer extends FakeProviderServer<
       },
     );
   }
+}
+
+function isClaude(modelId: string): boolean {
+  return /(^|[.:/])anthropic\.claude-|^claude-/.test(modelId);
 }
 
 /** The 400 the real API gives for an image block without format and bytes, if any. */

@@ -1,7 +1,13 @@
+import { FAKE_TOOL_ARGUMENTS, fakeInstanceOf } from './fake-json-schema';
+
+export { FAKE_TOOL_ARGUMENTS } from './fake-json-schema';
+
 /**
  * What every wire-format fake (Anthropic, Gemini, Bedrock) answers, decided from a neutral view
  * of the request so the fakes agree: a tool call for every declared tool until a tool result
- * arrives, then the text reply. Declaring two tools therefore yields two parallel tool calls.
+ * arrives, then the text reply. Declaring two tools therefore yields two parallel tool calls. A
+ * forced tool (`tool_choice` naming one) is called alone, with arguments that fit its schema, as
+ * structured output through a tool expects.
  */
 
 /** Failure behaviours every provider fake can be switched to. */
@@ -16,20 +22,33 @@ export interface FakeToolCall {
 
 export type FakeAnswer = { kind: 'text'; text: string } | { kind: 'tools'; calls: FakeToolCall[] };
 
-export const FAKE_TOOL_ARGUMENTS: Record<string, unknown> = { city: 'Paris' };
+export interface FakeToolDeclaration {
+  name: string;
+  schema?: Record<string, unknown>;
+}
 
 export function decideAnswer(
-  request: { toolNames: string[]; lastTurnIsToolResult: boolean; toolsDisabled?: boolean },
+  request: {
+    tools: FakeToolDeclaration[];
+    lastTurnIsToolResult: boolean;
+    toolsDisabled?: boolean;
+    forcedTool?: string;
+  },
   reply: string,
   idPrefix = 'call_fake_',
 ): FakeAnswer {
-  if (request.toolNames.length === 0 || request.lastTurnIsToolResult || request.toolsDisabled)
+  const forced = request.tools.find((tool) => tool.name === request.forcedTool);
+  if (forced) {
+    const input = fakeInstanceOf(forced.schema, reply) as Record<string, unknown>;
+    return { kind: 'tools', calls: [{ id: `${idPrefix}1`, name: forced.name, arguments: input }] };
+  }
+  if (request.tools.length === 0 || request.lastTurnIsToolResult || request.toolsDisabled)
     return { kind: 'text', text: reply };
   return {
     kind: 'tools',
-    calls: request.toolNames.map((name, index) => ({
+    calls: request.tools.map((tool, index) => ({
       id: `${idPrefix}${index + 1}`,
-      name,
+      name: tool.name,
       arguments: FAKE_TOOL_ARGUMENTS,
     })),
   };

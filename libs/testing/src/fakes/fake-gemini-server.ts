@@ -10,10 +10,25 @@ import {
   type ProviderFakeFailure,
 } from './fake-conversation';
 import {
+  findInvalidPart,
+  isGemini3,
+  signatureProblem,
+  thinkingConfigProblem,
+  type GeminiPart,
+  type GenerateBody,
+} from './fake-gemini-rules';
+import { fakeInstanceOf } from './fake-json-schema';
+
+export { GEMINI_SKIP_SIGNATURE } from './fake-gemini-rules';
+import {
   FAKE_PROVIDER_DEFAULTS,
   FakeProviderServer,
   type FakeProviderOptions,
 } from './fake-provider-server';
+import { FakeSignatureBook } from './fake-signatures';
+
+/** The thought summary this fake returns when asked to include thoughts. */
+export const FAKE_GEMINI_THOUGHT = 'Thinking about the question first.';
 
 /** `safety-block`: the prompt is blocked (promptFeedback.blockReason, no candidates). */
 export type GeminiFakeBehaviour = 'ok' | ProviderFakeFailure | 'safety-block';
@@ -22,20 +37,10 @@ export interface FakeGeminiOptions extends FakeProviderOptions {
   embeddingDimensions?: number;
 }
 
-interface GeminiPart {
-  text?: string;
-  inlineData?: { mimeType?: string; data?: string };
-  functionCall?: unknown;
-  functionResponse?: unknown;
-}
-interface GenerateBody {
-  contents?: { role?: string; parts?: GeminiPart[] }[];
-  tools?: { functionDeclarations?: { name: string }[] }[];
-  toolConfig?: { functionCallingConfig?: { mode?: string } };
-  generationConfig?: { candidateCount?: number };
-}
-
-const FAILURES: Record<ProviderFakeFailure, { status: number; code: string; message: string }> = {
+export const GEMINI_FAKE_FAILURES: Record<
+  ProviderFakeFailure,
+  { status: number; code: string; message: string }
+> = {
   'error-500': { status: 500, code: 'INTERNAL', message: 'An internal error has occurred' },
   'rate-limit': { status: 429, code: 'RESOURCE_EXHAUSTED', message: 'Resource has been exhausted' },
   'bad-request': {
@@ -54,8 +59,17 @@ const FAILURES: Record<ProviderFakeFailure, { status: number; code: string; mess
 /**
  * The Gemini API on 127.0.0.1: `models/{model}:generateContent`, `:streamGenerateContent?alt=sse`,
  * `:embedContent` and `:batchEmbedContents` under /v1beta, API key in `x-goog-api-key`.
+ *
+ * Models named `gemini-3…` (or with no version) behave as Gemini 3 documents: the first function
+ * call of each answer carries a `thoughtSignature`, and a request whose current turn holds a model
+ * step without its signature (or with one this fake never issued for that call) is refused with
+ * Google's 400. A stream sends parallel function calls one event each, as Gemini does.
+ * `thinkingConfig` is validated per generation (`thinkingLevel` from Gemini 3, `thinkingBudget`
+ * before, never both) and `includeThoughts` returns a thought part. Errors use Google's envelope.
  */
 export class FakeGeminiServer extends FakeProviderServer<GeminiFakeBehaviour, FakeGeminiOptions> {
+  private readonly signatures = new FakeSignatureBook();
+
   private constructor(http: FakeHttpServer, options: FakeGeminiOptions) {
     super(
       http,
@@ -91,7 +105,7 @@ export class FakeGeminiServer extends FakeProviderServer<GeminiFakeBehaviour, Fa
     const [, model, method] = match;
     const behaviour = this.behaviours.next();
     if (behaviour !== 'ok' && behaviour !== 'safety-block') {
-      const failure = FAILURES[behaviour];
+      const failure = GEMINI_FAKE_FAILURES[behaviour];
       const headers: Record<string, string> =
         behaviour === 'rate-limit' ? { 'retry-after': String(this.options.retryAfterSeconds) } : {};
       return this.sendError(response, failure.status, failure.code, failure.message, headers);
@@ -105,40 +119,65 @@ export class FakeGeminiServer extends FakeProviderServer<GeminiFakeBehaviour, Fa
         embeddings: requests.map((item) => this.embedding(item.content)),
       });
     }
-    const problem = findInvalidPart(body);
+    const problem =
+      findInvalidPart(body) ??
+      thinkingConfigProblem(model, body) ??
+      signatureProblem(model, body, this.signatures);
     if (problem) return this.sendError(response, 400, 'INVALID_ARGUMENT', problem);
     if (behaviour === 'safety-block') return this.sendBlocked(method, body, response);
-    const answer = this.answerFor(body);
+    const parts = this.answerParts(model, body);
     if (method === 'generateContent')
-      return sendJson(response, 200, this.generateResponse(model, body, answer, true));
-    if (method === 'streamGenerateContent') return this.stream(model, body, answer, response);
+      return sendJson(response, 200, this.generateResponse(model, body, parts, true));
+    if (method === 'streamGenerateContent') return this.stream(model, body, parts, response);
     return this.sendError(response, 404, 'NOT_FOUND', `unknown method ${method}`);
   }
 
   private answerFor(body: GenerateBody): FakeAnswer {
     const last = body.contents?.[body.contents.length - 1];
+    const calling = body.toolConfig?.functionCallingConfig;
+    const allowed = calling?.mode === 'ANY' ? calling.allowedFunctionNames : undefined;
     return decideAnswer(
       {
-        toolNames: (body.tools ?? [])
+        tools: (body.tools ?? [])
           .flatMap((tool) => tool.functionDeclarations ?? [])
-          .map((declaration) => declaration.name),
+          .map((declaration) => ({
+            name: declaration.name,
+            schema: declaration.parametersJsonSchema,
+          })),
         lastTurnIsToolResult: (last?.parts ?? []).some((part) => part.functionResponse),
-        toolsDisabled: body.toolConfig?.functionCallingConfig?.mode === 'NONE',
+        toolsDisabled: calling?.mode === 'NONE',
+        forcedTool: allowed?.length === 1 ? allowed[0] : undefined,
       },
       this.options.reply,
     );
   }
 
-  private generateResponse(
-    model: string,
-    body: GenerateBody,
-    answer: FakeAnswer | { kind: 'text'; text: string },
-    final: boolean,
-  ) {
-    const parts =
-      answer.kind === 'text'
-        ? [{ text: answer.text }]
-        : answer.calls.map((call) => ({ functionCall: { name: call.name, args: call.arguments } }));
+  /** The answer's parts: an optional thought, then text (JSON under structured output) or calls. */
+  private answerParts(model: string, body: GenerateBody): GeminiPart[] {
+    const answer = this.answerFor(body);
+    const config = body.generationConfig;
+    const thought = config?.thinkingConfig?.includeThoughts
+      ? [{ text: FAKE_GEMINI_THOUGHT, thought: true }]
+      : [];
+    if (answer.kind === 'text') {
+      const json = config?.responseMimeType === 'application/json';
+      const text = json
+        ? JSON.stringify(fakeInstanceOf(config?.responseJsonSchema, answer.text))
+        : answer.text;
+      return [...thought, { text }];
+    }
+    const calls: GeminiPart[] = answer.calls.map((call, index) => {
+      const functionCall = { name: call.name, args: call.arguments };
+      // Gemini 3 signs the first call of a step; parallel calls after it carry none.
+      const signed = index === 0 && isGemini3(model);
+      return signed
+        ? { functionCall, thoughtSignature: this.signatures.issue(JSON.stringify(functionCall)) }
+        : { functionCall };
+    });
+    return [...thought, ...calls];
+  }
+
+  private generateResponse(model: string, body: GenerateBody, parts: GeminiPart[], final: boolean) {
     const candidateCount = body.generationConfig?.candidateCount ?? 1;
     const candidates = Array.from({ length: candidateCount }, (_, index) => ({
       content: { role: 'model', parts },
@@ -146,7 +185,9 @@ export class FakeGeminiServer extends FakeProviderServer<GeminiFakeBehaviour, Fa
       ...(final ? { finishReason: 'STOP' } : {}),
     }));
     const promptTokens = countTokens(body.contents);
-    const outputTokens = countTokens(parts) * candidateCount;
+    const thoughts = parts.filter((part) => part.thought);
+    const thoughtTokens = thoughts.length > 0 ? countTokens(thoughts) : 0;
+    const outputTokens = countTokens(parts.filter((part) => !part.thought)) * candidateCount;
     return {
       candidates,
       modelVersion: model,
@@ -156,36 +197,36 @@ export class FakeGeminiServer extends FakeProviderServer<GeminiFakeBehaviour, Fa
             usageMetadata: {
               promptTokenCount: promptTokens,
               candidatesTokenCount: outputTokens,
-              totalTokenCount: promptTokens + outputTokens,
+              ...(thoughtTokens > 0 ? { thoughtsTokenCount: thoughtTokens } : {}),
+              totalTokenCount: promptTokens + outputTokens + thoughtTokens,
             },
           }
         : {}),
     };
   }
 
+  /** One event per text piece (after the thought), or one event per function call. */
   private async stream(
     model: string,
     body: GenerateBody,
-    answer: FakeAnswer,
+    parts: GeminiPart[],
     response: ServerResponse,
   ): Promise<void> {
     startSse(response);
-    const pieces = answer.kind === 'text' ? splitReply(answer.text, this.options.chunks) : [];
-    const events =
-      answer.kind === 'text'
-        ? pieces.map((text, index) => ({ text, final: index === pieces.length - 1 }))
-        : [];
-    for (const event of events) {
+    const events: GeminiPart[][] = [];
+    for (const part of parts) {
+      if (typeof part.text === 'string' && !part.thought)
+        events.push(...splitReply(part.text, this.options.chunks).map((text) => [{ text }]));
+      else events.push([part]);
+    }
+    for (const [index, event] of events.entries()) {
       if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
       if (response.destroyed) return;
+      const final = index === events.length - 1;
       response.write(
-        `data: ${JSON.stringify(this.generateResponse(model, body, { kind: 'text', text: event.text }, event.final))}\r\n\r\n`,
+        `data: ${JSON.stringify(this.generateResponse(model, body, event, final))}\r\n\r\n`,
       );
     }
-    if (answer.kind === 'tools')
-      response.write(
-        `data: ${JSON.stringify(this.generateResponse(model, body, answer, true))}\r\n\r\n`,
-      );
     response.end();
   }
 
@@ -213,15 +254,4 @@ export class FakeGeminiServer extends FakeProviderServer<GeminiFakeBehaviour, Fa
   ): void {
     sendJson(response, status, { error: { code: status, message, status: code } }, headers);
   }
-}
-
-/** The 400 the real API gives for inline data without a MIME type or bytes. */
-function findInvalidPart(body: GenerateBody): string | undefined {
-  for (const content of body.contents ?? []) {
-    for (const part of content.parts ?? []) {
-      if (part.inlineData && !(part.inlineData.mimeType && part.inlineData.data))
-        return 'inline_data requires mime_type and data';
-    }
-  }
-  return undefined;
 }

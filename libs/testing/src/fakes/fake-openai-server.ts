@@ -1,5 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { FakeHttpServer, sendJson, startSse, type RecordedRequest } from './fake-http-server';
+import { embeddingsResponse } from './fake-embeddings';
+import {
+  answerText,
+  contentFilterResults,
+  jsonModeProblem,
+  promptFilterFrame,
+  promptFilterResults,
+  type OpenAIAnswerBody,
+} from './fake-openai-answer';
 
 /** What the fake does with a request. */
 export type OpenAIFakeBehaviour =
@@ -26,17 +35,32 @@ export interface FakeOpenAIOptions {
   toolCalls?: 'first-tool' | 'every-tool';
   /** When true, a request whose last message is a tool result gets the text reply. Default false. */
   answerToolResults?: boolean;
+  /**
+   * Reasoning returned as `reasoning_content` when the request has `reasoning_effort`, as
+   * OpenAI-compatible reasoning servers (DeepSeek, vLLM) do. Default: none (OpenAI's own API).
+   */
+  reasoningContent?: string;
+  /** Azure OpenAI's content-filter annotations on answers and streams. Default false. */
+  contentFilterAnnotations?: boolean;
 }
 
-interface ChatBody {
+interface ChatBody extends OpenAIAnswerBody {
   model?: string;
   n?: number;
   stream?: boolean;
   stream_options?: { include_usage?: boolean };
   tools?: { function: { name: string } }[];
   tool_choice?: unknown;
-  messages?: { role?: string }[];
+  reasoning_effort?: string;
 }
+
+/** The 400 the fake answers for 'bad-request', in OpenAI's error envelope. */
+export const OPENAI_FAKE_BAD_REQUEST = {
+  message: "Invalid value for 'temperature'",
+  type: 'invalid_request_error',
+  param: 'temperature',
+  code: 'invalid_value',
+} as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -64,6 +88,8 @@ export class FakeOpenAIServer {
       models: ['gpt-4o-mini', 'text-embedding-3-small'],
       toolCalls: 'first-tool',
       answerToolResults: false,
+      reasoningContent: '',
+      contentFilterAnnotations: false,
       ...options,
     };
   }
@@ -152,14 +178,7 @@ export class FakeOpenAIServer {
         });
         return true;
       case 'bad-request':
-        sendJson(response, 400, {
-          error: {
-            message: "Invalid value for 'temperature'",
-            type: 'invalid_request_error',
-            param: 'temperature',
-            code: 'invalid_value',
-          },
-        });
+        sendJson(response, 400, { error: OPENAI_FAKE_BAD_REQUEST });
         return true;
       case 'unauthorized':
         error(401, 'invalid_api_key', 'Incorrect API key provided');
@@ -228,30 +247,45 @@ export class FakeOpenAIServer {
     behaviour: OpenAIFakeBehaviour,
     response: ServerResponse,
   ): Promise<void> {
+    const invalid = jsonModeProblem(body);
+    if (invalid) return sendJson(response, 400, invalid);
     const toolCalls = this.toolCalls(body);
     const toolCall = toolCalls[0];
+    const text = answerText(body, this.options.reply);
+    const reasoning = body.reasoning_effort ? this.options.reasoningContent : '';
+    const filtered = this.options.contentFilterAnnotations;
+    const annotate = (choice: object) =>
+      filtered ? { ...choice, content_filter_results: contentFilterResults() } : choice;
     if (!body.stream) {
-      const choices = Array.from({ length: body.n ?? 1 }, (_, index) => ({
-        index,
-        message: toolCall
-          ? { role: 'assistant', content: null, tool_calls: toolCalls, refusal: null }
-          : { role: 'assistant', content: this.options.reply, refusal: null },
-        logprobs: null,
-        finish_reason: toolCall ? 'tool_calls' : 'stop',
-      }));
+      const choices = Array.from({ length: body.n ?? 1 }, (_, index) =>
+        annotate({
+          index,
+          message: {
+            role: 'assistant',
+            content: toolCall ? null : text,
+            ...(toolCall ? { tool_calls: toolCalls } : {}),
+            ...(reasoning ? { reasoning_content: reasoning } : {}),
+            refusal: null,
+          },
+          logprobs: null,
+          finish_reason: toolCall ? 'tool_calls' : 'stop',
+        }),
+      );
       return sendJson(response, 200, {
         ...this.completionBase(body),
         object: 'chat.completion',
+        ...(filtered ? { prompt_filter_results: promptFilterResults() } : {}),
         choices,
         usage: this.usage(body),
         system_fingerprint: 'fp_fake',
       });
     }
     startSse(response);
+    if (filtered) response.write(`data: ${JSON.stringify(promptFilterFrame())}\n\n`);
     const base = { ...this.completionBase(body), object: 'chat.completion.chunk' };
     const write = (chunk: object) =>
       response.write(`data: ${JSON.stringify({ ...base, ...chunk })}\n\n`);
-    const pieces = toolCall ? [] : this.splitReply();
+    const pieces = toolCall ? [] : this.splitReply(text);
     write({
       choices: [
         {
@@ -267,6 +301,10 @@ export class FakeOpenAIServer {
       response.socket?.destroy();
       return;
     }
+    if (reasoning)
+      write({
+        choices: [{ index: 0, delta: { reasoning_content: reasoning }, finish_reason: null }],
+      });
     toolCalls.forEach((call, index) => {
       write({
         choices: [{ index: 0, delta: { tool_calls: [{ index, ...call }] }, finish_reason: null }],
@@ -276,7 +314,9 @@ export class FakeOpenAIServer {
       if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
       if (response.destroyed) return;
       write({
-        choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }],
+        choices: [
+          annotate({ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }),
+        ],
       });
     }
     write({
@@ -288,8 +328,8 @@ export class FakeOpenAIServer {
     response.end('data: [DONE]\n\n');
   }
 
-  private splitReply(): string[] {
-    const words = this.options.reply.split(' ');
+  private splitReply(text: string): string[] {
+    const words = text.split(' ');
     const count = Math.max(1, Math.min(this.options.chunks, words.length));
     const size = Math.ceil(words.length / count);
     const pieces: string[] = [];
@@ -303,33 +343,8 @@ export class FakeOpenAIServer {
     body: { input: unknown; model: string; encoding_format?: string },
     response: ServerResponse,
   ): void {
-    const inputs = Array.isArray(body.input) ? body.input : [body.input];
-    const data = inputs.map((input, index) => {
-      const vector = fakeEmbedding(JSON.stringify(input), this.options.embeddingDimensions);
-      const embedding =
-        body.encoding_format === 'base64'
-          ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
-          : vector;
-      return { object: 'embedding', index, embedding };
-    });
-    const tokens = inputs
-      .map((input) => JSON.stringify(input).split(/\s+/).length)
-      .reduce((a, b) => a + b, 0);
-    sendJson(response, 200, {
-      object: 'list',
-      data,
-      model: body.model,
-      usage: { prompt_tokens: tokens, total_tokens: tokens },
-    });
+    sendJson(response, 200, embeddingsResponse(body, this.options.embeddingDimensions));
   }
 }
 
-/** A deterministic unit vector from a string (FNV-1a seeded). */
-export function fakeEmbedding(text: string, dimensions: number): number[] {
-  let hash = 2166136261;
-  for (let index = 0; index < text.length; index += 1)
-    hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
-  const vector = Array.from({ length: dimensions }, (_, index) => Math.sin(hash + index * 7919));
-  const norm = Math.hypot(...vector) || 1;
-  return vector.map((value) => value / norm);
-}
+export { fakeEmbedding } from './fake-embeddings';
