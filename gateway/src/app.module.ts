@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AdminGuard } from './admin/admin.guard';
 import { CircuitsAdminController } from './admin/circuits-admin.controller';
 import { ChatCompletionService } from './chat/chat-completion.service';
+import { ConsoleModule } from './console/console.module';
 import {
   observabilityExports,
   observabilityProviders,
@@ -19,6 +20,7 @@ import { EmbeddingsController } from './http/embeddings.controller';
 import { ModelsController } from './http/models.controller';
 import { LocalTierShutdown, localProviderServices } from './local/local-tier';
 import { LOGGER } from './logging/logger';
+import { OpenApiModule } from './openapi/openapi.module';
 import { ragProviders } from './rag/rag-backend.factory';
 import { RagController } from './rag/rag.controller';
 import { PROVIDER_SERVICES, ROUTER_OBSERVERS, RoutingModule } from './routing/routing.module';
@@ -51,6 +53,8 @@ export class AppModule {
         CoreModule.register(config, logger),
         RoutingModule.register(),
         ...productionControlImports,
+        ConsoleModule.register(config),
+        OpenApiModule,
       ],
       controllers: [
         ChatCompletionsController,

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { GatewayError } from '@app/contracts';
+import { ConsoleSessions } from '../console/session/console-sessions';
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -18,15 +19,23 @@ export function safeEqual(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** `/admin/*` needs `Authorization: Bearer $ADMIN_API_KEY` once ADMIN_API_KEY is set. */
+/**
+ * `/admin/*` needs `Authorization: Bearer $ADMIN_API_KEY` once ADMIN_API_KEY is set, or the
+ * browser console's session cookie (with its CSRF header).
+ */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(ConsoleSessions) private readonly consoleSessions?: ConsoleSessions,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const adminKey = this.config.controls.adminApiKey;
     if (!adminKey) return true;
-    const token = bearerToken(context.switchToHttp().getRequest<FastifyRequest>());
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const token = bearerToken(request);
+    if (!token && (await this.consoleSessions?.isSignedIn(request))) return true;
     if (!token)
       throw new GatewayError(
         401,

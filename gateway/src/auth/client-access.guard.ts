@@ -1,8 +1,10 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { bearerToken } from '../admin/admin.guard';
+import { ConsoleSessions } from '../console/session/console-sessions';
 import { RequestLogService } from '../logging/request-log.service';
 import { ClientAuthService } from './client-auth.service';
+import { ADMIN } from './principal';
 
 /** The client API: what keys, limits, budgets and request logs apply to. */
 export function isClientRoute(url: string): boolean {
@@ -26,6 +28,7 @@ export class ClientAccessGuard implements CanActivate {
   constructor(
     @Inject(ClientAuthService) private readonly auth: ClientAuthService,
     @Inject(RequestLogService) private readonly requestLog: RequestLogService,
+    @Optional() @Inject(ConsoleSessions) private readonly consoleSessions?: ConsoleSessions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,7 +36,13 @@ export class ClientAccessGuard implements CanActivate {
     const request = http.getRequest<FastifyRequest>();
     if (!isClientRoute(request.url)) return true;
     const record = this.requestLog.track(request, http.getResponse<FastifyReply>());
-    record.principal = await this.auth.authenticate(bearerToken(request));
+    const token = bearerToken(request);
+    // The console's playground and RAG pages call /v1 with the admin session (no key in the
+    // page); only requests without a key pay for this check.
+    record.principal =
+      token === undefined && (await this.consoleSessions?.isSignedIn(request))
+        ? ADMIN
+        : await this.auth.authenticate(token);
     this.auth.assertModelAllowed(record.principal, requestedModel(request.body, request.url));
     return true;
   }

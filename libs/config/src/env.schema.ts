@@ -158,6 +158,12 @@ export const envSchema = z.object({
   RATE_LIMIT_RPM: envInt(0, { min: 0 }),
   RATE_LIMIT_TPM: envInt(0, { min: 0 }),
   METRICS_ENABLED: envBoolean(true),
+
+  // --- admin console --------------------------------------------------------------------------------
+  /** The browser console at /ui (and its sign-in endpoints); false answers 404 there. */
+  UI_ENABLED: envBoolean(true),
+  /** How long a console sign-in lasts before the admin key must be entered again. */
+  UI_SESSION_TTL_MINUTES: envInt(480, { min: 1, max: 7 * 24 * 60 }),
 });
 
 export type Env = z.infer<typeof envSchema>;

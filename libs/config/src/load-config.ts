@@ -248,6 +248,10 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
       metricsEnabled: env.METRICS_ENABLED ?? true,
       prices: yaml.prices ?? {},
     },
+    console: {
+      enabled: env.UI_ENABLED ?? true,
+      sessionTtlMs: env.UI_SESSION_TTL_MINUTES * 60_000,
+    },
   };
   return { config, warnings };
 }
