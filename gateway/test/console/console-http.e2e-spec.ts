@@ -209,7 +209,7 @@ describe('console over HTTP: sign-in, session cookie, CSP, admin endpoints', () 
     const routes = await call(gateway, 'GET', '/admin/routes', { key: ADMIN_KEY });
     expectMatches(routesSchema, routes.json);
     expect(routes.json.default_chain).toEqual(['openai']);
-    expect(routes.json.aliases.map((alias: { alias: string }) => alias.alias)).toEqual([
+    expect((routes.json.aliases as unknown as { alias: string }[]).map((alias) => alias.alias)).toEqual([
       'default',
       'auto',
     ]);

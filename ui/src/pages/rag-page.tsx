@@ -126,8 +126,8 @@ export function RagPage() {
             <input name="collection" value={collection} onChange={(event) => setCollection(event.target.value)} required />
           </label>
           <label>
-            Document id (optional; the same id replaces it)
-            <input name="document_id" value={documentId} onChange={(event) => setDocumentId(event.target.value)} />
+            Document id (optional)
+            <input name="document_id" value={documentId} title="Indexing the same id again replaces the document" onChange={(event) => setDocumentId(event.target.value)} />
           </label>
           <label className="wide">
             Text
