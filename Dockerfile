@@ -10,6 +10,7 @@ COPY gateway ./gateway
 COPY worker ./worker
 COPY libs ./libs
 COPY bench ./bench
+COPY ui ./ui
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -108,7 +108,12 @@ export function App() {
             ADMIN_API_KEY is not set: the admin API is open to anyone who can reach this gateway.
           </p>
         ) : null}
-        <CurrentPage page={page} onUsePlaygroundKey={usePlaygroundKey} playgroundKey={playgroundKey} setPlaygroundKey={setPlaygroundKey} />
+        <CurrentPage
+          page={page}
+          onUsePlaygroundKey={usePlaygroundKey}
+          playgroundKey={playgroundKey}
+          setPlaygroundKey={setPlaygroundKey}
+        />
       </main>
     </div>
   );
@@ -130,7 +135,9 @@ function CurrentPage(props: {
     case '/ui/usage':
       return <UsagePage />;
     case '/ui/playground':
-      return <PlaygroundPage apiKey={props.playgroundKey} onApiKeyChange={props.setPlaygroundKey} />;
+      return (
+        <PlaygroundPage apiKey={props.playgroundKey} onApiKeyChange={props.setPlaygroundKey} />
+      );
     case '/ui/rag':
       return <RagPage />;
   }

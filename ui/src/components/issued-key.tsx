@@ -7,10 +7,12 @@ import type { IssuedKey } from '../api';
  */
 export function IssuedKeyPanel({
   issued,
+  tenantName,
   onDismiss,
   onUse,
 }: {
   issued: IssuedKey;
+  tenantName: string;
   onDismiss: () => void;
   onUse: (key: string) => void;
 }) {
@@ -27,9 +29,15 @@ export function IssuedKeyPanel({
   };
   return (
     <div className="issued" role="region" aria-label="New API key">
-      <strong>New key for {issued.tenant_id}: copy it now, it will not be shown again.</strong>
+      <strong>New key for {tenantName}: copy it now, it will not be shown again.</strong>
       <div className="issued-row">
-        <input id="issued-key" readOnly value={issued.key} aria-label="API key" onFocus={(event) => event.target.select()} />
+        <input
+          id="issued-key"
+          readOnly
+          value={issued.key}
+          aria-label="API key"
+          onFocus={(event) => event.target.select()}
+        />
         <button type="button" onClick={() => void copy()}>
           Copy
         </button>

@@ -33,7 +33,9 @@ export function TenantForm({
   const [rpm, setRpm] = useState(initial?.rate_limit_rpm?.toString() ?? '');
   const [tpm, setTpm] = useState(initial?.tokens_per_minute?.toString() ?? '');
   const [budget, setBudget] = useState(initial?.budget_usd?.toString() ?? '');
-  const [period, setPeriod] = useState<Tenant['budget_period']>(initial?.budget_period ?? 'monthly');
+  const [period, setPeriod] = useState<Tenant['budget_period']>(
+    initial?.budget_period ?? 'monthly',
+  );
   const [models, setModels] = useState(initial?.allowed_models?.join(', ') ?? '');
 
   const submit = (event: FormEvent) => {
@@ -56,23 +58,57 @@ export function TenantForm({
     <form className="form-grid" onSubmit={submit} aria-label={submitLabel}>
       <label>
         Name
-        <input name="name" value={name} onChange={(event) => setName(event.target.value)} required maxLength={200} />
+        <input
+          name="name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          required
+          maxLength={200}
+        />
       </label>
       <label>
         Requests per minute
-        <input name="rate_limit_rpm" type="number" min={0} step={1} value={rpm} placeholder="no limit" onChange={(event) => setRpm(event.target.value)} />
+        <input
+          name="rate_limit_rpm"
+          type="number"
+          min={0}
+          step={1}
+          value={rpm}
+          placeholder="no limit"
+          onChange={(event) => setRpm(event.target.value)}
+        />
       </label>
       <label>
         Tokens per minute
-        <input name="tokens_per_minute" type="number" min={0} step={1} value={tpm} placeholder="no limit" onChange={(event) => setTpm(event.target.value)} />
+        <input
+          name="tokens_per_minute"
+          type="number"
+          min={0}
+          step={1}
+          value={tpm}
+          placeholder="no limit"
+          onChange={(event) => setTpm(event.target.value)}
+        />
       </label>
       <label>
         Budget (USD)
-        <input name="budget_usd" type="number" min={0} step="0.01" value={budget} placeholder="no budget" onChange={(event) => setBudget(event.target.value)} />
+        <input
+          name="budget_usd"
+          type="number"
+          min={0}
+          step="0.01"
+          value={budget}
+          placeholder="no budget"
+          onChange={(event) => setBudget(event.target.value)}
+        />
       </label>
       <label>
         Budget period
-        <select name="budget_period" value={period} onChange={(event) => setPeriod(event.target.value as Tenant['budget_period'])}>
+        <select
+          name="budget_period"
+          value={period}
+          onChange={(event) => setPeriod(event.target.value as Tenant['budget_period'])}
+        >
           <option value="daily">daily</option>
           <option value="monthly">monthly</option>
           <option value="total">total</option>
@@ -80,7 +116,12 @@ export function TenantForm({
       </label>
       <label className="wide">
         Allowed models (comma-separated; empty: every model)
-        <input name="allowed_models" value={models} placeholder="default, gpt-4o-mini" onChange={(event) => setModels(event.target.value)} />
+        <input
+          name="allowed_models"
+          value={models}
+          placeholder="default, gpt-4o-mini"
+          onChange={(event) => setModels(event.target.value)}
+        />
       </label>
       <div className="form-actions wide">
         <button type="submit" disabled={busy || name.trim() === ''}>

@@ -4,7 +4,14 @@ import { ErrorNote, Section } from '../components/feedback';
 import { useApi } from '../hooks';
 import { sseData } from '../sse';
 
-const SHOWN_HEADERS = ['x-gateway-provider', 'x-gateway-model', 'x-gateway-attempts', 'x-cache', 'x-gateway-cost-usd', 'x-request-id'];
+const SHOWN_HEADERS = [
+  'x-gateway-provider',
+  'x-gateway-model',
+  'x-gateway-attempts',
+  'x-cache',
+  'x-gateway-cost-usd',
+  'x-request-id',
+];
 
 interface Outcome {
   headers: Record<string, string | null>;
@@ -31,7 +38,13 @@ function modelChoices(routes: Routes | undefined): string[] {
  * or handed over from the Tenants page it runs under that tenant's limits, allow-list and budget.
  * The key lives in page memory only.
  */
-export function PlaygroundPage({ apiKey, onApiKeyChange }: { apiKey: string; onApiKeyChange: (key: string) => void }) {
+export function PlaygroundPage({
+  apiKey,
+  onApiKeyChange,
+}: {
+  apiKey: string;
+  onApiKeyChange: (key: string) => void;
+}) {
   const routes = useApi<Routes>('/admin/routes');
   const choices = modelChoices(routes.data);
   const [model, setModel] = useState('default');
@@ -61,7 +74,10 @@ export function PlaygroundPage({ apiKey, onApiKeyChange }: { apiKey: string; onA
     const started = performance.now();
     const body = {
       model,
-      messages: [...(system ? [{ role: 'system', content: system }] : []), { role: 'user', content: prompt }],
+      messages: [
+        ...(system ? [{ role: 'system', content: system }] : []),
+        { role: 'user', content: prompt },
+      ],
       stream,
       ...(stream ? { stream_options: { include_usage: true } } : {}),
       ...(provider ? { provider } : {}),
@@ -75,7 +91,9 @@ export function PlaygroundPage({ apiKey, onApiKeyChange }: { apiKey: string; onA
         signal: controller.signal,
         apiKey: apiKey || undefined,
       });
-      const headers = Object.fromEntries(SHOWN_HEADERS.map((name) => [name, response.headers.get(name)]));
+      const headers = Object.fromEntries(
+        SHOWN_HEADERS.map((name) => [name, response.headers.get(name)]),
+      );
       setOutcome({ headers });
       if (!stream) {
         const completion = (await response.json()) as {
@@ -83,7 +101,12 @@ export function PlaygroundPage({ apiKey, onApiKeyChange }: { apiKey: string; onA
           usage?: Outcome['usage'];
         };
         setAnswer(completion.choices[0]?.message.content ?? '');
-        setOutcome({ headers, usage: completion.usage, totalMs: performance.now() - started, finishReason: completion.choices[0]?.finish_reason });
+        setOutcome({
+          headers,
+          usage: completion.usage,
+          totalMs: performance.now() - started,
+          finishReason: completion.choices[0]?.finish_reason,
+        });
         return;
       }
       let firstChunkMs: number | undefined;
@@ -105,7 +128,13 @@ export function PlaygroundPage({ apiKey, onApiKeyChange }: { apiKey: string; onA
         finishReason = chunk.choices?.[0]?.finish_reason ?? finishReason;
         if (chunk.usage) usage = chunk.usage;
       }
-      setOutcome({ headers, usage, firstChunkMs, totalMs: performance.now() - started, finishReason });
+      setOutcome({
+        headers,
+        usage,
+        firstChunkMs,
+        totalMs: performance.now() - started,
+        finishReason,
+      });
     } catch (failure) {
       if ((failure as Error).name === 'AbortError') setError('Stopped.');
       else setError(errorMessage(failure));
@@ -118,10 +147,20 @@ export function PlaygroundPage({ apiKey, onApiKeyChange }: { apiKey: string; onA
     <>
       <h1>Playground</h1>
       <Section title="Request">
-        <form className="form-grid" onSubmit={(event) => void send(event)} aria-label="Chat request">
+        <form
+          className="form-grid"
+          onSubmit={(event) => void send(event)}
+          aria-label="Chat request"
+        >
           <label>
             Model or route
-            <input name="model" list="model-choices" value={model} onChange={(event) => setModel(event.target.value)} required />
+            <input
+              name="model"
+              list="model-choices"
+              value={model}
+              onChange={(event) => setModel(event.target.value)}
+              required
+            />
             <datalist id="model-choices">
               {choices.map((choice) => (
                 <option key={choice} value={choice} />
@@ -130,7 +169,11 @@ export function PlaygroundPage({ apiKey, onApiKeyChange }: { apiKey: string; onA
           </label>
           <label>
             Pin a provider (optional)
-            <select name="provider" value={provider} onChange={(event) => setProvider(event.target.value)}>
+            <select
+              name="provider"
+              value={provider}
+              onChange={(event) => setProvider(event.target.value)}
+            >
               <option value="">route decides</option>
               {(routes.data?.providers ?? []).map((entry) => (
                 <option key={entry.id} value={entry.id}>
@@ -141,32 +184,78 @@ export function PlaygroundPage({ apiKey, onApiKeyChange }: { apiKey: string; onA
           </label>
           <label>
             Temperature
-            <input name="temperature" type="number" min={0} max={2} step="0.1" value={temperature} placeholder="provider default" onChange={(event) => setTemperature(event.target.value)} />
+            <input
+              name="temperature"
+              type="number"
+              min={0}
+              max={2}
+              step="0.1"
+              value={temperature}
+              placeholder="provider default"
+              onChange={(event) => setTemperature(event.target.value)}
+            />
           </label>
           <label>
             Max tokens
-            <input name="max_tokens" type="number" min={1} step={1} value={maxTokens} onChange={(event) => setMaxTokens(event.target.value)} />
+            <input
+              name="max_tokens"
+              type="number"
+              min={1}
+              step={1}
+              value={maxTokens}
+              onChange={(event) => setMaxTokens(event.target.value)}
+            />
           </label>
           <label className="wide">
             Tenant key (optional; blank uses your console session)
-            <input name="api_key" type="password" autoComplete="off" spellCheck={false} value={apiKey} placeholder="gw-sk-…" onChange={(event) => onApiKeyChange(event.target.value)} />
+            <input
+              name="api_key"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={apiKey}
+              placeholder="gw-sk-…"
+              onChange={(event) => onApiKeyChange(event.target.value)}
+            />
           </label>
           <label className="wide">
             System message (optional)
-            <textarea name="system" rows={2} value={system} onChange={(event) => setSystem(event.target.value)} />
+            <textarea
+              name="system"
+              rows={2}
+              value={system}
+              onChange={(event) => setSystem(event.target.value)}
+            />
           </label>
           <label className="wide">
             User message
-            <textarea name="prompt" rows={4} value={prompt} onChange={(event) => setPrompt(event.target.value)} required />
+            <textarea
+              name="prompt"
+              rows={4}
+              value={prompt}
+              onChange={(event) => setPrompt(event.target.value)}
+              required
+            />
           </label>
           <div className="form-actions wide">
             <label className="inline">
-              <input type="checkbox" name="stream" checked={stream} onChange={(event) => setStream(event.target.checked)} /> Stream
+              <input
+                type="checkbox"
+                name="stream"
+                checked={stream}
+                onChange={(event) => setStream(event.target.checked)}
+              />{' '}
+              Stream
             </label>
             <button type="submit" disabled={running}>
               {running ? 'Answering…' : 'Send'}
             </button>
-            <button type="button" className="secondary" disabled={!running} onClick={() => abort.current?.abort()}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={!running}
+              onClick={() => abort.current?.abort()}
+            >
               Stop
             </button>
           </div>
@@ -183,18 +272,27 @@ export function PlaygroundPage({ apiKey, onApiKeyChange }: { apiKey: string; onA
               <div key={name}>
                 <dt>{name}</dt>
                 <dd data-header={name}>
-                  {outcome.headers[name] ?? (name === 'x-gateway-cost-usd' && stream ? 'not sent for streams (see Usage)' : '—')}
+                  {outcome.headers[name] ??
+                    (name === 'x-gateway-cost-usd' && stream
+                      ? 'not sent for streams (see Usage)'
+                      : '—')}
                 </dd>
               </div>
             ))}
             <div>
               <dt>tokens</dt>
-              <dd>{outcome.usage ? `${outcome.usage.prompt_tokens} in, ${outcome.usage.completion_tokens} out` : '—'}</dd>
+              <dd>
+                {outcome.usage
+                  ? `${outcome.usage.prompt_tokens} in, ${outcome.usage.completion_tokens} out`
+                  : '—'}
+              </dd>
             </div>
             <div>
               <dt>first chunk / total</dt>
               <dd>
-                {outcome.firstChunkMs !== undefined ? `${Math.round(outcome.firstChunkMs)} ms / ` : ''}
+                {outcome.firstChunkMs !== undefined
+                  ? `${Math.round(outcome.firstChunkMs)} ms / `
+                  : ''}
                 {outcome.totalMs !== undefined ? `${Math.round(outcome.totalMs)} ms` : '…'}
               </dd>
             </div>

@@ -43,7 +43,9 @@ export function ProvidersPage() {
         actions={
           <>
             <span className="muted small">
-              {list ? `live, every ${POLL_MS / 1000} s · updated ${formatTime(list.generated_at)}` : null}
+              {list
+                ? `live, every ${POLL_MS / 1000} s · updated ${formatTime(list.generated_at)}`
+                : null}
             </span>
             <button type="button" disabled={busy || !list} onClick={() => void reset()}>
               Reset all circuits
@@ -54,7 +56,9 @@ export function ProvidersPage() {
         <ErrorNote message={providers.error ?? error} />
         {!list && providers.loading ? <Loading /> : null}
         {list && list.data.length === 0 ? (
-          <Empty>No provider is configured. Set OPENAI_API_KEY, OLLAMA_BASE_URL, … and restart.</Empty>
+          <Empty>
+            No provider is configured. Set OPENAI_API_KEY, OLLAMA_BASE_URL, … and restart.
+          </Empty>
         ) : null}
         {list && list.data.length > 0 ? (
           <table className="table" aria-label="Providers">
@@ -64,7 +68,9 @@ export function ProvidersPage() {
                 <th>Circuit</th>
                 <th className="number">Failures in a row</th>
                 <th>Retry at</th>
-                <th className="number">Requests ({Math.round(list.recent_window_seconds / 60) || '<1'} min)</th>
+                <th className="number">
+                  Requests ({Math.round(list.recent_window_seconds / 60) || '<1'} min)
+                </th>
                 <th className="number">Error rate</th>
                 <th className="number">p50</th>
                 <th className="number">p99</th>
@@ -74,7 +80,12 @@ export function ProvidersPage() {
             </thead>
             <tbody>
               {list.data.map((provider) => (
-                <ProviderRow key={provider.id} provider={provider} busy={busy} onReset={() => void reset(provider.id)} />
+                <ProviderRow
+                  key={provider.id}
+                  provider={provider}
+                  busy={busy}
+                  onReset={() => void reset(provider.id)}
+                />
               ))}
             </tbody>
           </table>
@@ -133,11 +144,17 @@ function ProviderRow({
       </td>
       <td>
         <Badge tone={CIRCUIT_TONE[provider.circuit_state]}>
-          <span data-testid={`circuit-${provider.id}`}>{provider.circuit_state.replace('_', '-')}</span>
+          <span data-testid={`circuit-${provider.id}`}>
+            {provider.circuit_state.replace('_', '-')}
+          </span>
         </Badge>
       </td>
       <td className="number">{provider.consecutive_failures}</td>
-      <td>{provider.retry_at ? `${formatTime(provider.retry_at)} (${relativeTime(provider.retry_at)})` : '—'}</td>
+      <td>
+        {provider.retry_at
+          ? `${formatTime(provider.retry_at)} (${relativeTime(provider.retry_at)})`
+          : '—'}
+      </td>
       <td className="number" title={`since start: ${formatNumber(since.requests)}`}>
         {formatNumber(provider.recent.requests)}
       </td>
@@ -182,7 +199,9 @@ function useLatencyHistory(list: ProviderList | undefined): Sample[] {
     if (!list) return;
     const sample: Sample = {
       at: new Date(list.generated_at).toLocaleTimeString('en-GB', { hour12: false }),
-      p99: Object.fromEntries(list.data.map((provider) => [provider.id, provider.recent.latency_p99_ms])),
+      p99: Object.fromEntries(
+        list.data.map((provider) => [provider.id, provider.recent.latency_p99_ms]),
+      ),
     };
     setHistory((previous) => [...previous, sample].slice(-HISTORY_POINTS));
   }, [list]);

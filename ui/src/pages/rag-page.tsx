@@ -41,7 +41,13 @@ export function RagPage() {
         method: 'POST',
         body: {
           collection,
-          documents: [{ ...(documentId ? { id: documentId } : {}), content, metadata: parseMetadata(metadata) }],
+          documents: [
+            {
+              ...(documentId ? { id: documentId } : {}),
+              content,
+              metadata: parseMetadata(metadata),
+            },
+          ],
         },
       }),
     );
@@ -66,7 +72,9 @@ export function RagPage() {
 
   const dropCollection = async (name: string) => {
     if (!window.confirm(`Delete collection ${name} and every document in it?`)) return;
-    await deleting.run(() => api(`/v1/rag/collections/${encodeURIComponent(name)}`, { method: 'DELETE' }));
+    await deleting.run(() =>
+      api(`/v1/rag/collections/${encodeURIComponent(name)}`, { method: 'DELETE' }),
+    );
     await stats.reload();
   };
 
@@ -76,14 +84,21 @@ export function RagPage() {
       <Section
         title="Collections"
         actions={
-          <button type="button" className="secondary" onClick={() => void stats.reload()} disabled={stats.loading}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => void stats.reload()}
+            disabled={stats.loading}
+          >
             Refresh
           </button>
         }
       >
         <ErrorNote message={stats.error ?? deleting.error} />
         {!stats.data && stats.loading ? <Loading /> : null}
-        {stats.data && collections.length === 0 ? <Empty>No collection yet: index a document below.</Empty> : null}
+        {stats.data && collections.length === 0 ? (
+          <Empty>No collection yet: index a document below.</Empty>
+        ) : null}
         {collections.length > 0 ? (
           <table className="table" aria-label="Collections">
             <thead>
@@ -109,7 +124,12 @@ export function RagPage() {
                   <td>{entry.embedding_model}</td>
                   <td className="number">{formatBytes(entry.bytes_on_disk)}</td>
                   <td>
-                    <button type="button" className="danger" disabled={deleting.busy} onClick={() => void dropCollection(entry.name)}>
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={deleting.busy}
+                      onClick={() => void dropCollection(entry.name)}
+                    >
                       Delete
                     </button>
                   </td>
@@ -120,22 +140,47 @@ export function RagPage() {
         ) : null}
       </Section>
       <Section title="Index a document">
-        <form className="form-grid" onSubmit={(event) => void index(event)} aria-label="Index a document">
+        <form
+          className="form-grid"
+          onSubmit={(event) => void index(event)}
+          aria-label="Index a document"
+        >
           <label>
             Collection
-            <input name="collection" value={collection} onChange={(event) => setCollection(event.target.value)} required />
+            <input
+              name="collection"
+              value={collection}
+              onChange={(event) => setCollection(event.target.value)}
+              required
+            />
           </label>
           <label>
             Document id (optional)
-            <input name="document_id" value={documentId} title="Indexing the same id again replaces the document" onChange={(event) => setDocumentId(event.target.value)} />
+            <input
+              name="document_id"
+              value={documentId}
+              title="Indexing the same id again replaces the document"
+              onChange={(event) => setDocumentId(event.target.value)}
+            />
           </label>
           <label className="wide">
             Text
-            <textarea name="content" rows={6} value={content} onChange={(event) => setContent(event.target.value)} required />
+            <textarea
+              name="content"
+              rows={6}
+              value={content}
+              onChange={(event) => setContent(event.target.value)}
+              required
+            />
           </label>
           <label className="wide">
             Metadata (optional JSON object)
-            <input name="metadata" value={metadata} placeholder='{"team": "finance"}' onChange={(event) => setMetadata(event.target.value)} />
+            <input
+              name="metadata"
+              value={metadata}
+              placeholder='{"team": "finance"}'
+              onChange={(event) => setMetadata(event.target.value)}
+            />
           </label>
           <div className="form-actions wide">
             <button type="submit" disabled={indexing.busy || content.trim() === ''}>
@@ -147,15 +192,26 @@ export function RagPage() {
         {indexed ? (
           <p className="success" role="status">
             Indexed into <strong>{indexed.collection}</strong>:{' '}
-            {indexed.documents.map((document) => `${document.id} (${document.chunks.length} chunks)`).join(', ')}.
+            {indexed.documents
+              .map((document) => `${document.id} (${document.chunks.length} chunks)`)
+              .join(', ')}
+            .
           </p>
         ) : null}
       </Section>
       <Section title="Search">
-        <form className="form-grid" onSubmit={(event) => void search(event)} aria-label="Search a collection">
+        <form
+          className="form-grid"
+          onSubmit={(event) => void search(event)}
+          aria-label="Search a collection"
+        >
           <label>
             Collection
-            <select name="search_collection" value={searchCollection} onChange={(event) => setSearchCollection(event.target.value)}>
+            <select
+              name="search_collection"
+              value={searchCollection}
+              onChange={(event) => setSearchCollection(event.target.value)}
+            >
               {collections.length === 0 ? <option value="">—</option> : null}
               {collections.map((entry) => (
                 <option key={entry.name} value={entry.name}>
@@ -166,11 +222,23 @@ export function RagPage() {
           </label>
           <label>
             Results
-            <input name="top_k" type="number" min={1} max={100} value={topK} onChange={(event) => setTopK(event.target.value)} />
+            <input
+              name="top_k"
+              type="number"
+              min={1}
+              max={100}
+              value={topK}
+              onChange={(event) => setTopK(event.target.value)}
+            />
           </label>
           <label className="wide">
             Query
-            <input name="query" value={query} onChange={(event) => setQuery(event.target.value)} required />
+            <input
+              name="query"
+              value={query}
+              onChange={(event) => setQuery(event.target.value)}
+              required
+            />
           </label>
           <div className="form-actions wide">
             <button type="submit" disabled={searching.busy || query.trim() === ''}>
@@ -191,7 +259,9 @@ export function RagPage() {
                   <span>
                     source <strong>{hit.document_id}</strong> · chunk <code>{hit.id}</code>
                   </span>
-                  {Object.keys(hit.metadata).length ? <code className="muted small">{JSON.stringify(hit.metadata)}</code> : null}
+                  {Object.keys(hit.metadata).length ? (
+                    <code className="muted small">{JSON.stringify(hit.metadata)}</code>
+                  ) : null}
                 </div>
                 <p>{hit.content}</p>
               </li>

@@ -2,7 +2,8 @@ import type { Routes } from '../api';
 import { Badge, ErrorNote, Loading, Section } from '../components/feedback';
 import { useApi } from '../hooks';
 
-const target = (provider: string, model: string | null) => (model ? `${provider}/${model}` : provider);
+const target = (provider: string, model: string | null) =>
+  model ? `${provider}/${model}` : provider;
 
 export function RoutesPage() {
   const routes = useApi<Routes>('/admin/routes');
@@ -25,8 +26,8 @@ export function RoutesPage() {
               </ol>
             )}
             <p className="muted small">
-              <code>default</code> and <code>auto</code> try these in order; a concrete model tries its
-              provider first, then the rest of this chain with their default models.
+              <code>default</code> and <code>auto</code> try these in order; a concrete model tries
+              its provider first, then the rest of this chain with their default models.
             </p>
           </Section>
           <Section title="Aliases">
@@ -44,9 +45,15 @@ export function RoutesPage() {
                     <td>
                       <code>{alias.alias}</code>
                     </td>
-                    <td>{alias.targets.map((entry) => target(entry.provider, entry.model)).join(' → ') || '—'}</td>
                     <td>
-                      <Badge tone="muted">{alias.source === 'config' ? 'GATEWAY_CONFIG' : 'default chain'}</Badge>
+                      {alias.targets
+                        .map((entry) => target(entry.provider, entry.model))
+                        .join(' → ') || '—'}
+                    </td>
+                    <td>
+                      <Badge tone="muted">
+                        {alias.source === 'config' ? 'GATEWAY_CONFIG' : 'default chain'}
+                      </Badge>
                     </td>
                   </tr>
                 ))}

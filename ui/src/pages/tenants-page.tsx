@@ -26,7 +26,10 @@ export function TenantsPage({ onUseKey }: { onUseKey: (key: string) => void }) {
 
   const create = async (values: TenantFormValues) => {
     const created = await act(() =>
-      api<Tenant & { api_key: IssuedKey }>('/admin/tenants', { method: 'POST', body: createBody(values) }),
+      api<Tenant & { api_key: IssuedKey }>('/admin/tenants', {
+        method: 'POST',
+        body: createBody(values),
+      }),
     );
     if (created) {
       setCreating(false);
@@ -35,12 +38,16 @@ export function TenantsPage({ onUseKey }: { onUseKey: (key: string) => void }) {
   };
 
   const update = async (id: string, body: Partial<TenantFormValues> | { disabled: boolean }) => {
-    const updated = await act(() => api<Tenant>(`/admin/tenants/${encodeURIComponent(id)}`, { method: 'PATCH', body }));
+    const updated = await act(() =>
+      api<Tenant>(`/admin/tenants/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+    );
     if (updated) setEditing(undefined);
   };
 
   const issueKey = async (id: string) => {
-    const key = await act(() => api<IssuedKey>(`/admin/tenants/${encodeURIComponent(id)}/keys`, { method: 'POST' }));
+    const key = await act(() =>
+      api<IssuedKey>(`/admin/tenants/${encodeURIComponent(id)}/keys`, { method: 'POST' }),
+    );
     if (key) setIssued(key);
   };
 
@@ -56,7 +63,16 @@ export function TenantsPage({ onUseKey }: { onUseKey: (key: string) => void }) {
   return (
     <>
       <h1>Tenants and keys</h1>
-      {issued ? <IssuedKeyPanel issued={issued} onDismiss={() => setIssued(undefined)} onUse={onUseKey} /> : null}
+      {issued ? (
+        <IssuedKeyPanel
+          issued={issued}
+          tenantName={
+            list?.find((entry) => entry.id === issued.tenant_id)?.name ?? issued.tenant_id
+          }
+          onDismiss={() => setIssued(undefined)}
+          onUse={onUseKey}
+        />
+      ) : null}
       <ErrorNote message={error} />
       <Section
         title="New tenant"
@@ -69,9 +85,16 @@ export function TenantsPage({ onUseKey }: { onUseKey: (key: string) => void }) {
         }
       >
         {creating ? (
-          <TenantForm submitLabel="Create tenant" busy={busy} onSubmit={(values) => void create(values)} onCancel={() => setCreating(false)} />
+          <TenantForm
+            submitLabel="Create tenant"
+            busy={busy}
+            onSubmit={(values) => void create(values)}
+            onCancel={() => setCreating(false)}
+          />
         ) : (
-          <p className="muted small">A tenant gets its first key at creation; limits and budgets can be changed later.</p>
+          <p className="muted small">
+            A tenant gets its first key at creation; limits and budgets can be changed later.
+          </p>
         )}
       </Section>
       <Section title="Tenants">
@@ -84,14 +107,23 @@ export function TenantsPage({ onUseKey }: { onUseKey: (key: string) => void }) {
               <div>
                 <h3>
                   {tenant.name}{' '}
-                  {tenant.disabled === true ? <Badge tone="bad">disabled</Badge> : <Badge tone="ok">active</Badge>}
+                  {tenant.disabled === true ? (
+                    <Badge tone="bad">disabled</Badge>
+                  ) : (
+                    <Badge tone="ok">active</Badge>
+                  )}
                 </h3>
                 <div className="muted small">
                   <code>{tenant.id}</code> · created {formatTime(tenant.created_at)}
                 </div>
               </div>
               <div className="card-actions">
-                <button type="button" className="secondary" disabled={busy} onClick={() => setEditing(editing === tenant.id ? undefined : tenant.id)}>
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={busy}
+                  onClick={() => setEditing(editing === tenant.id ? undefined : tenant.id)}
+                >
                   Edit limits
                 </button>
                 <button
@@ -105,26 +137,49 @@ export function TenantsPage({ onUseKey }: { onUseKey: (key: string) => void }) {
                 <button type="button" disabled={busy} onClick={() => void issueKey(tenant.id)}>
                   Issue key
                 </button>
-                <button type="button" className="danger" disabled={busy} onClick={() => void remove(tenant)}>
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={busy}
+                  onClick={() => void remove(tenant)}
+                >
                   Delete
                 </button>
               </div>
             </header>
             {editing === tenant.id ? (
-              <TenantForm initial={tenant} submitLabel="Save changes" busy={busy} onSubmit={(values) => void update(tenant.id, values)} onCancel={() => setEditing(undefined)} />
+              <TenantForm
+                initial={tenant}
+                submitLabel="Save changes"
+                busy={busy}
+                onSubmit={(values) => void update(tenant.id, values)}
+                onCancel={() => setEditing(undefined)}
+              />
             ) : (
               <dl className="facts">
                 <div>
                   <dt>Requests / min</dt>
-                  <dd>{tenant.rate_limit_rpm === null ? 'no limit' : formatNumber(tenant.rate_limit_rpm)}</dd>
+                  <dd>
+                    {tenant.rate_limit_rpm === null
+                      ? 'no limit'
+                      : formatNumber(tenant.rate_limit_rpm)}
+                  </dd>
                 </div>
                 <div>
                   <dt>Tokens / min</dt>
-                  <dd>{tenant.tokens_per_minute === null ? 'no limit' : formatNumber(tenant.tokens_per_minute)}</dd>
+                  <dd>
+                    {tenant.tokens_per_minute === null
+                      ? 'no limit'
+                      : formatNumber(tenant.tokens_per_minute)}
+                  </dd>
                 </div>
                 <div>
                   <dt>Budget</dt>
-                  <dd>{tenant.budget_usd === null ? 'none' : `${formatUsd(tenant.budget_usd)} ${tenant.budget_period}`}</dd>
+                  <dd>
+                    {tenant.budget_usd === null
+                      ? 'none'
+                      : `${formatUsd(tenant.budget_usd)} ${tenant.budget_period}`}
+                  </dd>
                 </div>
                 <div>
                   <dt>Models</dt>
@@ -150,10 +205,22 @@ export function TenantsPage({ onUseKey }: { onUseKey: (key: string) => void }) {
                     </td>
                     <td className="small">{key.id}</td>
                     <td className="small">{formatTime(key.created_at)}</td>
-                    <td>{key.revoked_at ? <Badge tone="bad">revoked {formatTime(key.revoked_at)}</Badge> : <Badge tone="ok">active</Badge>}</td>
+                    <td>
+                      {key.revoked_at ? (
+                        <Badge tone="bad">revoked {formatTime(key.revoked_at)}</Badge>
+                      ) : (
+                        <Badge tone="ok">active</Badge>
+                      )}
+                    </td>
                     <td>
                       {key.revoked_at ? null : (
-                        <button type="button" className="secondary" disabled={busy} onClick={() => void revoke(key.id)} aria-label={`Revoke ${key.preview}`}>
+                        <button
+                          type="button"
+                          className="secondary"
+                          disabled={busy}
+                          onClick={() => void revoke(key.id)}
+                          aria-label={`Revoke ${key.preview}`}
+                        >
                           Revoke
                         </button>
                       )}

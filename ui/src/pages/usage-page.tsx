@@ -57,12 +57,21 @@ export function UsagePage() {
         ),
       })),
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [data, groupBy, measure, names]);
 
   const exportCsv = () => {
     if (!data) return;
-    const header = ['date', 'tenant_id', 'tenant_name', 'model', 'requests', 'prompt_tokens', 'completion_tokens', 'total_tokens', 'cost_usd'];
+    const header = [
+      'date',
+      'tenant_id',
+      'tenant_name',
+      'model',
+      'requests',
+      'prompt_tokens',
+      'completion_tokens',
+      'total_tokens',
+      'cost_usd',
+    ];
     const rows = data.data.map((row) => [
       row.date,
       row.tenant_id,
@@ -74,7 +83,10 @@ export function UsagePage() {
       row.total_tokens,
       row.cost_usd,
     ]);
-    downloadText(`usage-${data.from}-to-${data.to}${tenant ? `-${tenant}` : ''}.csv`, toCsv(header, rows));
+    downloadText(
+      `usage-${data.from}-to-${data.to}${tenant ? `-${tenant}` : ''}.csv`,
+      toCsv(header, rows),
+    );
   };
 
   return (
@@ -84,7 +96,12 @@ export function UsagePage() {
         title="Range"
         actions={
           <>
-            <button type="button" className="secondary" onClick={() => void report.reload()} disabled={report.loading}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => void report.reload()}
+              disabled={report.loading}
+            >
               Refresh
             </button>
             <button type="button" onClick={exportCsv} disabled={!data || data.data.length === 0}>
@@ -96,15 +113,31 @@ export function UsagePage() {
         <div className="filters">
           <label>
             From
-            <input type="date" name="from" value={from} max={to} onChange={(event) => setFrom(event.target.value)} />
+            <input
+              type="date"
+              name="from"
+              value={from}
+              max={to}
+              onChange={(event) => setFrom(event.target.value)}
+            />
           </label>
           <label>
             To
-            <input type="date" name="to" value={to} min={from} onChange={(event) => setTo(event.target.value)} />
+            <input
+              type="date"
+              name="to"
+              value={to}
+              min={from}
+              onChange={(event) => setTo(event.target.value)}
+            />
           </label>
           <label>
             Tenant
-            <select name="tenant" value={tenant} onChange={(event) => setTenant(event.target.value)}>
+            <select
+              name="tenant"
+              value={tenant}
+              onChange={(event) => setTenant(event.target.value)}
+            >
               <option value="">every tenant</option>
               <option value="admin">admin key</option>
               <option value="anonymous">anonymous</option>
@@ -117,14 +150,22 @@ export function UsagePage() {
           </label>
           <label>
             Chart by
-            <select name="group" value={groupBy} onChange={(event) => setGroupBy(event.target.value as GroupBy)}>
+            <select
+              name="group"
+              value={groupBy}
+              onChange={(event) => setGroupBy(event.target.value as GroupBy)}
+            >
               <option value="tenant_id">tenant</option>
               <option value="model">model</option>
             </select>
           </label>
           <label>
             Measure
-            <select name="measure" value={measure} onChange={(event) => setMeasure(event.target.value as Measure)}>
+            <select
+              name="measure"
+              value={measure}
+              onChange={(event) => setMeasure(event.target.value as Measure)}
+            >
               {Object.entries(MEASURES).map(([value, text]) => (
                 <option key={value} value={value}>
                   {text}
@@ -144,7 +185,9 @@ export function UsagePage() {
             <Stat label="Completion tokens" value={formatNumber(data.totals.completion_tokens)} />
             <Stat label="Cost" value={formatUsd(data.totals.cost_usd)} />
           </div>
-          <Section title={`${MEASURES[measure]} per day, by ${groupBy === 'model' ? 'model' : 'tenant'} (UTC)`}>
+          <Section
+            title={`${MEASURES[measure]} per day, by ${groupBy === 'model' ? 'model' : 'tenant'} (UTC)`}
+          >
             {data.data.length === 0 ? (
               <Empty>No usage in this range.</Empty>
             ) : (
@@ -154,7 +197,19 @@ export function UsagePage() {
                   data={chart!}
                   options={{
                     maintainAspectRatio: false,
-                    scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } },
+                    scales: {
+                      x: { stacked: true },
+                      y: {
+                        stacked: true,
+                        beginAtZero: true,
+                        ticks: {
+                          callback: (value) =>
+                            measure === 'cost_usd'
+                              ? formatUsd(Number(value))
+                              : formatNumber(Number(value)),
+                        },
+                      },
+                    },
                   }}
                 />
               </div>
@@ -178,7 +233,10 @@ export function UsagePage() {
                 </thead>
                 <tbody>
                   {data.data.map((row) => (
-                    <tr key={`${row.date}/${row.tenant_id}/${row.model}`} data-tenant={row.tenant_id}>
+                    <tr
+                      key={`${row.date}/${row.tenant_id}/${row.model}`}
+                      data-tenant={row.tenant_id}
+                    >
                       <td>{row.date}</td>
                       <td>{names.get(row.tenant_id) ?? row.tenant_id}</td>
                       <td>{row.model}</td>
