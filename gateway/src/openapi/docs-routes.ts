@@ -44,9 +44,12 @@ const INIT = `window.ui = SwaggerUIBundle({
 export class DocsRoutes implements OnModuleInit {
   constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    await fastify.register(async (scope) => {
+    // Not awaited: awaiting would load Fastify's plugin queue now, building every route before
+    // Nest installs its error handler (body-parse errors would then skip the OpenAI error shape).
+    // The scope loads with the others when the server starts.
+    void fastify.register(async (scope) => {
       scope.addHook('onRequest', securityHeadersHook(DOCS_CSP));
       // Only the two files the page loads, from the installed swagger-ui-dist.
       scope.get('/docs/assets/:file', async (request, reply) => {

@@ -27,7 +27,7 @@ export class ConsoleStaticRoutes implements OnModuleInit {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const root = consoleAssetsDirectory();
     const indexPath = join(root, 'index.html');
     const indexHtml = existsSync(indexPath) ? readFileSync(indexPath) : undefined;
@@ -50,7 +50,10 @@ export class ConsoleStaticRoutes implements OnModuleInit {
         .send(indexHtml);
     };
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    await fastify.register(async (scope) => {
+    // Not awaited: awaiting would load Fastify's plugin queue now, building every route before
+    // Nest installs its error handler (body-parse errors would then skip the OpenAI error shape).
+    // The scope loads with the others when the server starts.
+    void fastify.register(async (scope) => {
       scope.addHook('onRequest', securityHeadersHook(CONSOLE_CSP));
       scope.get('/ui', (_request, reply) => reply.redirect('/ui/'));
       scope.get('/ui/', (_request, reply) => sendIndex(reply));
