@@ -61,6 +61,12 @@ export function RoutesPage() {
             </table>
           </Section>
           <Section title="Models per provider">
+            {data.providers.length === 0 ? (
+              <p className="muted">
+                No provider configured: set OPENAI_API_KEY, OLLAMA_BASE_URL, … or GATEWAY_CONFIG and
+                restart.
+              </p>
+            ) : null}
             <table className="table" aria-label="Models per provider">
               <thead>
                 <tr>
