@@ -2,12 +2,21 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AdminAuditInterceptor } from './access/admin-audit.interceptor';
 import { ApiAccessGuard } from './access/api-access.guard';
 import { ClientAuthService } from './access/client-auth.service';
+import { ConsoleSessions, SESSION_REVOCATIONS } from './access/console-session/console-sessions';
+import {
+  MemorySessionRevocations,
+  RedisSessionRevocations,
+} from './access/console-session/session-revocations';
 import { CircuitsAdminController } from './api/admin/circuits-admin.controller';
 import { ControlsAdminController } from './api/admin/controls-admin.controller';
+import { ProvidersAdminController } from './api/admin/providers-admin.controller';
+import { RoutesAdminController } from './api/admin/routes-admin.controller';
+import { ConsoleSessionController } from './api/console/console-session.controller';
 import { TenantsAdminController } from './api/admin/tenants-admin.controller';
 import { ChatCompletionsController } from './api/openai/chat-completions.controller';
 import { EmbeddingsController } from './api/openai/embeddings.controller';
@@ -18,8 +27,10 @@ import { RagController } from './api/rag/rag.controller';
 import { AiQueryController } from './api/seeds/ai-query.controller';
 import { ResponseCache } from './cache/response-cache';
 import { ChatCompletionsService } from './chat/chat-completions.service';
+import { ConsoleStaticRoutes } from './console/static/console-static-routes';
 import { PriceTable } from './cost/price-table';
 import { EmbeddingsService } from './embeddings/embeddings.service';
+import { ProviderInsights } from './health/provider-insights';
 import { ProviderStatusService } from './health/provider-status.service';
 import { ReadinessService } from './health/readiness.service';
 import { RateLimitPolicy } from './limits/rate-limit-policy';
@@ -34,11 +45,13 @@ import {
   MetricsRouterObserver,
   ProviderStatsObserver,
 } from './observability/router-observers';
+import { OpenApiModule } from './openapi/openapi.module';
 import { RagCollectionsService } from './rag/rag-collections.service';
 import { RagQueryService } from './rag/rag-query.service';
 import { ROUTER_OBSERVERS, RoutingModule } from './routing/routing.module';
 import { TenantService } from './tenants/tenant.service';
 import { TopologyModule } from './topology/topology.module';
+import { REDIS_CLIENT } from './topology/topology.tokens';
 import { QuotaService } from './usage/quota.service';
 import { UsageRecorder } from './usage/usage-recorder';
 
@@ -100,6 +113,7 @@ export class AppModule {
         TopologyModule.register(),
         RoutingModule.register(),
         TerminusModule.forRoot({ logger: false }),
+        OpenApiModule,
       ],
       controllers: [
         ChatCompletionsController,
@@ -113,6 +127,10 @@ export class AppModule {
         TenantsAdminController,
         ControlsAdminController,
         CircuitsAdminController,
+        ProvidersAdminController,
+        RoutesAdminController,
+        // The browser console at /ui and its sign-in; UI_ENABLED=false answers 404 there.
+        ...(config.console.enabled ? [ConsoleSessionController] : []),
       ],
       providers: [
         // use cases
@@ -123,6 +141,15 @@ export class AppModule {
         // access, limits, usage, cache
         { provide: APP_GUARD, useClass: ApiAccessGuard },
         ClientAuthService,
+        {
+          provide: SESSION_REVOCATIONS,
+          inject: [REDIS_CLIENT],
+          useFactory: (client: Redis | null) =>
+            client
+              ? new RedisSessionRevocations(client, config.redisKeyPrefix)
+              : new MemorySessionRevocations(),
+        },
+        ConsoleSessions,
         RateLimitPolicy,
         RequestRateLimiter,
         QuotaService,
@@ -133,10 +160,12 @@ export class AppModule {
         RequestLogService,
         CircuitStateMetrics,
         ProviderStatusService,
+        ProviderInsights,
         ReadinessService,
         // Audit logging is bound on the admin controllers only (`@AdminController`): a global
         // interceptor would put an rxjs pipeline on every client request.
         AdminAuditInterceptor,
+        ...(config.console.enabled ? [ConsoleStaticRoutes] : []),
       ],
     };
   }

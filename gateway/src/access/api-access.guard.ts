@@ -3,15 +3,19 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { GatewayError } from '@app/contracts';
 import { RequestRateLimiter } from '../limits/request-rate-limiter';
+import { ADMIN } from '../request/principal';
 import { contextOf } from '../request/request-scope';
 import { ClientAuthService } from './client-auth.service';
+import { ConsoleSessions } from './console-session/console-sessions';
 import { presentedKey, safeEqual } from './credentials';
 
 /**
  * The one global guard. Each route declares what it is (`@ClientApi()`, `@AdminController()`,
  * `@OpsApi()`); the kind travels in the matched route's config, so deciding costs no reflection:
  * - client: the caller's key → principal (kept on the request context), then its rate limit;
- * - admin: the admin key (once ADMIN_API_KEY is set);
+ *   without a key, the browser console's session counts as the admin (its playground and RAG
+ *   pages);
+ * - admin: the admin key (once ADMIN_API_KEY is set), or the console's session;
  * - ops: open, or the admin key with METRICS_AUTH=true;
  * - anything undeclared: no checks.
  * Model allow-lists are enforced where the targets are known (route resolution), not here.
@@ -24,6 +28,7 @@ export class ApiAccessGuard implements CanActivate {
   constructor(
     @Inject(ClientAuthService) private readonly auth: ClientAuthService,
     @Inject(RequestRateLimiter) private readonly limiter: RequestRateLimiter,
+    @Inject(ConsoleSessions) private readonly consoleSessions: ConsoleSessions,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.adminKey = config.controls.adminApiKey;
@@ -35,24 +40,31 @@ export class ApiAccessGuard implements CanActivate {
     const request = http.getRequest<FastifyRequest>();
     const context = contextOf(request);
     switch (context.api) {
-      case 'client':
-        context.principal = await this.auth.authenticate(presentedKey(request));
+      case 'client': {
+        const key = presentedKey(request);
+        // Only a request without a key pays for the session check.
+        context.principal =
+          key === undefined && (await this.consoleSessions.isSignedIn(request))
+            ? ADMIN
+            : await this.auth.authenticate(key);
         await this.limiter.admit(context.principal, request.ip, http.getResponse<FastifyReply>());
         return true;
+      }
       case 'admin':
-        this.assertAdmin(request);
+        await this.assertAdmin(request);
         return true;
       case 'ops':
-        if (this.opsNeedAdmin) this.assertAdmin(request);
+        if (this.opsNeedAdmin) await this.assertAdmin(request);
         return true;
       default:
         return true;
     }
   }
 
-  private assertAdmin(request: FastifyRequest): void {
+  private async assertAdmin(request: FastifyRequest): Promise<void> {
     if (!this.adminKey) return;
     const key = presentedKey(request);
+    if (!key && (await this.consoleSessions.isSignedIn(request))) return;
     if (!key)
       throw new GatewayError(
         401,

@@ -81,7 +81,12 @@ export class RouteResolver {
       if (targets.length === 0)
         targets = [{ provider: pinned, model: this.defaultModel(pinned, kind, model) }];
     }
-    if (targets.length === 0) throw GatewayError.modelNotFound(model);
+    if (targets.length === 0) {
+      // A key with an allow-list learns nothing about models outside it, served or not.
+      throw allowedModels && !allowedModels.includes(model)
+        ? modelNotAllowed(model)
+        : GatewayError.modelNotFound(model);
+    }
     if (allowedModels) targets = this.allowedTargets(model, targets, allowedModels);
     return { requested: model, targets };
   }

@@ -58,6 +58,8 @@ export class RoutingModule {
   static register(): DynamicModule {
     return {
       module: RoutingModule,
+      // Process-wide like the config: feature modules (the console) read circuits and providers.
+      global: true,
       providers: routingProviders,
       exports: [ProviderRegistry, CircuitRegistry, RouteResolver, ChatRouter],
     };

@@ -111,6 +111,13 @@ export interface ControlsConfig {
   prices: Record<string, ModelPrice>;
 }
 
+export interface ConsoleConfig {
+  /** Serve the admin console at /ui (UI_ENABLED). @defaultValue true */
+  enabled: boolean;
+  /** Lifetime of a console session cookie (UI_SESSION_TTL_MINUTES). @defaultValue 8 hours */
+  sessionTtlMs: number;
+}
+
 export interface AppConfig {
   server: {
     port: number;
@@ -127,4 +134,5 @@ export interface AppConfig {
   worker: WorkerConfig;
   rag: RagConfig;
   controls: ControlsConfig;
+  console: ConsoleConfig;
 }

@@ -99,6 +99,12 @@ export const coreEnvShape = {
   METRICS_ENABLED: envBoolean(true),
   /** `/metrics` and `/health/detailed` ask for ADMIN_API_KEY (liveness and readiness stay open). */
   METRICS_AUTH: envBoolean(false),
+
+  // --- admin console --------------------------------------------------------------------------------
+  /** The browser console at /ui (and its sign-in endpoints); false answers 404 there. */
+  UI_ENABLED: envBoolean(true),
+  /** How long a console sign-in lasts before the admin key must be entered again. */
+  UI_SESSION_TTL_MINUTES: envInt(480, { min: 1, max: 7 * 24 * 60 }),
 };
 
 export const coreEnvSchema = z.object(coreEnvShape);

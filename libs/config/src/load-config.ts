@@ -161,5 +161,9 @@ function appConfig(
       metricsAuth: env.METRICS_AUTH ?? false,
       prices,
     },
+    console: {
+      enabled: env.UI_ENABLED ?? true,
+      sessionTtlMs: env.UI_SESSION_TTL_MINUTES * 60_000,
+    },
   };
 }

@@ -1,0 +1,74 @@
+import { chatCompletionRequestSchema, embeddingsRequestSchema } from '@app/contracts';
+import { named, type ApiOperation } from '../api-operation';
+import {
+  chatCompletionChunkSchema,
+  chatCompletionSchema,
+  embeddingsResponseSchema,
+  modelListSchema,
+  modelSchema,
+} from '../schemas/openai-responses.schema';
+
+/** Errors any routed call can answer (validation, keys, budgets, limits, upstream failure). */
+export const ROUTED_ERRORS = [400, 401, 402, 403, 404, 413, 415, 429, 502, 503, 504];
+
+const ROUTING_HEADERS =
+  'Headers: `x-gateway-provider`, `x-gateway-model`, `x-gateway-attempts`, `x-cache` (HIT/MISS), `x-gateway-cost-usd`, `x-request-id`, `x-ratelimit-*`.';
+
+export const openaiOperations: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/v1/chat/completions',
+    tag: 'OpenAI',
+    auth: 'client',
+    summary: 'Chat completion, routed with failover',
+    description: `OpenAI's Chat Completions. \`model\` is a route alias (\`default\`, \`auto\`, configured aliases), \`provider/model\`, or a concrete model. Gateway-only fields: \`provider\` (pin one provider) and \`cache\`. Unknown fields are a 400 naming them. ${ROUTING_HEADERS}`,
+    requestBody: named('ChatCompletionRequest', chatCompletionRequestSchema),
+    responses: [
+      {
+        status: 200,
+        description: 'The completion (JSON), or with `stream: true` server-sent events',
+        body: named('ChatCompletion', chatCompletionSchema),
+        stream: named('ChatCompletionChunk', chatCompletionChunkSchema),
+      },
+    ],
+    errors: ROUTED_ERRORS,
+  },
+  {
+    method: 'post',
+    path: '/v1/embeddings',
+    tag: 'OpenAI',
+    auth: 'client',
+    summary: 'Embeddings, routed with failover',
+    description: ROUTING_HEADERS,
+    requestBody: named('EmbeddingsRequest', embeddingsRequestSchema),
+    responses: [
+      {
+        status: 200,
+        description: 'One vector per input',
+        body: named('EmbeddingsResponse', embeddingsResponseSchema),
+      },
+    ],
+    errors: ROUTED_ERRORS,
+  },
+  {
+    method: 'get',
+    path: '/v1/models',
+    tag: 'OpenAI',
+    auth: 'client',
+    summary: 'Every routable model',
+    description:
+      "Route aliases (`owned_by: gateway`) and the providers' models; a key with an allow-list sees only its models.",
+    responses: [{ status: 200, description: 'Models', body: named('ModelList', modelListSchema) }],
+    errors: [401],
+  },
+  {
+    method: 'get',
+    path: '/v1/models/{id}',
+    tag: 'OpenAI',
+    auth: 'client',
+    summary: 'One model',
+    pathParams: { id: 'model id or alias' },
+    responses: [{ status: 200, description: 'The model', body: named('Model', modelSchema) }],
+    errors: [401, 404],
+  },
+];
