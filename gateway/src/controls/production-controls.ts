@@ -25,12 +25,16 @@ import {
   MetricsRouterObserver,
   ProviderStatsObserver,
 } from '../metrics/router-observers';
+import { PersistenceModule } from '../persistence/persistence.module';
 import { ROUTER_OBSERVERS } from '../routing/routing.module';
 import type { RateLimitStore } from '../state/rate-limit-store';
 import { RATE_LIMIT_STORE, StateModule } from '../state/state.module';
+import { CredentialCache } from '../tenants/credential-cache';
 import { TenantService } from '../tenants/tenant.service';
 import { TenantsAdminController } from '../tenants/tenants-admin.controller';
+import { BudgetSpend } from '../usage/budget-spend';
 import { QuotaService } from '../usage/quota.service';
+import { UsageLedgerWriter } from '../usage/usage-ledger-writer';
 import { UsageRecorder } from '../usage/usage-recorder';
 
 /**
@@ -67,6 +71,7 @@ export const observabilityExports = [PriceTable, GatewayMetrics, ProviderStatsOb
 
 export const productionControlImports = [
   StateModule.register(),
+  PersistenceModule.register(),
   TerminusModule.forRoot({ logger: false }),
   ThrottlerModule.forRootAsync({
     inject: [RATE_LIMIT_STORE],
@@ -87,10 +92,13 @@ export const productionControlControllers = [
 
 export const productionControlProviders: Provider[] = [
   ClientAuthService,
+  CredentialCache,
   TenantService,
   RequestLogService,
   RateLimitPolicy,
   ResponseCache,
+  UsageLedgerWriter,
+  BudgetSpend,
   QuotaService,
   UsageRecorder,
   ChatControls,

@@ -12,14 +12,14 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../logging/logger';
 import { MemoryCacheStore } from './memory-cache-store';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
-import { MemoryStateStore } from './memory-state-store';
+import { MemoryTokenCounterStore } from './memory-token-counter-store';
 import { RedisCacheStore } from './redis-cache-store';
 import { connectRedis, REDIS_CLIENT } from './redis-connection';
 import { RedisRateLimitStore } from './redis-rate-limit-store';
-import { RedisStateStore } from './redis-state-store';
+import { RedisTokenCounterStore } from './redis-token-counter-store';
 
 export const CACHE_STORE = Symbol('CACHE_STORE');
-export const STATE_STORE = Symbol('STATE_STORE');
+export const TOKEN_COUNTER_STORE = Symbol('TOKEN_COUNTER_STORE');
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
 
 @Injectable()
@@ -32,8 +32,9 @@ class RedisDisconnector implements OnApplicationShutdown {
 }
 
 /**
- * The one place that looks at REDIS_URL: Redis-backed stores when it is set (shared by every
- * replica, kept across restarts), in-memory stores otherwise. Everything else injects the seams.
+ * The one place that looks at REDIS_URL, for hot and disposable state only (response cache,
+ * request and token counters): Redis-backed stores when it is set (shared by every replica),
+ * in-memory stores otherwise. Tenants, keys and usage are durable records: PersistenceModule.
  */
 @Global()
 @Module({})
@@ -57,10 +58,12 @@ export class StateModule {
               : new MemoryCacheStore(config.controls.cacheMaxEntries),
         },
         {
-          provide: STATE_STORE,
+          provide: TOKEN_COUNTER_STORE,
           inject: [APP_CONFIG, REDIS_CLIENT],
           useFactory: (config: AppConfig, client: Redis | null) =>
-            client ? new RedisStateStore(client, config.redisKeyPrefix) : new MemoryStateStore(),
+            client
+              ? new RedisTokenCounterStore(client, config.redisKeyPrefix)
+              : new MemoryTokenCounterStore(),
         },
         {
           provide: RATE_LIMIT_STORE,
@@ -72,7 +75,7 @@ export class StateModule {
         },
         RedisDisconnector,
       ],
-      exports: [REDIS_CLIENT, CACHE_STORE, STATE_STORE, RATE_LIMIT_STORE],
+      exports: [REDIS_CLIENT, CACHE_STORE, TOKEN_COUNTER_STORE, RATE_LIMIT_STORE],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { AppConfig, ProviderConfig, RouteConfig, RouteTarget } from './app-config.types';
@@ -177,6 +178,8 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
     problems.push('RAG_CHUNK_OVERLAP: must be smaller than RAG_CHUNK_SIZE');
   }
   if (problems.length > 0) throw new ConfigError(problems);
+  // DATA_DIR is the shared name; WORKER_DATA_DIR (its old name) still works when DATA_DIR is unset.
+  const dataDir = env.DATA_DIR ?? env.WORKER_DATA_DIR ?? './data';
   if (providers.length === 0) {
     warnings.push(
       'No provider is configured: set OPENAI_API_KEY / OPENAI_BASE_URL, OLLAMA_BASE_URL, ANTHROPIC_API_KEY, … or WORKER_LLM_MODEL_PATH',
@@ -222,7 +225,7 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
       preload: env.WORKER_PRELOAD ?? false,
       maxQueue: env.WORKER_MAX_QUEUE,
       jobAttempts: env.WORKER_JOB_ATTEMPTS,
-      dataDir: env.WORKER_DATA_DIR,
+      dataDir,
       queuePrefix: env.QUEUE_PREFIX,
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
@@ -247,6 +250,17 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
       rateLimitTpm: env.RATE_LIMIT_TPM,
       metricsEnabled: env.METRICS_ENABLED ?? true,
       prices: yaml.prices ?? {},
+    },
+    persistence: {
+      databaseUrl: env.DATABASE_URL,
+      dataDir,
+      sqlitePath: join(dataDir, 'gateway.sqlite'),
+      poolMax: env.DATABASE_POOL_MAX,
+      apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
+      usageFlushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+      usageBatchSize: env.USAGE_BATCH_SIZE,
+      usageBufferMaxRows: env.USAGE_BUFFER_MAX_ROWS,
+      spendCacheTtlMs: env.SPEND_CACHE_TTL_MS,
     },
   };
   return { config, warnings };
