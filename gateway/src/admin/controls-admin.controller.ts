@@ -17,11 +17,7 @@ import {
   TENANT_REPOSITORY,
   USAGE_LEDGER,
 } from '../persistence/persistence.module';
-import type {
-  ApiKeyRepository,
-  TenantRepository,
-  UsageLedger,
-} from '../persistence/repositories';
+import type { ApiKeyRepository, TenantRepository, UsageLedger } from '../persistence/repositories';
 import type { RateLimitStore } from '../state/rate-limit-store';
 import { RATE_LIMIT_STORE, TOKEN_COUNTER_STORE } from '../state/state.module';
 import type { TokenCounterStore } from '../state/token-counter-store';

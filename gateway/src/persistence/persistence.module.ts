@@ -12,8 +12,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../logging/logger';
 import { REDIS_CLIENT } from '../state/redis-connection';
 import { openDatabase } from './open-database';
-import { PostgresDatabase } from './postgres/postgres-database';
-import { PostgresTenantChangeFeed } from './postgres/postgres-tenant-change-feed';
+import type { PostgresDatabase } from './postgres/postgres-database';
 import { RedisTenantChangeFeed } from './redis-tenant-change-feed';
 import type { Database } from './repositories';
 import { LocalTenantChangeFeed, type TenantChangeFeed } from './tenant-change-feed';
@@ -34,8 +33,15 @@ async function createTenantChangeFeed(
   logger: Logger,
   redis: Redis | null | undefined,
 ): Promise<TenantChangeFeed> {
-  if (database instanceof PostgresDatabase && config.persistence.databaseUrl) {
-    const feed = new PostgresTenantChangeFeed(database.pool, config.persistence.databaseUrl, logger);
+  if (database.kind === 'postgres' && config.persistence.databaseUrl) {
+    const { PostgresTenantChangeFeed } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- pg loads only when used
+      require('./postgres/postgres-tenant-change-feed') as typeof import('./postgres/postgres-tenant-change-feed');
+    const feed = new PostgresTenantChangeFeed(
+      (database as PostgresDatabase).pool,
+      config.persistence.databaseUrl,
+      logger,
+    );
     await feed.start();
     return feed;
   }
@@ -86,8 +92,16 @@ export class PersistenceModule {
           useFactory: (config: AppConfig, logger: Logger) =>
             openDatabase(config.persistence, logger),
         },
-        { provide: TENANT_REPOSITORY, inject: [DATABASE], useFactory: (db: Database) => db.tenants },
-        { provide: API_KEY_REPOSITORY, inject: [DATABASE], useFactory: (db: Database) => db.apiKeys },
+        {
+          provide: TENANT_REPOSITORY,
+          inject: [DATABASE],
+          useFactory: (db: Database) => db.tenants,
+        },
+        {
+          provide: API_KEY_REPOSITORY,
+          inject: [DATABASE],
+          useFactory: (db: Database) => db.apiKeys,
+        },
         { provide: USAGE_LEDGER, inject: [DATABASE], useFactory: (db: Database) => db.usage },
         {
           provide: TENANT_CHANGE_FEED,

@@ -45,7 +45,11 @@ export async function startGateway(
 ): Promise<RunningGateway> {
   const ownDataDir =
     env.DATA_DIR || env.WORKER_DATA_DIR || env.DATABASE_URL ? undefined : temporaryDataDir();
-  const config = loadConfig({ ...TEST_DEFAULTS, ...(ownDataDir && { DATA_DIR: ownDataDir }), ...env });
+  const config = loadConfig({
+    ...TEST_DEFAULTS,
+    ...(ownDataDir && { DATA_DIR: ownDataDir }),
+    ...env,
+  });
   let app: NestFastifyApplication;
   try {
     app = await createGatewayApp(config, pino({ level: 'silent' }));

@@ -77,7 +77,10 @@ export function describeRepositoryConformance(name: string, factories: Repositor
 
     it('lists tenants oldest first, updates every field (absent fields cleared) and says when none matched', async () => {
       const { tenants } = await open();
-      await tenants.create(tenant('t2', { createdAt: '2025-01-02T00:00:00.000Z' }), key('k2', 't2'));
+      await tenants.create(
+        tenant('t2', { createdAt: '2025-01-02T00:00:00.000Z' }),
+        key('k2', 't2'),
+      );
       await tenants.create(tenant('t1', { budgetUsd: 5, allowedModels: ['a'] }), key('k1', 't1'));
       expect((await tenants.list()).map((t) => t.id)).toEqual(['t1', 't2']);
       const renamed = tenant('t1', { name: 'renamed', disabled: true, budgetPeriod: 'total' });

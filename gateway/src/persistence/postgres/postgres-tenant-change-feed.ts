@@ -53,7 +53,10 @@ export class PostgresTenantChangeFeed extends LocalTenantChangeFeed {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url, application_name: 'ai-gateway-listen' });
+    const client = new Client({
+      connectionString: this.url,
+      application_name: 'ai-gateway-listen',
+    });
     client.on('notification', (message) => {
       if (message.channel === TENANT_CHANGES_CHANNEL && message.payload)
         this.deliver({ tenantId: message.payload });
@@ -89,7 +92,10 @@ export class PostgresTenantChangeFeed extends LocalTenantChangeFeed {
     if (this.closed) return;
     this.reconnectTimer = setTimeout(() => {
       this.connect().catch((error: unknown) => {
-        this.logger.debug({ err: { message: (error as Error).message } }, 'listener reconnect failed');
+        this.logger.debug(
+          { err: { message: (error as Error).message } },
+          'listener reconnect failed',
+        );
         this.reconnectDelayMs = Math.min(5000, this.reconnectDelayMs * 2);
         this.scheduleReconnect();
       });

@@ -18,10 +18,14 @@ function tenantValues(tenant: TenantRecord): unknown[] {
 }
 
 export async function insertApiKey(client: Pool | PoolClient, key: ApiKeyRecord): Promise<void> {
-  await client.query(
-    `INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [key.id, key.tenantId, key.hash, key.preview, key.createdAt, key.revokedAt ?? null],
-  );
+  await client.query(`INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, [
+    key.id,
+    key.tenantId,
+    key.hash,
+    key.preview,
+    key.createdAt,
+    key.revokedAt ?? null,
+  ]);
 }
 
 export class PostgresTenantRepository implements TenantRepository {

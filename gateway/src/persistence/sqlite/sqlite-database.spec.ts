@@ -37,6 +37,8 @@ describe('SqliteDatabase', () => {
       .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
       .run(999, 'from the future', new Date().toISOString());
     raw.close();
-    expect(() => new SqliteDatabase(path())).toThrow(/schema version 999, newer than this gateway's 1/);
+    expect(() => new SqliteDatabase(path())).toThrow(
+      /schema version 999, newer than this gateway's 1/,
+    );
   });
 });
