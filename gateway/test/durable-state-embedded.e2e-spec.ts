@@ -1,6 +1,13 @@
 import { rmSync } from 'node:fs';
 import { FakeOpenAIServer } from '@app/testing';
-import { ADMIN_KEY, call, chat, chatBody, createTenant } from './support/controls-helpers';
+import {
+  ADMIN_KEY,
+  call,
+  chat,
+  chatBody,
+  createTenant,
+  refusedWithin,
+} from './support/controls-helpers';
 import { startGateway, temporaryDataDir, type RunningGateway } from './support/gateway-harness';
 import { GatewayProcess } from './support/gateway-process';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from './support/redis-test-prefix';
@@ -83,9 +90,8 @@ describe('durable state, embedded (SQLite under DATA_DIR)', () => {
 
     const second = asRunning(await startProcess());
     const listed = await call(second, 'GET', '/admin/tenants', { key: ADMIN_KEY });
-    expect(listed.json.data.map((tenant: { id: string }) => tenant.id)).toEqual(
-      created.map((tenant) => tenant.id),
-    );
+    const ids = (listed.json.data as unknown as { id: string }[]).map((tenant) => tenant.id);
+    expect(ids).toEqual(created.map((tenant) => tenant.id));
     for (const tenant of created) expect((await chat(second, tenant.key)).status).toBe(200);
     expect((await chat(second, String(extraKey.json.key))).status).toBe(200);
   });
@@ -116,15 +122,3 @@ describe('durable state, embedded (SQLite under DATA_DIR)', () => {
     }
   });
 });
-
-/** Polls with the key until the gateway refuses it; fails if that takes longer than `withinMs`. */
-export async function refusedWithin(gateway: RunningGateway, key: string, withinMs: number) {
-  const started = Date.now();
-  for (;;) {
-    const response = await chat(gateway, key);
-    if (response.status !== 200) return response;
-    if (Date.now() - started > withinMs)
-      throw new Error(`still answered 200 after ${Date.now() - started} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
