@@ -129,4 +129,15 @@ describe('UsageLedgerWriter', () => {
     await writer.onApplicationShutdown();
     expect(await requestsInLedger()).toBe(2);
   });
+
+  it('keeps retrying at shutdown while the database is briefly away', async () => {
+    const writer = writerWith({ USAGE_FLUSH_INTERVAL_MS: '600000' });
+    ledger.down = true;
+    writer.enqueue(event());
+    const stopping = writer.onApplicationShutdown();
+    await sleep(300);
+    ledger.down = false;
+    await stopping;
+    expect(await requestsInLedger()).toBe(1);
+  });
 });

@@ -111,25 +111,30 @@ export class UsageLedgerWriter implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Keeps trying (a deploy may coincide with a database blip) until SHUTDOWN_FLUSH_MS is up. */
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     this.stopped = true;
-    const timeout = new Promise<'timeout'>((resolve) =>
-      setTimeout(resolve, SHUTDOWN_FLUSH_MS, 'timeout').unref(),
-    );
-    const outcome = await Promise.race([
-      this.flush().then(
-        () => 'done' as const,
-        (error: unknown) => error as Error,
-      ),
-      timeout,
-    ]);
-    if (outcome === 'done' || this.backlog() === 0) return;
+    const deadline = Date.now() + SHUTDOWN_FLUSH_MS;
+    let lastError: Error | undefined;
+    while (this.backlog() > 0 && Date.now() < deadline) {
+      try {
+        await Promise.race([
+          this.flush(),
+          new Promise((_, reject) =>
+            setTimeout(reject, deadline - Date.now(), new Error('timed out')).unref(),
+          ),
+        ]);
+      } catch (error) {
+        lastError = error as Error;
+        await new Promise((resolve) =>
+          setTimeout(resolve, Math.max(0, Math.min(500, deadline - Date.now()))),
+        );
+      }
+    }
+    if (this.backlog() === 0) return;
     this.logger.error(
-      {
-        rows: this.backlog(),
-        err: outcome === 'timeout' ? { message: 'timed out' } : { message: outcome.message },
-      },
+      { rows: this.backlog(), err: { message: lastError?.message ?? 'timed out' } },
       'usage rows lost at shutdown: the database did not take them',
     );
   }
