@@ -240,6 +240,8 @@ async function startGateway(
       OPENAI_API_KEY: UPSTREAM_KEY,
       PROVIDER_ORDER: 'openai',
       ADMIN_API_KEY: adminKey,
+      // Tenants, keys and the usage ledger in a fresh SQLite file per run (the embedded default).
+      DATA_DIR: join(directory, `${id}-data`),
       RATE_LIMIT_RPM: String(TENANT_LIMITS.rate_limit_rpm),
       RATE_LIMIT_TPM: String(TENANT_LIMITS.tokens_per_minute),
       METRICS_ENABLED: 'true',

@@ -46,13 +46,17 @@ import {
   ProviderStatsObserver,
 } from './observability/router-observers';
 import { OpenApiModule } from './openapi/openapi.module';
+import { PersistenceModule } from './persistence/persistence.module';
 import { RagCollectionsService } from './rag/rag-collections.service';
 import { RagQueryService } from './rag/rag-query.service';
 import { ROUTER_OBSERVERS, RoutingModule } from './routing/routing.module';
+import { CredentialCache } from './tenants/credential-cache';
 import { TenantService } from './tenants/tenant.service';
 import { TopologyModule } from './topology/topology.module';
 import { REDIS_CLIENT } from './topology/topology.tokens';
+import { BudgetSpend } from './usage/budget-spend';
 import { QuotaService } from './usage/quota.service';
+import { UsageLedgerWriter } from './usage/usage-ledger-writer';
 import { UsageRecorder } from './usage/usage-recorder';
 
 /**
@@ -111,6 +115,9 @@ export class AppModule {
       imports: [
         CoreModule.register(config, logger),
         TopologyModule.register(),
+        // Global, so its shutdown hook runs after this module's: the usage writer flushes its
+        // last rows before the database connection closes.
+        PersistenceModule.register(),
         RoutingModule.register(),
         TerminusModule.forRoot({ logger: false }),
         OpenApiModule,
@@ -152,6 +159,9 @@ export class AppModule {
         ConsoleSessions,
         RateLimitPolicy,
         RequestRateLimiter,
+        CredentialCache,
+        UsageLedgerWriter,
+        BudgetSpend,
         QuotaService,
         UsageRecorder,
         ResponseCache,

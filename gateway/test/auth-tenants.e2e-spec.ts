@@ -119,6 +119,55 @@ describe('keys and tenants', () => {
     expect((await chat(gw, tenant.key)).status).toBe(401);
   });
 
+  it('refuses every client route to a disabled tenant with 403 tenant_disabled, and serves it again once enabled', async () => {
+    const gw = await boot({ ADMIN_API_KEY: ADMIN_KEY });
+    const tenant = await createTenant(gw);
+    expect(tenant.body.disabled).toBe(false);
+    const patched = await call(gw, 'PATCH', `/admin/tenants/${tenant.id}`, {
+      key: ADMIN_KEY,
+      body: { disabled: true },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.json.disabled).toBe(true);
+    const before = upstream.requests.length;
+    const routes: [string, string, unknown?][] = [
+      ['POST', '/v1/chat/completions', chatBody()],
+      ['POST', '/v1/embeddings', { model: 'text-embedding-3-small', input: 'hi' }],
+      ['GET', '/v1/models'],
+      ['POST', '/ai/query', { prompt: 'hi' }],
+    ];
+    for (const [method, path, body] of routes) {
+      const refused = await call(gw, method, path, { key: tenant.key, body });
+      expect(refused.status).toBe(403);
+      expect(refused.json.error).toMatchObject({
+        type: 'permission_error',
+        code: 'tenant_disabled',
+      });
+    }
+    expect(upstream.requests.length).toBe(before);
+    expect(
+      (
+        await call(gw, 'PATCH', `/admin/tenants/${tenant.id}`, {
+          key: ADMIN_KEY,
+          body: { disabled: 'yes' },
+        })
+      ).status,
+    ).toBe(400);
+    await call(gw, 'PATCH', `/admin/tenants/${tenant.id}`, {
+      key: ADMIN_KEY,
+      body: { disabled: false },
+    });
+    expect((await chat(gw, tenant.key)).status).toBe(200);
+
+    const bornDisabled = await createTenant(gw, { name: 'paused', disabled: true });
+    expect(bornDisabled.body.disabled).toBe(true);
+    expect((await chat(gw, bornDisabled.key)).status).toBe(403);
+    const listed = await call(gw, 'GET', '/admin/tenants', { key: ADMIN_KEY });
+    expect(
+      (listed.json.data as unknown as { disabled: boolean }[]).map((view) => view.disabled),
+    ).toEqual([false, true]);
+  });
+
   it('is open without ADMIN_API_KEY and tenants, and closes once the first tenant exists', async () => {
     const gw = await boot();
     expect((await chat(gw, undefined)).status).toBe(200);

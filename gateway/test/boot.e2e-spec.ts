@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { FakeOpenAIServer } from '@app/testing';
@@ -7,10 +9,12 @@ const MAIN = join(__dirname, '../../dist/gateway/src/main.js');
 
 /** Runs the compiled gateway as `npm start` does; resolves on exit or when it logs "listening". */
 function runGateway(env: Record<string, string>) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gateway-boot-'));
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));

@@ -1,12 +1,14 @@
 import { FakeOpenAIServer } from '@app/testing';
 import { ADMIN_KEY, call, chat, chatBody, createTenant } from './support/controls-helpers';
-import { startGateway, type RunningGateway } from './support/gateway-harness';
+import { rmSync } from 'node:fs';
+import { startGateway, temporaryDataDir, type RunningGateway } from './support/gateway-harness';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from './support/redis-test-prefix';
 
 describe('throttling, budgets and usage', () => {
   let upstream: FakeOpenAIServer;
   const gateways: RunningGateway[] = [];
   const prefixes: string[] = [];
+  const dataDirs: string[] = [];
 
   beforeAll(async () => {
     upstream = await FakeOpenAIServer.start();
@@ -14,6 +16,7 @@ describe('throttling, budgets and usage', () => {
   afterEach(async () => {
     await Promise.all(gateways.splice(0).map((gateway) => gateway.close()));
     await Promise.all(prefixes.splice(0).map(deleteRedisPrefix));
+    for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
   afterAll(() => upstream.stop());
 
@@ -26,10 +29,13 @@ describe('throttling, budgets and usage', () => {
     gateways.push(gateway);
     return gateway;
   };
+  /** Replicas on one Redis for hot counters and one SQLite file (same host) for tenants. */
   const redisEnv = () => {
     const prefix = uniqueRedisPrefix('limits');
     prefixes.push(prefix);
-    return { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix };
+    const dataDir = temporaryDataDir('limits');
+    dataDirs.push(dataDir);
+    return { REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, DATA_DIR: dataDir };
   };
 
   it('refuses requests beyond the tenant RPM with 429, Retry-After and x-ratelimit headers', async () => {

@@ -4,10 +4,9 @@ import { GatewayError } from '@app/contracts';
 import type { Logger } from 'pino';
 import { safeEqual } from './credentials';
 import { LOGGER } from '../logging/logger';
-import type { StateStore } from '../state/state-store';
 import { ADMIN, ANONYMOUS, type Principal } from '../request/principal';
 import { API_KEY_PREFIX, cachedApiKeyHash } from '../tenants/api-key';
-import { STATE_STORE } from '../topology/topology.tokens';
+import { CredentialCache } from '../tenants/credential-cache';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -22,7 +21,7 @@ export class ClientAuthService implements OnApplicationBootstrap {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(STATE_STORE) private readonly state: StateStore,
+    @Inject(CredentialCache) private readonly credentials: CredentialCache,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.locked = Boolean(config.controls.adminApiKey);
@@ -58,23 +57,8 @@ export class ClientAuthService implements OnApplicationBootstrap {
     throw invalidKey();
   }
 
-  /** 403 when the tenant has an allow-list that does not name the requested model. */
-  assertModelAllowed(principal: Principal, model: string | undefined): void {
-    if (principal.kind !== 'tenant' || model === undefined) return;
-    const allowed = principal.tenant.allowedModels;
-    if (allowed && !allowed.includes(model)) {
-      throw new GatewayError(
-        403,
-        `This API key may not use the model '${model}'`,
-        'permission_error',
-        'model_not_allowed',
-        'model',
-      );
-    }
-  }
-
   private async tenantPrincipal(token: string): Promise<Principal> {
-    const credential = await this.state.findCredential(cachedApiKeyHash(token));
+    const credential = await this.credentials.find(cachedApiKeyHash(token));
     if (!credential) throw invalidKey();
     if (credential.key.revokedAt) {
       throw new GatewayError(
@@ -84,12 +68,20 @@ export class ClientAuthService implements OnApplicationBootstrap {
         'revoked_api_key',
       );
     }
+    if (credential.tenant.disabled) {
+      throw new GatewayError(
+        403,
+        'This API key belongs to a disabled tenant',
+        'permission_error',
+        'tenant_disabled',
+      );
+    }
     this.locked = true;
     return { kind: 'tenant', tenant: credential.tenant, keyId: credential.key.id };
   }
 
   private async isLocked(): Promise<boolean> {
-    if (!this.locked && (await this.state.hasTenants())) this.locked = true;
+    if (!this.locked && (await this.credentials.hasTenants())) this.locked = true;
     return this.locked;
   }
 }

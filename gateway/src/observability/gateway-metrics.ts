@@ -95,6 +95,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  private readonly usageRowsDroppedTotal = new Counter({
+    name: 'ai_usage_rows_dropped_total',
+    help: 'Usage ledger rows dropped because the database stayed unreachable and the buffer was full',
+    registers: [this.registry],
+  });
+  private usageBacklog: () => number = () => 0;
+  private readonly usageRowsPending: Gauge = new Gauge({
+    name: 'ai_usage_rows_pending',
+    help: 'Usage ledger rows waiting in memory to be written to the database',
+    registers: [this.registry],
+    collect: (): void => this.usageRowsPending.set(this.usageBacklog()),
+  });
+
   private readonly requestChildren = new LabelledChildren((...values) =>
     this.providerRequests.labels(...values),
   );
@@ -163,6 +176,15 @@ export class GatewayMetrics {
     if (completionTokens > 0)
       this.tokenChildren.get(providerLabel, modelLabel, 'completion').inc(completionTokens);
     if (costUsd > 0) this.costChildren.get(providerLabel, modelLabel).inc(costUsd);
+  }
+
+  usageRowsDropped(rows: number): void {
+    this.usageRowsDroppedTotal.inc(rows);
+  }
+
+  /** Where `ai_usage_rows_pending` reads its value at scrape time. */
+  observeUsageBacklog(source: () => number): void {
+    this.usageBacklog = source;
   }
 
   requestFinished(status: number, overheadSeconds: number): void {

@@ -1,4 +1,4 @@
-import type { TenantRecord } from '../state/state-store';
+import type { TenantRecord } from '../persistence/records';
 
 /** Who is calling: a tenant (by one of its keys), the admin key, or nobody (open gateway). */
 export type Principal =

@@ -1,11 +1,11 @@
 import { describeStoreConformance } from '../../test/support/store-conformance';
 import { MemoryCacheStore } from './memory-cache-store';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
-import { MemoryStateStore } from './memory-state-store';
+import { MemoryTokenCounterStore } from './memory-token-counter-store';
 
 describeStoreConformance('memory', {
   cache: async (maxEntries) => new MemoryCacheStore(maxEntries),
-  state: async () => new MemoryStateStore(),
+  tokenCounters: async () => new MemoryTokenCounterStore(),
   rateLimit: async () => new MemoryRateLimitStore(),
   cleanup: async () => undefined,
 });

@@ -7,7 +7,7 @@ import {
 import { describeStoreConformance } from '../../test/support/store-conformance';
 import { RedisCacheStore } from './redis-cache-store';
 import { RedisRateLimitStore } from './redis-rate-limit-store';
-import { RedisStateStore } from './redis-state-store';
+import { RedisTokenCounterStore } from './redis-token-counter-store';
 
 // Runs against the real Redis on 127.0.0.1:6379, each test under its own key prefix.
 let client: Redis;
@@ -21,7 +21,7 @@ afterAll(() => client.quit());
 
 describeStoreConformance('redis', {
   cache: async () => new RedisCacheStore(client, prefix),
-  state: async () => new RedisStateStore(client, prefix),
+  tokenCounters: async () => new RedisTokenCounterStore(client, prefix),
   rateLimit: async () => new RedisRateLimitStore(client, prefix),
   cleanup: async () => {
     await deleteRedisPrefix(prefix);

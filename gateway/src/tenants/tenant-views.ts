@@ -1,4 +1,4 @@
-import type { ApiKeyRecord, TenantRecord } from '../state/state-store';
+import type { ApiKeyRecord, TenantRecord } from '../persistence/records';
 
 /** Admin API shapes (snake_case like the rest of the API). Hashes never leave the gateway. */
 export function apiKeyView(key: ApiKeyRecord) {
@@ -22,6 +22,7 @@ export function tenantView(tenant: TenantRecord, keys: ApiKeyRecord[]) {
     budget_usd: tenant.budgetUsd ?? null,
     budget_period: tenant.budgetPeriod,
     allowed_models: tenant.allowedModels ?? null,
+    disabled: tenant.disabled,
     created_at: tenant.createdAt,
     keys: keys.map(apiKeyView),
   };

@@ -12,6 +12,7 @@ export const createTenantSchema = z
     budget_usd: z.number().min(0).optional(),
     budget_period: budgetPeriod.optional(),
     allowed_models: models.optional(),
+    disabled: z.boolean().optional(),
   })
   .strict();
 
@@ -24,6 +25,7 @@ export const updateTenantSchema = z
     budget_usd: z.number().min(0).nullable().optional(),
     budget_period: budgetPeriod.optional(),
     allowed_models: models.nullable().optional(),
+    disabled: z.boolean().optional(),
   })
   .strict();
 

@@ -14,18 +14,18 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../logging/logger';
 import { MemoryCacheStore } from '../state/memory-cache-store';
 import { MemoryRateLimitStore } from '../state/memory-rate-limit-store';
-import { MemoryStateStore } from '../state/memory-state-store';
+import { MemoryTokenCounterStore } from '../state/memory-token-counter-store';
 import { RedisCacheStore } from '../state/redis-cache-store';
 import { connectRedis } from '../state/redis-connection';
 import { RedisRateLimitStore } from '../state/redis-rate-limit-store';
-import { RedisStateStore } from '../state/redis-state-store';
+import { RedisTokenCounterStore } from '../state/redis-token-counter-store';
 import { LazyLocalDispatcher } from './lazy-local-dispatcher';
 import {
   CACHE_STORE,
   LOCAL_DISPATCHER,
   RATE_LIMIT_STORE,
   REDIS_CLIENT,
-  STATE_STORE,
+  TOKEN_COUNTER_STORE,
 } from './topology.tokens';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose, see below */
@@ -86,10 +86,12 @@ const providers: Provider[] = [
         : new MemoryCacheStore(config.controls.cacheMaxEntries),
   },
   {
-    provide: STATE_STORE,
+    provide: TOKEN_COUNTER_STORE,
     inject: [APP_CONFIG, REDIS_CLIENT],
     useFactory: (config: AppConfig, client: Redis | null) =>
-      client ? new RedisStateStore(client, config.redisKeyPrefix) : new MemoryStateStore(),
+      client
+        ? new RedisTokenCounterStore(client, config.redisKeyPrefix)
+        : new MemoryTokenCounterStore(),
   },
   {
     provide: RATE_LIMIT_STORE,
@@ -102,8 +104,10 @@ const providers: Provider[] = [
 ];
 
 /**
- * The one place that reads REDIS_URL. Embedded (no REDIS_URL): in-memory stores, local work and
- * RAG in this process. Distributed: Redis-backed stores shared by every replica, local work and
+ * The one place that reads REDIS_URL, for hot and disposable state (response cache, request and
+ * token counters) and for where local work runs; tenants, keys and usage are durable records in
+ * the PersistenceModule. Embedded (no REDIS_URL): in-memory stores, local work and RAG in this
+ * process. Distributed: Redis-backed stores shared by every replica, local work and
  * RAG on worker processes over BullMQ. Everything else injects the tokens of `topology.tokens.ts`.
  */
 @Global()
@@ -113,7 +117,7 @@ export class TopologyModule {
     return {
       module: TopologyModule,
       providers,
-      exports: [REDIS_CLIENT, CACHE_STORE, STATE_STORE, RATE_LIMIT_STORE, LOCAL_DISPATCHER],
+      exports: [REDIS_CLIENT, CACHE_STORE, TOKEN_COUNTER_STORE, RATE_LIMIT_STORE, LOCAL_DISPATCHER],
     };
   }
 }

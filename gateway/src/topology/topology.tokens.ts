@@ -7,8 +7,8 @@
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 /** `CacheStore`: the response cache (memory LRU, or Redis shared by replicas). */
 export const CACHE_STORE = Symbol('CACHE_STORE');
-/** `StateStore`: tenants, keys, usage counters. */
-export const STATE_STORE = Symbol('STATE_STORE');
+/** `TokenCounterStore`: tokens-per-minute counters (tenants, keys, usage are in persistence/). */
+export const TOKEN_COUNTER_STORE = Symbol('TOKEN_COUNTER_STORE');
 /** `RateLimitStore`: fixed one-minute windows per caller. */
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
 /**

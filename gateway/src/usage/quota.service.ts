@@ -2,22 +2,26 @@ import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError } from '@app/contracts';
 import { RateLimitPolicy } from '../limits/rate-limit-policy';
 import { GatewayMetrics } from '../observability/gateway-metrics';
-import { spendPeriodKey, type StateStore } from '../state/state-store';
 import { subjectOf, type Principal } from '../request/principal';
-import { STATE_STORE } from '../topology/topology.tokens';
-import { NANOS_PER_USD, usagePeriod } from './usage-period';
+import type { TokenCounterStore } from '../state/token-counter-store';
+import { TOKEN_COUNTER_STORE } from '../topology/topology.tokens';
+import { BudgetSpend } from './budget-spend';
+import { budgetPeriodStart, NANOS_PER_USD, usagePeriod } from './usage-period';
 
 const PERIOD_WORDS = { daily: 'daily', monthly: 'monthly', total: 'total' } as const;
 
 /**
- * Checked before any provider call, from the same atomic counters usage is added to: the
- * tenant's budget (402) and tokens per minute (429). One store read for both. Concurrent calls
- * of one tenant may overshoot a budget by what is in flight; none starts once it is spent.
+ * Checked before any provider call: the tenant's budget (402) against the ledger plus spend not
+ * yet written (from memory, after the first check), and tokens per minute (429) from the hot
+ * counters. Concurrent calls of one tenant may overshoot a budget by what is in flight, and
+ * replicas see each other's spend within USAGE_FLUSH_INTERVAL_MS + SPEND_CACHE_TTL_MS; none
+ * starts once the budget is seen spent.
  */
 @Injectable()
 export class QuotaService {
   constructor(
-    @Inject(STATE_STORE) private readonly state: StateStore,
+    @Inject(BudgetSpend) private readonly spend: BudgetSpend,
+    @Inject(TOKEN_COUNTER_STORE) private readonly tokens: TokenCounterStore,
     @Inject(RateLimitPolicy) private readonly limits: RateLimitPolicy,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
   ) {}
@@ -28,14 +32,16 @@ export class QuotaService {
     const tokenLimit = this.limits.tokensPerMinute(principal);
     if (budgetUsd === undefined && tokenLimit === 0) return;
     const period = usagePeriod(now);
+    const subject = subjectOf(principal);
     const budgetPeriod = tenant?.budgetPeriod ?? 'total';
-    const quota = await this.state.readQuota(
-      subjectOf(principal),
-      spendPeriodKey(budgetPeriod, period),
-      period.minute,
-    );
-    if (budgetUsd !== undefined && quota.spentNanoUsd >= budgetUsd * NANOS_PER_USD) {
-      const spent = (quota.spentNanoUsd / NANOS_PER_USD).toFixed(6);
+    const [spentNanoUsd, tokensThisMinute] = await Promise.all([
+      budgetUsd === undefined
+        ? 0
+        : this.spend.spentSince(subject, budgetPeriodStart(budgetPeriod, period), now),
+      tokenLimit === 0 ? 0 : this.tokens.read(subject, period.minute),
+    ]);
+    if (budgetUsd !== undefined && spentNanoUsd >= budgetUsd * NANOS_PER_USD) {
+      const spent = (spentNanoUsd / NANOS_PER_USD).toFixed(6);
       throw new GatewayError(
         402,
         `Budget exceeded: tenant '${tenant!.name}' has spent $${spent} of its ${PERIOD_WORDS[budgetPeriod]} budget of $${budgetUsd}. Raise budget_usd or wait for the next period.`,
@@ -43,8 +49,7 @@ export class QuotaService {
         'budget_exceeded',
       );
     }
-    if (tokenLimit > 0 && quota.tokensThisMinute >= tokenLimit)
-      this.tokensExceeded(tokenLimit, now);
+    if (tokenLimit > 0 && tokensThisMinute >= tokenLimit) this.tokensExceeded(tokenLimit, now);
   }
 
   private tokensExceeded(limit: number, now: number): never {

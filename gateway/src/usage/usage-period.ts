@@ -1,3 +1,6 @@
+import { ALL_DAYS } from '../persistence/record-rows';
+import type { BudgetPeriod } from '../persistence/records';
+
 /** The UTC buckets a moment belongs to: day `YYYY-MM-DD`, month `YYYY-MM`, epoch minute. */
 export interface UsagePeriod {
   day: string;
@@ -17,7 +20,14 @@ export function usagePeriod(now = Date.now()): UsagePeriod {
   return period;
 }
 
-/** Nano-USD: integer units so Redis adds spend exactly (INCRBY), with room for 9e9 USD. */
+/** The first UTC day whose spend counts against a budget of this period (the ledger sums from it). */
+export function budgetPeriodStart(budget: BudgetPeriod, period: UsagePeriod): string {
+  if (budget === 'daily') return period.day;
+  if (budget === 'monthly') return `${period.month}-01`;
+  return ALL_DAYS;
+}
+
+/** Nano-USD: integer units, so spend adds up exactly (safe as a JS number up to ~9e6 USD per sum). */
 export const NANOS_PER_USD = 1e9;
 
 export function toNanoUsd(usd: number): number {

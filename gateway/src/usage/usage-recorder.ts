@@ -1,24 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Usage } from '@app/contracts';
 import type { Logger } from 'pino';
 import { PriceTable } from '../cost/price-table';
 import { LOGGER } from '../logging/logger';
 import { GatewayMetrics } from '../observability/gateway-metrics';
-import type { StateStore } from '../state/state-store';
 import { subjectOf } from '../request/principal';
 import type { RequestContext } from '../request/request-context';
-import { STATE_STORE } from '../topology/topology.tokens';
+import type { TokenCounterStore } from '../state/token-counter-store';
+import { TOKEN_COUNTER_STORE } from '../topology/topology.tokens';
 import { toNanoUsd, usagePeriod } from './usage-period';
+import { UsageLedgerWriter } from './usage-ledger-writer';
 
 /**
- * Turns one answered call's usage into cost, metrics and the tenant's counters. The store write
- * is not awaited: it is queued on the same connection as later reads (so the next budget check
- * sees it) and a store outage must not fail an answer that is already paid for.
+ * Turns one answered call's usage into cost, metrics, the tokens-per-minute counter (hot state,
+ * not awaited: a counter outage must not fail an answer already paid for) and a ledger row
+ * (buffered in memory and written in batches, kept while the database is away).
  */
 @Injectable()
 export class UsageRecorder {
   constructor(
-    @Inject(STATE_STORE) private readonly state: StateStore,
+    @Inject(TOKEN_COUNTER_STORE) private readonly tokens: TokenCounterStore,
+    @Inject(UsageLedgerWriter) private readonly ledger: UsageLedgerWriter,
     @Inject(PriceTable) private readonly prices: PriceTable,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -40,19 +43,28 @@ export class UsageRecorder {
     record.completionTokens = completionTokens;
     record.costUsd = costUsd;
     this.metrics.usage(provider, model, promptTokens, completionTokens, costUsd);
-    const entry = {
-      subject: subjectOf(record.principal),
+    const subject = subjectOf(record.principal);
+    const period = usagePeriod();
+    if (promptTokens + completionTokens > 0)
+      this.tokens
+        .add(subject, period.minute, promptTokens + completionTokens)
+        .catch((error: unknown) => {
+          this.logger.warn(
+            { err: { message: (error as Error).message }, requestId: record.requestId },
+            'tokens-per-minute counter not updated',
+          );
+        });
+    this.ledger.enqueue({
+      id: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      day: period.day,
+      subject,
+      provider,
       model,
       promptTokens,
       completionTokens,
       costNanoUsd: toNanoUsd(costUsd),
-      ...usagePeriod(),
-    };
-    this.state.recordUsage(entry).catch((error: unknown) => {
-      this.logger.error(
-        { err: { message: (error as Error).message }, requestId: record.requestId },
-        'usage not recorded',
-      );
+      requestId: record.requestId,
     });
     return costUsd;
   }

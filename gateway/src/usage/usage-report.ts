@@ -1,5 +1,5 @@
 import { GatewayError } from '@app/contracts';
-import type { UsageRow } from '../state/state-store';
+import type { UsageSummary } from '../persistence/records';
 import { NANOS_PER_USD } from './usage-period';
 
 const MAX_DAYS = 366;
@@ -41,38 +41,27 @@ function parseDay(value: string | undefined, param: string): number | undefined 
 
 const usd = (nanos: number) => nanos / NANOS_PER_USD;
 
-/** Rows per day, tenant and model, plus totals per tenant and per model. */
-export function usageReport(rows: UsageRow[], days: string[], tenant: string | undefined) {
-  const selected = tenant ? rows.filter((row) => row.subject === tenant) : rows;
-  const totals = {
-    requests: 0,
-    prompt_tokens: 0,
-    completion_tokens: 0,
-    total_tokens: 0,
-    cost_usd: 0,
-  };
-  const byTenant: Record<string, number> = {};
-  const byModel: Record<string, number> = {};
-  let costNanos = 0;
-  for (const row of selected) {
-    totals.requests += row.requests;
-    totals.prompt_tokens += row.promptTokens;
-    totals.completion_tokens += row.completionTokens;
-    costNanos += row.costNanoUsd;
-    byTenant[row.subject] = (byTenant[row.subject] ?? 0) + usd(row.costNanoUsd);
-    byModel[row.model] = (byModel[row.model] ?? 0) + usd(row.costNanoUsd);
-  }
-  totals.total_tokens = totals.prompt_tokens + totals.completion_tokens;
-  totals.cost_usd = usd(costNanos);
+const usdByName = (nanos: Record<string, number>) =>
+  Object.fromEntries(Object.entries(nanos).map(([name, value]) => [name, usd(value)]));
+
+/** Rows per day, tenant and model, plus totals per tenant and per model, as the ledger summed them. */
+export function usageReport(summary: UsageSummary, days: string[], tenant: string | undefined) {
+  const { totals } = summary;
   return {
     object: 'usage_report',
     from: days[0],
     to: days[days.length - 1],
     tenant: tenant ?? null,
-    totals,
-    cost_usd_by_tenant: byTenant,
-    cost_usd_by_model: byModel,
-    data: selected.map((row) => ({
+    totals: {
+      requests: totals.requests,
+      prompt_tokens: totals.promptTokens,
+      completion_tokens: totals.completionTokens,
+      total_tokens: totals.promptTokens + totals.completionTokens,
+      cost_usd: usd(totals.costNanoUsd),
+    },
+    cost_usd_by_tenant: usdByName(summary.costNanoUsdBySubject),
+    cost_usd_by_model: usdByName(summary.costNanoUsdByModel),
+    data: summary.rows.map((row) => ({
       date: row.day,
       tenant_id: row.subject,
       model: row.model,

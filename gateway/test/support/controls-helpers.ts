@@ -113,3 +113,15 @@ export function metricLabelSets(text: string, name: string): string[] {
     .filter((line) => line.startsWith(`${name}{`))
     .map((line) => line.slice(name.length, line.lastIndexOf('}') + 1));
 }
+
+/** Polls with the key until the gateway refuses it; fails if that takes longer than `withinMs`. */
+export async function refusedWithin(gateway: RunningGateway, key: string, withinMs: number) {
+  const started = Date.now();
+  for (;;) {
+    const response = await chat(gateway, key);
+    if (response.status !== 200) return response;
+    if (Date.now() - started > withinMs)
+      throw new Error(`still answered 200 after ${Date.now() - started} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import OpenAI from 'openai';
 import pino from 'pino';
@@ -27,12 +30,33 @@ const TEST_DEFAULTS: Record<string, string> = {
   CACHE_ENABLED: 'false',
 };
 
-/** Boots the real gateway in-process on a random port with the given environment. */
+/** A fresh data directory (SQLite file, RAG collections) for one test gateway. */
+export function temporaryDataDir(label = 'gateway'): string {
+  return mkdtempSync(join(tmpdir(), `${label}-data-`));
+}
+
+/**
+ * Boots the real gateway in-process on a random port with the given environment. Unless the test
+ * names a data directory or a DATABASE_URL, each gateway gets its own SQLite file in a temporary
+ * directory, removed on close: tests never share tenants by accident.
+ */
 export async function startGateway(
   env: Record<string, string | undefined>,
 ): Promise<RunningGateway> {
-  const config = loadGatewayConfig({ ...TEST_DEFAULTS, ...env });
-  const app = await createGatewayApp(config, pino({ level: 'silent' }));
+  const ownDataDir =
+    env.DATA_DIR || env.WORKER_DATA_DIR || env.DATABASE_URL ? undefined : temporaryDataDir();
+  const config = loadGatewayConfig({
+    ...TEST_DEFAULTS,
+    ...(ownDataDir && { DATA_DIR: ownDataDir }),
+    ...env,
+  });
+  let app: NestFastifyApplication;
+  try {
+    app = await createGatewayApp(config, pino({ level: 'silent' }));
+  } catch (error) {
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+    throw error;
+  }
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -41,7 +65,11 @@ export async function startGateway(
     baseURL: `${baseUrl}/v1`,
     maxRetries: 0,
   });
-  return { app, baseUrl, client, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+  };
+  return { app, baseUrl, client, close };
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {

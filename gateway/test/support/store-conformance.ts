@@ -1,50 +1,18 @@
 import type { CacheStore } from '../../src/state/cache-store';
 import type { RateLimitStore } from '../../src/state/rate-limit-store';
-import type {
-  ApiKeyRecord,
-  StateStore,
-  TenantRecord,
-  UsageEntry,
-} from '../../src/state/state-store';
+import type { TokenCounterStore } from '../../src/state/token-counter-store';
 
 /**
- * One behaviour suite every store implementation must pass (memory and Redis alike), so the
- * gateway never depends on which one was chosen at boot.
+ * One behaviour suite every hot-state store must pass (memory and Redis alike), so the gateway
+ * never depends on which one was chosen at boot. Durable records have their own suite
+ * (repository-conformance.ts).
  */
 export interface StoreFactories {
   cache(maxEntries: number): Promise<CacheStore<{ value: string }>>;
-  state(): Promise<StateStore>;
+  tokenCounters(): Promise<TokenCounterStore>;
   rateLimit(): Promise<RateLimitStore>;
   cleanup(): Promise<void>;
 }
-
-const tenant = (id: string, extra: Partial<TenantRecord> = {}): TenantRecord => ({
-  id,
-  name: `tenant ${id}`,
-  budgetPeriod: 'total',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  ...extra,
-});
-
-const key = (id: string, tenantId: string): ApiKeyRecord => ({
-  id,
-  tenantId,
-  hash: `hash-${id}`,
-  preview: 'gw-sk-abc',
-  createdAt: '2025-01-01T00:00:00.000Z',
-});
-
-const usage = (extra: Partial<UsageEntry> = {}): UsageEntry => ({
-  subject: 't1',
-  model: 'gpt-4o-mini',
-  promptTokens: 10,
-  completionTokens: 5,
-  costNanoUsd: 1500,
-  day: '2025-01-31',
-  month: '2025-01',
-  minute: 1000,
-  ...extra,
-});
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,81 +36,18 @@ export function describeStoreConformance(name: string, factories: StoreFactories
       expect(await cache.get('short')).toBeUndefined();
     });
 
-    it('state: saves, lists, updates and deletes tenants, deleting their keys too', async () => {
-      const state = await factories.state();
-      expect(await state.hasTenants()).toBe(false);
-      await state.saveTenant(tenant('t1'));
-      await state.saveTenant(tenant('t2', { budgetUsd: 5 }));
-      expect(await state.hasTenants()).toBe(true);
-      expect((await state.listTenants()).map((t) => t.id).sort()).toEqual(['t1', 't2']);
-      await state.saveTenant(tenant('t1', { name: 'renamed' }));
-      expect((await state.getTenant('t1'))?.name).toBe('renamed');
-      await state.saveKey(key('k1', 't1'));
-      expect(await state.deleteTenant('t1')).toBe(true);
-      expect(await state.deleteTenant('t1')).toBe(false);
-      expect(await state.findCredential('hash-k1')).toBeUndefined();
-      expect(await state.getKey('k1')).toBeUndefined();
-    });
-
-    it('state: finds a credential by hash with its tenant, and keeps revocation', async () => {
-      const state = await factories.state();
-      await state.saveTenant(tenant('t1'));
-      await state.saveKey(key('k1', 't1'));
-      await state.saveKey(key('k2', 't1'));
-      expect(await state.findCredential('hash-k1')).toMatchObject({
-        key: { id: 'k1' },
-        tenant: { id: 't1' },
-      });
-      expect(await state.findCredential('nope')).toBeUndefined();
-      await state.saveKey({ ...key('k1', 't1'), revokedAt: '2025-02-01T00:00:00.000Z' });
-      expect((await state.findCredential('hash-k1'))?.key.revokedAt).toBeDefined();
-      expect((await state.listKeys('t1')).map((k) => k.id).sort()).toEqual(['k1', 'k2']);
-    });
-
-    it('state: usage adds up per day, subject and model, with spend per period and tokens per minute', async () => {
-      const state = await factories.state();
-      await Promise.all(Array.from({ length: 20 }, () => state.recordUsage(usage())));
-      await state.recordUsage(
-        usage({ model: 'claude-sonnet-4-5', day: '2025-02-01', month: '2025-02', minute: 1001 }),
-      );
-      expect(await state.readQuota('t1', 'total', 1000)).toEqual({
-        spentNanoUsd: 21 * 1500,
-        tokensThisMinute: 0 + 20 * 15,
-      });
-      expect(await state.readQuota('t1', 'month:2025-01', 1001)).toEqual({
-        spentNanoUsd: 20 * 1500,
-        tokensThisMinute: 15,
-      });
-      expect(await state.readQuota('t1', 'day:2025-02-01', 999)).toEqual({
-        spentNanoUsd: 1500,
-        tokensThisMinute: 0,
-      });
-      const rows = await state.usageByDay(['2025-01-31', '2025-02-01', '2025-02-02']);
-      expect(rows).toEqual(
-        expect.arrayContaining([
-          {
-            day: '2025-01-31',
-            subject: 't1',
-            model: 'gpt-4o-mini',
-            requests: 20,
-            promptTokens: 200,
-            completionTokens: 100,
-            costNanoUsd: 30000,
-          },
-          {
-            day: '2025-02-01',
-            subject: 't1',
-            model: 'claude-sonnet-4-5',
-            requests: 1,
-            promptTokens: 10,
-            completionTokens: 5,
-            costNanoUsd: 1500,
-          },
-        ]),
-      );
-      expect(rows).toHaveLength(2);
-      await state.resetTokens('t1', 1001);
-      expect((await state.readQuota('t1', 'total', 1001)).tokensThisMinute).toBe(0);
+    it('token counters: add up per subject and minute, atomically, and reset', async () => {
+      const counters = await factories.tokenCounters();
+      await Promise.all(Array.from({ length: 20 }, () => counters.add('t1', 1000, 15)));
+      await counters.add('t1', 1001, 7);
+      await counters.add('t2', 1000, 3);
+      expect(await counters.read('t1', 1000)).toBe(300);
+      expect(await counters.read('t1', 1001)).toBe(7);
+      expect(await counters.read('t2', 1000)).toBe(3);
+      expect(await counters.read('t1', 999)).toBe(0);
+      await counters.reset('t1', 1001);
+      expect(await counters.read('t1', 1001)).toBe(0);
+      expect(await counters.read('t1', 1000)).toBe(300);
     });
 
     it('rate limit: counts hits atomically in a window and blocks beyond the limit', async () => {

@@ -118,6 +118,28 @@ export interface ConsoleConfig {
   sessionTtlMs: number;
 }
 
+/** Durable records: tenants, API keys and the usage ledger (SQLite file or PostgreSQL). */
+export interface PersistenceConfig {
+  /** DATABASE_URL (postgres://…); absent: the SQLite file at `sqlitePath`. */
+  databaseUrl?: string;
+  /** DATA_DIR, else its old name WORKER_DATA_DIR. @defaultValue './data' */
+  dataDir: string;
+  /** `<dataDir>/gateway.sqlite` */
+  sqlitePath: string;
+  /** Largest PostgreSQL connection pool per gateway process (DATABASE_POOL_MAX). @defaultValue 10 */
+  poolMax: number;
+  /** How long a replica trusts a cached key lookup (API_KEY_CACHE_TTL_MS). @defaultValue 5000 */
+  apiKeyCacheTtlMs: number;
+  /** Usage rows are written at least this often (USAGE_FLUSH_INTERVAL_MS). @defaultValue 1000 */
+  usageFlushIntervalMs: number;
+  /** …or as soon as this many are waiting (USAGE_BATCH_SIZE). @defaultValue 500 */
+  usageBatchSize: number;
+  /** Rows kept in memory while the database is unreachable; older ones beyond it are dropped. @defaultValue 100000 */
+  usageBufferMaxRows: number;
+  /** How long a replica trusts the ledger spend it read for budget checks (SPEND_CACHE_TTL_MS). @defaultValue 5000 */
+  spendCacheTtlMs: number;
+}
+
 export interface AppConfig {
   server: {
     port: number;
@@ -135,4 +157,5 @@ export interface AppConfig {
   rag: RagConfig;
   controls: ControlsConfig;
   console: ConsoleConfig;
+  persistence: PersistenceConfig;
 }

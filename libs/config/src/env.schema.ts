@@ -68,7 +68,8 @@ export const coreEnvShape = {
   WORKER_PRELOAD: envBoolean(false),
   WORKER_MAX_QUEUE: envInt(100, { min: 1 }),
   WORKER_JOB_ATTEMPTS: envInt(2, { min: 1, max: 10 }),
-  WORKER_DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('./data')),
+  /** Old name of DATA_DIR, kept as an alias: DATA_DIR wins when both are set. */
+  WORKER_DATA_DIR: envString(),
   /** BullMQ key prefix shared by gateway and worker; a unique one isolates a deployment or a test run. */
   QUEUE_PREFIX: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('bull')),
   /** A killed worker's job is handed to another worker after its lock lapses (BullMQ lockDuration). */
@@ -88,6 +89,21 @@ export const coreEnvShape = {
     (v) => (v === '' ? undefined : v),
     z.string().default('default'),
   ),
+
+  // --- durable state (tenants, keys, usage ledger) ------------------------------------------------
+  /** postgres://… or postgresql://…: tenants, keys and usage in PostgreSQL; unset: SQLite under DATA_DIR. */
+  DATABASE_URL: envString().refine(
+    (url) => url === undefined || /^postgres(ql)?:\/\/.+/.test(url),
+    'must be a postgres:// or postgresql:// URL (unset: the SQLite file under DATA_DIR)',
+  ),
+  /** Where the gateway keeps its SQLite file and RAG collections (and the worker its RAG data). */
+  DATA_DIR: envString(),
+  DATABASE_POOL_MAX: envInt(10, { min: 1, max: 1000 }),
+  API_KEY_CACHE_TTL_MS: envInt(5000, { min: 0, max: 3_600_000 }),
+  USAGE_FLUSH_INTERVAL_MS: envInt(1000, { min: 10, max: 600_000 }),
+  USAGE_BATCH_SIZE: envInt(500, { min: 1, max: 10_000 }),
+  USAGE_BUFFER_MAX_ROWS: envInt(100_000, { min: 1 }),
+  SPEND_CACHE_TTL_MS: envInt(5000, { min: 0, max: 3_600_000 }),
 
   // --- production controls ------------------------------------------------------------------------
   ADMIN_API_KEY: envString(),

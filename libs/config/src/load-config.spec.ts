@@ -238,4 +238,28 @@ prices:
       );
     });
   });
+  describe('durable state', () => {
+    it('keeps tenants in SQLite under DATA_DIR, WORKER_DATA_DIR being its old name', () => {
+      expect(loadConfig({}, DESCRIPTORS).persistence).toMatchObject({
+        databaseUrl: undefined,
+        dataDir: './data',
+        sqlitePath: join('./data', 'gateway.sqlite'),
+      });
+      expect(loadConfig({ WORKER_DATA_DIR: '/old' }, DESCRIPTORS).persistence.dataDir).toBe('/old');
+      const both = loadConfig({ DATA_DIR: '/new', WORKER_DATA_DIR: '/old' }, DESCRIPTORS);
+      expect(both.persistence.sqlitePath).toBe(join('/new', 'gateway.sqlite'));
+      expect(both.worker.dataDir).toBe('/new');
+    });
+
+    it('accepts only a PostgreSQL DATABASE_URL, naming the variable otherwise', () => {
+      expect(
+        loadConfig({ DATABASE_URL: 'postgres://gateway@db:5432/gateway' }, DESCRIPTORS).persistence
+          .databaseUrl,
+      ).toBe('postgres://gateway@db:5432/gateway');
+      expect(() => loadConfig({ DATABASE_URL: 'mysql://db/x' }, DESCRIPTORS)).toThrow(
+        /DATABASE_URL/,
+      );
+      expect(() => loadConfig({ USAGE_BATCH_SIZE: '0' }, DESCRIPTORS)).toThrow(/USAGE_BATCH_SIZE/);
+    });
+  });
 });

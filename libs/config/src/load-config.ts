@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { z } from 'zod';
 import type { AppConfig, ModelPrice, ProviderConfig, RouteConfig } from './app-config.types';
 import { ConfigError } from './config-error';
@@ -95,6 +96,8 @@ function appConfig(
   env: CoreEnv,
   { providers, defaultChain, routes, prices }: ProviderParts,
 ): AppConfig {
+  // DATA_DIR is the shared name; WORKER_DATA_DIR (its old name) still works when DATA_DIR is unset.
+  const dataDir = env.DATA_DIR ?? env.WORKER_DATA_DIR ?? './data';
   return {
     server: {
       port: env.PORT,
@@ -134,7 +137,7 @@ function appConfig(
       preload: env.WORKER_PRELOAD ?? false,
       maxQueue: env.WORKER_MAX_QUEUE,
       jobAttempts: env.WORKER_JOB_ATTEMPTS,
-      dataDir: env.WORKER_DATA_DIR,
+      dataDir,
       queuePrefix: env.QUEUE_PREFIX,
       lockDurationMs: env.WORKER_LOCK_DURATION_MS,
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
@@ -164,6 +167,17 @@ function appConfig(
     console: {
       enabled: env.UI_ENABLED ?? true,
       sessionTtlMs: env.UI_SESSION_TTL_MINUTES * 60_000,
+    },
+    persistence: {
+      databaseUrl: env.DATABASE_URL,
+      dataDir,
+      sqlitePath: join(dataDir, 'gateway.sqlite'),
+      poolMax: env.DATABASE_POOL_MAX,
+      apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
+      usageFlushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
+      usageBatchSize: env.USAGE_BATCH_SIZE,
+      usageBufferMaxRows: env.USAGE_BUFFER_MAX_ROWS,
+      spendCacheTtlMs: env.SPEND_CACHE_TTL_MS,
     },
   };
 }

@@ -1,0 +1,30 @@
+import type { Redis } from 'ioredis';
+import type { TokenCounterStore } from './token-counter-store';
+
+/** A counter outlives its minute by one more, long enough for the admin view of "this minute". */
+const COUNTER_TTL_SECONDS = 120;
+
+/** One INCRBY + EXPIRE per answered request (atomic, shared by every replica). */
+export class RedisTokenCounterStore implements TokenCounterStore {
+  constructor(
+    private readonly client: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  async add(subject: string, minute: number, tokens: number): Promise<void> {
+    const key = this.key(subject, minute);
+    await this.client.multi().incrby(key, tokens).expire(key, COUNTER_TTL_SECONDS).exec();
+  }
+
+  async read(subject: string, minute: number): Promise<number> {
+    return Number((await this.client.get(this.key(subject, minute))) ?? 0);
+  }
+
+  async reset(subject: string, minute: number): Promise<void> {
+    await this.client.del(this.key(subject, minute));
+  }
+
+  private key(subject: string, minute: number): string {
+    return `${this.prefix}tpm:${subject}:${minute}`;
+  }
+}
