@@ -100,6 +100,8 @@ export class ChatRouter {
       },
     );
     const { target, attempts, attempt } = execution;
+    // Until the consumer asks for the next chunk, nobody is waiting on the upstream.
+    attempt.pauseIdle();
     for (const observer of this.observers) {
       observer.firstChunk?.(target.provider.id, target.model, (performance.now() - started) / 1000);
     }
@@ -184,7 +186,7 @@ export class ChatRouter {
     try {
       yield first;
       for (;;) {
-        attempt.touchIdle(this.routing.streamIdleTimeoutMs);
+        attempt.touchIdle();
         let next: IteratorResult<ChatCompletionChunk>;
         try {
           next = await iterator.next();
@@ -193,6 +195,8 @@ export class ChatRouter {
           if (!attempt.clientAborted) this.circuits.get(target.provider.id).recordFailure();
           throw reason && !attempt.clientAborted ? reason : error;
         }
+        // While the client takes the chunk, the upstream is not the one being slow.
+        attempt.pauseIdle();
         if (next.done) return;
         yield next.value;
       }

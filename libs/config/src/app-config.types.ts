@@ -51,8 +51,12 @@ export interface RoutingConfig {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   requestTimeoutMs: number;
+  /** @defaultValue 10000 */
   firstByteTimeoutMs: number;
+  /** After the first byte: a non-stream body's read, or the gap between stream chunks. @defaultValue 30000 */
   streamIdleTimeoutMs: number;
+  /** Retry a timed-out attempt on the same provider before moving on. @defaultValue false */
+  retryOnTimeout: boolean;
 }
 
 export interface WorkerConfig {

@@ -29,8 +29,12 @@ export const envSchema = z.object({
   RETRY_BASE_DELAY_MS: envInt(200, { min: 0 }),
   RETRY_MAX_DELAY_MS: envInt(5000, { min: 0 }),
   REQUEST_TIMEOUT_MS: envInt(120_000, { min: 1 }),
-  FIRST_BYTE_TIMEOUT_MS: envInt(30_000, { min: 1 }),
+  /** Per attempt: to response headers (non-stream) or the first chunk (stream). */
+  FIRST_BYTE_TIMEOUT_MS: envInt(10_000, { min: 1 }),
+  /** Per attempt, after the first byte: the rest of a non-stream body, or the gap between chunks. */
   STREAM_IDLE_TIMEOUT_MS: envInt(30_000, { min: 1 }),
+  /** A timed-out attempt moves to the next target; true retries the same provider first. */
+  RETRY_ON_TIMEOUT: envBoolean(false),
 
   // --- OpenAI and OpenAI-compatible ---------------------------------------------------------
   OPENAI_API_KEY: envString(),

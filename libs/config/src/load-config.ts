@@ -205,6 +205,7 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
       requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
       firstByteTimeoutMs: env.FIRST_BYTE_TIMEOUT_MS,
       streamIdleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS,
+      retryOnTimeout: env.RETRY_ON_TIMEOUT ?? false,
     },
     worker: {
       port: env.WORKER_PORT,

@@ -47,7 +47,7 @@ export class LocalProvider implements ChatProvider {
   ): Promise<ChatCompletion> {
     await this.assertQueueHasRoom();
     return this.dispatcher.complete(this.chatJob(request, context), context.signal, {
-      onStarted: context.markFirstByte,
+      onStarted: context.markStarted,
     });
   }
 
