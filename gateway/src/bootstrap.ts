@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from '@app/config';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { OpenAIExceptionFilter } from '@app/http';
+import { httpEdgeServerOptions, installHttpEdge, OpenAIExceptionFilter } from '@app/http';
 
 /**
  * Builds the gateway application (not yet listening). Used by `main.ts` and by e2e tests, which
@@ -14,8 +14,9 @@ export async function createGatewayApp(
   config: AppConfig,
   logger: Logger,
 ): Promise<NestFastifyApplication> {
+  const edge = { maxBodyBytes: config.server.maxBodyBytes };
   const adapter = new FastifyAdapter({
-    bodyLimit: config.server.maxBodyBytes,
+    ...httpEdgeServerOptions(edge),
     logger: false,
     return503OnClosing: false,
     // On shutdown, idle keep-alive sockets must not hold app.close() for the keep-alive timeout.
@@ -27,8 +28,11 @@ export async function createGatewayApp(
     {
       logger: ['error', 'warn'],
       bufferLogs: false,
+      // Fastify's own JSON parser stays, wrapped by installHttpEdge (nesting guard).
+      bodyParser: false,
     },
   );
   app.useGlobalFilters(new OpenAIExceptionFilter(logger));
+  installHttpEdge(app.getHttpAdapter().getInstance(), edge);
   return app;
 }

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfigWithWarnings } from '@app/config';
 import { createGatewayApp } from './bootstrap';
 import { createLogger } from './logging/logger';
@@ -18,10 +19,12 @@ async function main(): Promise<void> {
   for (const warning of warnings) logger.warn(warning);
   const app = await createGatewayApp(config, logger);
   await app.listen(config.server.port, config.server.host);
+  // The bound port, not the configured one: PORT=0 (tests) picks a free port.
+  const { port } = app.getHttpServer().address() as AddressInfo;
   logger.info(
     {
       host: config.server.host,
-      port: config.server.port,
+      port,
       providers: config.providers.map((p) => p.id),
       chain: config.routing.defaultChain,
     },

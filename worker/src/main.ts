@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfigWithWarnings, type AppConfig } from '@app/config';
-import { OpenAIExceptionFilter } from '@app/http';
+import { httpEdgeServerOptions, installHttpEdge, OpenAIExceptionFilter } from '@app/http';
 import { createLocalRedisConnection } from '@app/inference/dispatch';
 import pino from 'pino';
 import { WorkerModule } from './worker.module';
@@ -33,13 +33,16 @@ async function main(): Promise<void> {
     base: { service: 'worker' },
   });
   const redis = createLocalRedisConnection(config.redisUrl!);
+  const edge = { maxBodyBytes: config.server.maxBodyBytes };
   const app = await NestFactory.create<NestFastifyApplication>(
     WorkerModule.register(config, logger, redis),
-    // The RAG endpoints take bodies: the same size limit as the gateway's.
-    new FastifyAdapter({ logger: false, bodyLimit: config.server.maxBodyBytes }),
-    { logger: ['error', 'warn'] },
+    // The RAG endpoints take bodies: the same edge (size limit, nesting guard, errors) as the gateway's.
+    new FastifyAdapter({ ...httpEdgeServerOptions(edge), logger: false }),
+    // Fastify's own JSON parser stays, wrapped by installHttpEdge (nesting guard).
+    { logger: ['error', 'warn'], bodyParser: false },
   );
   app.useGlobalFilters(new OpenAIExceptionFilter(logger));
+  installHttpEdge(app.getHttpAdapter().getInstance(), edge);
   await app.listen(config.worker.port, config.worker.host);
   // The bound port, not the configured one: WORKER_PORT=0 (tests) picks a free port.
   const { port } = app.getHttpServer().address() as AddressInfo;

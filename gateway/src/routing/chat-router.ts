@@ -1,4 +1,5 @@
 import {
+  echoed,
   GatewayError,
   ProviderError,
   type ChatCompletion,
@@ -128,7 +129,7 @@ export class ChatRouter {
     if (route.targets.length === 0) {
       throw new GatewayError(
         400,
-        `No provider serving '${request.model}' supports embeddings`,
+        `No provider serving '${echoed(request.model)}' supports embeddings`,
         'invalid_request_error',
         'model_not_supported',
         'model',

@@ -3,3 +3,5 @@ export * from './openai-exception.filter';
 export * from './parse-body';
 export * from './sse-writer';
 export * from './client-abort-signal';
+export * from './http-edge';
+export * from './json-depth-guard';
