@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfigWithWarnings } from '@app/config';
 import { createGatewayApp } from './bootstrap';
+import { shutDownGracefully } from './graceful-shutdown';
 import { createLogger } from './logging/logger';
 
 async function main(): Promise<void> {
@@ -31,10 +32,11 @@ async function main(): Promise<void> {
     'gateway listening',
   );
   const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await app.close();
+    logger.info({ signal, graceMs: config.server.shutdownGraceMs }, 'shutting down');
+    const clean = await shutDownGracefully(app, config.server.shutdownGraceMs, logger);
+    logger.info({ clean }, 'stopped');
     logger.flush();
-    process.exit(0);
+    process.exit(clean ? 0 : 1);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -56,6 +56,11 @@ export class AttemptController {
     return this.clientSignal.aborted;
   }
 
+  /** Why the client's signal fired: a `GatewayError` when the gateway ended the request itself. */
+  get clientAbortReason(): unknown {
+    return this.clientSignal.reason;
+  }
+
   /**
    * Response headers (non-stream) or the first chunk (stream) arrived: the first-byte timer stops
    * and the idle timer starts, so a body that stalls after its headers fails this attempt.

@@ -192,9 +192,13 @@ export class ChatRouter {
         try {
           next = await iterator.next();
         } catch (error) {
-          const reason = attempt.abortReason;
-          if (!attempt.clientAborted) this.circuits.get(target.provider.id).recordFailure();
-          throw reason && !attempt.clientAborted ? reason : error;
+          if (attempt.clientAborted) {
+            // Not the provider's doing: the client left, or the gateway ended the request.
+            const reason = attempt.clientAbortReason;
+            throw reason instanceof GatewayError ? reason : error;
+          }
+          this.circuits.get(target.provider.id).recordFailure();
+          throw attempt.abortReason ?? error;
         }
         // While the client takes the chunk, the upstream is not the one being slow.
         attempt.pauseIdle();

@@ -58,7 +58,12 @@ function reasonOf(verdict: Exclude<Verdict, { kind: 'aborted' }>): string {
   return verdict.error.code ?? 'invalid request';
 }
 
-function clientClosed(): GatewayError {
+/**
+ * The error for a request whose client signal fired: the gateway's own reason when it ended the
+ * request (a shutdown's 503), else the client went away (499, which nobody reads).
+ */
+export function clientSignalError(signal: AbortSignal): GatewayError {
+  if (signal.reason instanceof GatewayError) return signal.reason;
   return new GatewayError(
     499,
     'Client closed the request',
@@ -137,7 +142,7 @@ export class TargetExecutor {
       const { verdict } = outcome;
       if (verdict.kind === 'aborted') {
         breaker.releaseTrial();
-        throw clientClosed();
+        throw clientSignalError(run.clientSignal);
       }
       if (verdict.kind === 'client') {
         // An invalid request says nothing bad about the provider; one it answered says it is up.
@@ -209,7 +214,7 @@ export class TargetExecutor {
     try {
       await sleep(delay, run.clientSignal);
     } catch {
-      throw clientClosed();
+      throw clientSignalError(run.clientSignal);
     }
     return true;
   }

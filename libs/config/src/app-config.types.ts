@@ -116,6 +116,8 @@ export interface AppConfig {
     logLevel: string;
     logPayloads: boolean;
     maxBodyBytes: number;
+    /** On SIGTERM, in-flight requests get this long before they end with a 503. @defaultValue 25000 */
+    shutdownGraceMs: number;
   };
   redisUrl?: string;
   /** Prefix of every Redis key. @defaultValue 'gateway:' */

@@ -16,6 +16,8 @@ export const envSchema = z.object({
   ),
   LOG_PAYLOADS: envBoolean(false),
   MAX_BODY_BYTES: envInt(4 * 1024 * 1024, { min: 1024 }),
+  /** On SIGTERM, in-flight requests get this long before they are ended with a 503. */
+  SHUTDOWN_GRACE_MS: envInt(25_000, { min: 0 }),
   GATEWAY_CONFIG: envString(),
   REDIS_URL: envUrl(),
   /** Prefix of every key the gateway writes to Redis (lets replicas, tests or apps share one Redis). */

@@ -190,6 +190,7 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
       logLevel: env.LOG_LEVEL,
       logPayloads: env.LOG_PAYLOADS ?? false,
       maxBodyBytes: env.MAX_BODY_BYTES,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     },
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,

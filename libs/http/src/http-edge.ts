@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { REQUEST_LIMITS } from '@app/contracts';
 import { answerClientError } from './client-error-response';
+import { inFlightRequestsOf, shuttingDownError } from './in-flight-requests';
 import { installJsonBodyParser } from './json-body-parser';
 import { sendError } from './openai-exception.filter';
 import { oversizeBodyHook } from './oversize-body';
@@ -28,9 +29,16 @@ export function httpEdgeServerOptions(options: HttpEdgeOptions) {
 
 /**
  * Installs the shared request edge on a Fastify instance before it listens: the JSON parser with
- * the nesting guard, and 413s that clients can read.
+ * the nesting guard, 413s that clients can read, and the count of in-flight requests a graceful
+ * shutdown waits for (requests arriving once it began get a 503 and `Connection: close`).
  */
 export function installHttpEdge(instance: FastifyInstance, options: HttpEdgeOptions): void {
   installJsonBodyParser(instance);
+  const inFlight = inFlightRequestsOf(instance);
+  instance.addHook('onRequest', (_request, reply, done) => {
+    if (inFlight.stopping) return done(shuttingDownError());
+    inFlight.started(reply.raw);
+    done();
+  });
   instance.addHook('preParsing', oversizeBodyHook(options.maxBodyBytes));
 }

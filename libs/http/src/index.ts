@@ -5,3 +5,4 @@ export * from './sse-writer';
 export * from './client-abort-signal';
 export * from './http-edge';
 export * from './json-depth-guard';
+export * from './in-flight-requests';

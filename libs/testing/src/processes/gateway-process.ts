@@ -14,6 +14,8 @@ export class GatewayProcess {
   private readonly exited: Promise<number | null>;
   /** Everything the process wrote to stdout and stderr (JSON log lines). */
   output = '';
+  /** When the process exited (epoch ms), once it has. */
+  exitedAt: number | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -21,7 +23,12 @@ export class GatewayProcess {
     output: string,
   ) {
     this.output = output;
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        this.exitedAt = Date.now();
+        resolve(code);
+      }),
+    );
     const collect = (data: Buffer) => (this.output += data.toString());
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
