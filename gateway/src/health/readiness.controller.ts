@@ -16,6 +16,11 @@ import { ProviderStatusService } from './provider-status.service';
 
 const PING_TIMEOUT_MS = 1000;
 
+const REDIS_OUTAGE_IMPACT =
+  'response cache bypassed; rate limits, budgets and tokens per minute not enforced ' +
+  '(RATE_LIMIT_FAIL_MODE=open); keys that need the store answer 503; local tier skipped by the router';
+const QUEUE_OUTAGE_IMPACT = 'local tier unavailable: the router falls back to the other providers';
+
 /**
  * Readiness and the detailed view, from state the gateway already has (circuit breakers, stats
  * of real traffic, a Redis PING): probes never call a provider, so they never spend tokens.
@@ -33,22 +38,41 @@ export class ReadinessController {
     @Inject(PROVIDER_SERVICES) private readonly services: Partial<LocalProviderServices>,
   ) {}
 
-  /** 200 when Redis (if configured) answers and at least one provider's circuit is not open; 503 otherwise. */
+  /**
+   * 200 while the gateway can serve: at least one provider's circuit is not open (and, with
+   * RATE_LIMIT_FAIL_MODE=closed, Redis answers). A Redis or local-queue outage the gateway rides
+   * out by design (see the README, "Outages and faults") keeps it ready, reported as
+   * `status: "degraded"` with the dependency under `degraded`; 503 otherwise.
+   */
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
+    const [redis, queue] = await Promise.all([this.redisIndicator(), this.queueIndicator()]);
+    const redisRequired = this.config.controls.rateLimitFailMode === 'closed';
+    const degraded: Record<string, unknown> = {};
+    if (redis.redis.status === 'down' && !redisRequired)
+      degraded.redis = { ...redis.redis, impact: REDIS_OUTAGE_IMPACT };
+    if (queue.queue.status === 'down')
+      degraded.queue = { ...queue.queue, impact: QUEUE_OUTAGE_IMPACT };
+    const required = [() => this.providersIndicator()];
+    if (!degraded.redis) required.push(() => redis as never);
+    if (!degraded.queue) required.push(() => queue as never);
+    const extra = Object.keys(degraded).length > 0 ? { degraded } : {};
     try {
-      reply
-        .status(200)
-        .send(
-          await this.health.check([
-            () => this.redisIndicator(),
-            () => this.providersIndicator(),
-            () => this.queueIndicator(),
-          ]),
-        );
+      const result = await this.health.check(required);
+      reply.status(200).send(
+        extra.degraded
+          ? {
+              ...result,
+              status: 'degraded',
+              details: { ...result.details, ...degraded },
+              ...extra,
+            }
+          : result,
+      );
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      reply.status(503).send(error.getResponse());
+      const body = error.getResponse() as { details?: object };
+      reply.status(503).send({ ...body, details: { ...body.details, ...degraded }, ...extra });
     }
   }
 

@@ -6,7 +6,7 @@ import {
   type LocalRagJob,
   type LocalRagOperation,
 } from '@app/contracts';
-import type { AppConfig } from '@app/config';
+import { REDIS_BLOCKING_READ_OVERRIDES, type AppConfig } from '@app/config';
 import {
   createLocalRedisConnection,
   errorFromLocalJob,
@@ -88,9 +88,13 @@ export class BullMqRagBackend implements RagBackend {
 
   private connect(): { redis: Redis; queue: Queue; events: QueueEvents } {
     if (!this.connection) {
-      const redis = createLocalRedisConnection(this.config.redisUrl!);
+      const redis = createLocalRedisConnection(this.config.redisUrl!, {
+        commandTimeoutMs: this.config.redisCommandTimeoutMs,
+      });
       const prefix = this.config.worker.queuePrefix;
-      const events = new QueueEvents(QUEUE_NAMES.rag, { connection: redis, prefix });
+      // Events block on XREAD: a connection of their own, without the command timeout.
+      const blocking = { ...redis.options, ...REDIS_BLOCKING_READ_OVERRIDES };
+      const events = new QueueEvents(QUEUE_NAMES.rag, { connection: blocking, prefix });
       const queue = new Queue(QUEUE_NAMES.rag, { connection: redis, prefix });
       // One listener per waiting request on each (waitUntilFinished): not a leak.
       events.setMaxListeners(0);

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RedisScript } from './redis-connection';
+import { orUnavailable, RedisScript } from './redis-connection';
 import type {
   ApiKeyRecord,
   Credential,
@@ -37,103 +37,130 @@ export class RedisStateStore implements StateStore {
   ) {}
 
   async saveTenant(tenant: TenantRecord): Promise<void> {
-    await this.client.hset(this.key('tenants'), tenant.id, JSON.stringify(tenant));
+    return orUnavailable('Tenant storage', async () => {
+      await this.client.hset(this.key('tenants'), tenant.id, JSON.stringify(tenant));
+    });
   }
 
   async getTenant(id: string): Promise<TenantRecord | undefined> {
-    return parse<TenantRecord>(await this.client.hget(this.key('tenants'), id));
+    return orUnavailable('Tenant storage', async () =>
+      parse<TenantRecord>(await this.client.hget(this.key('tenants'), id)),
+    );
   }
 
   async listTenants(): Promise<TenantRecord[]> {
-    return Object.values(await this.client.hgetall(this.key('tenants'))).map(
-      (raw) => JSON.parse(raw) as TenantRecord,
+    return orUnavailable('Tenant storage', async () =>
+      Object.values(await this.client.hgetall(this.key('tenants'))).map(
+        (raw) => JSON.parse(raw) as TenantRecord,
+      ),
     );
   }
 
   async deleteTenant(id: string): Promise<boolean> {
-    const keys = await this.listKeys(id);
-    const transaction = this.client.multi().hdel(this.key('tenants'), id);
-    for (const key of keys)
-      transaction.hdel(this.key('keys'), key.id).hdel(this.key('keyhash'), key.hash);
-    const results = await transaction.exec();
-    return results?.[0]?.[1] === 1;
+    return orUnavailable('Tenant storage', async () => {
+      const keys = await this.listKeys(id);
+      const transaction = this.client.multi().hdel(this.key('tenants'), id);
+      for (const key of keys)
+        transaction.hdel(this.key('keys'), key.id).hdel(this.key('keyhash'), key.hash);
+      const results = await transaction.exec();
+      return results?.[0]?.[1] === 1;
+    });
   }
 
   async hasTenants(): Promise<boolean> {
-    return (await this.client.hlen(this.key('tenants'))) > 0;
+    return orUnavailable(
+      'API key verification',
+      async () => (await this.client.hlen(this.key('tenants'))) > 0,
+    );
   }
 
   async saveKey(key: ApiKeyRecord): Promise<void> {
-    await this.client
-      .multi()
-      .hset(this.key('keys'), key.id, JSON.stringify(key))
-      .hset(this.key('keyhash'), key.hash, key.id)
-      .exec();
+    return orUnavailable('API key storage', async () => {
+      await this.client
+        .multi()
+        .hset(this.key('keys'), key.id, JSON.stringify(key))
+        .hset(this.key('keyhash'), key.hash, key.id)
+        .exec();
+    });
   }
 
   async getKey(id: string): Promise<ApiKeyRecord | undefined> {
-    return parse<ApiKeyRecord>(await this.client.hget(this.key('keys'), id));
+    return orUnavailable('API key storage', async () =>
+      parse<ApiKeyRecord>(await this.client.hget(this.key('keys'), id)),
+    );
   }
 
   async listKeys(tenantId: string): Promise<ApiKeyRecord[]> {
-    return Object.values(await this.client.hgetall(this.key('keys')))
-      .map((raw) => JSON.parse(raw) as ApiKeyRecord)
-      .filter((key) => key.tenantId === tenantId);
+    return orUnavailable('API key storage', async () =>
+      Object.values(await this.client.hgetall(this.key('keys')))
+        .map((raw) => JSON.parse(raw) as ApiKeyRecord)
+        .filter((key) => key.tenantId === tenantId),
+    );
   }
 
   async findCredential(hash: string): Promise<Credential | undefined> {
-    const found = await FIND_CREDENTIAL.run(
-      this.client,
-      [this.key('keyhash'), this.key('keys'), this.key('tenants')],
-      [hash],
-    );
-    if (!Array.isArray(found)) return undefined;
-    return {
-      key: JSON.parse(String(found[0])) as ApiKeyRecord,
-      tenant: JSON.parse(String(found[1])) as TenantRecord,
-    };
+    return orUnavailable('API key verification', async () => {
+      const found = await FIND_CREDENTIAL.run(
+        this.client,
+        [this.key('keyhash'), this.key('keys'), this.key('tenants')],
+        [hash],
+      );
+      if (!Array.isArray(found)) return undefined;
+      return {
+        key: JSON.parse(String(found[0])) as ApiKeyRecord,
+        tenant: JSON.parse(String(found[1])) as TenantRecord,
+      };
+    });
   }
 
   async readQuota(subject: string, period: SpendPeriodKey, minute: number): Promise<QuotaReading> {
-    const [spent, tokens] = await this.client.mget(
-      this.spendKey(subject, period),
-      this.tokensKey(subject, minute),
-    );
-    return { spentNanoUsd: Number(spent ?? 0), tokensThisMinute: Number(tokens ?? 0) };
+    return orUnavailable('Budget and token limits', async () => {
+      const [spent, tokens] = await this.client.mget(
+        this.spendKey(subject, period),
+        this.tokensKey(subject, minute),
+      );
+      return { spentNanoUsd: Number(spent ?? 0), tokensThisMinute: Number(tokens ?? 0) };
+    });
   }
 
   async recordUsage(entry: UsageEntry): Promise<void> {
-    const usageKey = this.key(`usage:${entry.day}`);
-    const field = `${entry.subject}${SEP}${entry.model}${SEP}`;
-    const tokensKey = this.tokensKey(entry.subject, entry.minute);
-    await this.client
-      .multi()
-      .incrby(this.spendKey(entry.subject, spendPeriodKey('daily', entry)), entry.costNanoUsd)
-      .expire(this.spendKey(entry.subject, spendPeriodKey('daily', entry)), 2 * DAY_SECONDS)
-      .incrby(this.spendKey(entry.subject, spendPeriodKey('monthly', entry)), entry.costNanoUsd)
-      .expire(this.spendKey(entry.subject, spendPeriodKey('monthly', entry)), 32 * DAY_SECONDS)
-      .incrby(this.spendKey(entry.subject, 'total'), entry.costNanoUsd)
-      .incrby(tokensKey, entry.promptTokens + entry.completionTokens)
-      .expire(tokensKey, 120)
-      .hincrby(usageKey, `${field}requests`, 1)
-      .hincrby(usageKey, `${field}prompt`, entry.promptTokens)
-      .hincrby(usageKey, `${field}completion`, entry.completionTokens)
-      .hincrby(usageKey, `${field}cost`, entry.costNanoUsd)
-      .expire(usageKey, 400 * DAY_SECONDS)
-      .exec();
+    return orUnavailable('Usage accounting', async () => {
+      const usageKey = this.key(`usage:${entry.day}`);
+      const field = `${entry.subject}${SEP}${entry.model}${SEP}`;
+      const tokensKey = this.tokensKey(entry.subject, entry.minute);
+      await this.client
+        .multi()
+        .incrby(this.spendKey(entry.subject, spendPeriodKey('daily', entry)), entry.costNanoUsd)
+        .expire(this.spendKey(entry.subject, spendPeriodKey('daily', entry)), 2 * DAY_SECONDS)
+        .incrby(this.spendKey(entry.subject, spendPeriodKey('monthly', entry)), entry.costNanoUsd)
+        .expire(this.spendKey(entry.subject, spendPeriodKey('monthly', entry)), 32 * DAY_SECONDS)
+        .incrby(this.spendKey(entry.subject, 'total'), entry.costNanoUsd)
+        .incrby(tokensKey, entry.promptTokens + entry.completionTokens)
+        .expire(tokensKey, 120)
+        .hincrby(usageKey, `${field}requests`, 1)
+        .hincrby(usageKey, `${field}prompt`, entry.promptTokens)
+        .hincrby(usageKey, `${field}completion`, entry.completionTokens)
+        .hincrby(usageKey, `${field}cost`, entry.costNanoUsd)
+        .expire(usageKey, 400 * DAY_SECONDS)
+        .exec();
+    });
   }
 
   async usageByDay(days: string[]): Promise<UsageRow[]> {
-    const pipeline = this.client.pipeline();
-    for (const day of days) pipeline.hgetall(this.key(`usage:${day}`));
-    const results = (await pipeline.exec()) ?? [];
-    return days.flatMap((day, index) =>
-      toUsageRows(day, (results[index]?.[1] ?? {}) as Record<string, string>),
-    );
+    return orUnavailable('The usage report', async () => {
+      const pipeline = this.client.pipeline();
+      for (const day of days) pipeline.hgetall(this.key(`usage:${day}`));
+      const results = (await pipeline.exec()) ?? [];
+      return days.flatMap((day, index) =>
+        toUsageRows(day, (results[index]?.[1] ?? {}) as Record<string, string>),
+      );
+    });
   }
 
   async resetTokens(subject: string, minute: number): Promise<void> {
-    await this.client.del(this.tokensKey(subject, minute));
+    return orUnavailable('Token limits', async () => {
+      await this.client.del(this.tokensKey(subject, minute));
+    });
   }
 
   private key(name: string): string {

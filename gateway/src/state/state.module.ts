@@ -46,14 +46,16 @@ export class StateModule {
           provide: REDIS_CLIENT,
           inject: [APP_CONFIG, LOGGER],
           useFactory: (config: AppConfig, logger: Logger) =>
-            config.redisUrl ? connectRedis(config.redisUrl, logger) : null,
+            config.redisUrl
+              ? connectRedis(config.redisUrl, logger, config.redisCommandTimeoutMs)
+              : null,
         },
         {
           provide: CACHE_STORE,
           inject: [APP_CONFIG, REDIS_CLIENT],
           useFactory: (config: AppConfig, client: Redis | null) =>
             client
-              ? new RedisCacheStore(client, config.redisKeyPrefix)
+              ? new RedisCacheStore(client, config.redisKeyPrefix, config.controls.cacheMaxEntries)
               : new MemoryCacheStore(config.controls.cacheMaxEntries),
         },
         {
@@ -64,10 +66,15 @@ export class StateModule {
         },
         {
           provide: RATE_LIMIT_STORE,
-          inject: [APP_CONFIG, REDIS_CLIENT],
-          useFactory: (config: AppConfig, client: Redis | null) =>
+          inject: [APP_CONFIG, REDIS_CLIENT, LOGGER],
+          useFactory: (config: AppConfig, client: Redis | null, logger: Logger) =>
             client
-              ? new RedisRateLimitStore(client, config.redisKeyPrefix)
+              ? new RedisRateLimitStore(
+                  client,
+                  config.redisKeyPrefix,
+                  config.controls.rateLimitFailMode,
+                  logger,
+                )
               : new MemoryRateLimitStore(),
         },
         RedisDisconnector,

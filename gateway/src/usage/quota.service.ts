@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { GatewayError } from '@app/contracts';
 import { subjectOf, type Principal } from '../auth/principal';
 import { RateLimitPolicy } from '../limits/rate-limit-policy';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { isStoreUnavailable } from '../state/redis-connection';
 import { STATE_STORE } from '../state/state.module';
 import { spendPeriodKey, type StateStore } from '../state/state-store';
 import { NANOS_PER_USD, usagePeriod } from './usage-period';
@@ -16,11 +18,16 @@ const PERIOD_WORDS = { daily: 'daily', monthly: 'monthly', total: 'total' } as c
  */
 @Injectable()
 export class QuotaService {
+  private readonly failOpen: boolean;
+
   constructor(
     @Inject(STATE_STORE) private readonly state: StateStore,
     @Inject(RateLimitPolicy) private readonly limits: RateLimitPolicy,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.failOpen = config.controls.rateLimitFailMode === 'open';
+  }
 
   async assertWithinQuota(principal: Principal, now = Date.now()): Promise<void> {
     const tenant = principal.kind === 'tenant' ? principal.tenant : undefined;
@@ -29,11 +36,19 @@ export class QuotaService {
     if (budgetUsd === undefined && tokenLimit === 0) return;
     const period = usagePeriod(now);
     const budgetPeriod = tenant?.budgetPeriod ?? 'total';
-    const quota = await this.state.readQuota(
-      subjectOf(principal),
-      spendPeriodKey(budgetPeriod, period),
-      period.minute,
-    );
+    let quota;
+    try {
+      quota = await this.state.readQuota(
+        subjectOf(principal),
+        spendPeriodKey(budgetPeriod, period),
+        period.minute,
+      );
+    } catch (error) {
+      // RATE_LIMIT_FAIL_MODE=open: while the counters' store is down, budgets and tokens per
+      // minute are not enforced (like request limits); closed: the 503 stands.
+      if (this.failOpen && isStoreUnavailable(error)) return;
+      throw error;
+    }
     if (budgetUsd !== undefined && quota.spentNanoUsd >= budgetUsd * NANOS_PER_USD) {
       const spent = (quota.spentNanoUsd / NANOS_PER_USD).toFixed(6);
       throw new GatewayError(

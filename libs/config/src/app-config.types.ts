@@ -104,6 +104,8 @@ export interface ControlsConfig {
   cacheMaxEntries: number;
   rateLimitRpm: number;
   rateLimitTpm: number;
+  /** While Redis cannot count: let requests through (`open`) or answer 503 (`closed`). @defaultValue 'open' */
+  rateLimitFailMode: 'open' | 'closed';
   metricsEnabled: boolean;
   /** Per-model prices from config; merged over the shipped price table. */
   prices: Record<string, ModelPrice>;
@@ -122,6 +124,8 @@ export interface AppConfig {
   redisUrl?: string;
   /** Prefix of every Redis key. @defaultValue 'gateway:' */
   redisKeyPrefix: string;
+  /** Longest wait for one Redis command before the feature degrades. @defaultValue 500 */
+  redisCommandTimeoutMs: number;
   providers: ProviderConfig[];
   routing: RoutingConfig;
   worker: WorkerConfig;

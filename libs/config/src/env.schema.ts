@@ -22,6 +22,8 @@ export const envSchema = z.object({
   REDIS_URL: envUrl(),
   /** Prefix of every key the gateway writes to Redis (lets replicas, tests or apps share one Redis). */
   REDIS_KEY_PREFIX: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('gateway:')),
+  /** Longest wait for one Redis command (and for a silent connection) before degrading. */
+  REDIS_COMMAND_TIMEOUT_MS: envInt(500, { min: 10 }),
 
   // --- routing and resilience -----------------------------------------------------------------
   PROVIDER_ORDER: envList(),
@@ -163,6 +165,11 @@ export const envSchema = z.object({
   CACHE_MAX_ENTRIES: envInt(1000, { min: 1 }),
   RATE_LIMIT_RPM: envInt(0, { min: 0 }),
   RATE_LIMIT_TPM: envInt(0, { min: 0 }),
+  /** While Redis cannot count: `open` lets requests through uncounted, `closed` answers 503. */
+  RATE_LIMIT_FAIL_MODE: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['open', 'closed'], { message: 'must be open or closed' }).default('open'),
+  ),
   METRICS_ENABLED: envBoolean(true),
 });
 

@@ -4,3 +4,4 @@ export * from './gateway-yaml.schema';
 export * from './load-config';
 export { ConfigError, DEFAULT_PROVIDER_ORDER } from './providers-from-env';
 export const APP_CONFIG = Symbol('APP_CONFIG');
+export * from './redis-options';

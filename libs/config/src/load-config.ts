@@ -194,6 +194,7 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
     },
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     providers,
     routing: {
       defaultChain,
@@ -247,6 +248,7 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
       cacheMaxEntries: env.CACHE_MAX_ENTRIES,
       rateLimitRpm: env.RATE_LIMIT_RPM,
       rateLimitTpm: env.RATE_LIMIT_TPM,
+      rateLimitFailMode: env.RATE_LIMIT_FAIL_MODE,
       metricsEnabled: env.METRICS_ENABLED ?? true,
       prices: yaml.prices ?? {},
     },

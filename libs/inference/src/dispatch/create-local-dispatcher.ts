@@ -12,7 +12,10 @@ import { createLocalRedisConnection } from './local-queues';
  */
 export function createLocalDispatcher(config: AppConfig): LocalDispatcher {
   if (config.redisUrl) {
-    return new BullMqDispatcher(createLocalRedisConnection(config.redisUrl), {
+    const connection = createLocalRedisConnection(config.redisUrl, {
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+    });
+    return new BullMqDispatcher(connection, {
       prefix: config.worker.queuePrefix,
       jobAttempts: config.worker.jobAttempts,
     });
