@@ -125,6 +125,37 @@ describe('outage timing: per-attempt deadlines, no retry on timeout, breaker cou
     expect(secondary.chatRequests).toHaveLength(0);
   }, 30_000);
 
+  it('a stream cut short is accounted with the tokens it delivered, not zero', async () => {
+    const running = await boot({ ADMIN_API_KEY: 'admin-outage' });
+    primary.behaviour = 'stream-die-after-first';
+    const response = await fetch(`${running.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin-outage', 'content-type': 'application/json' },
+      body: JSON.stringify({ ...chatBody, stream: true }),
+    });
+    expect(await response.text()).toContain('"error"');
+    const usage = (await fetch(`${running.baseUrl}/admin/usage?tenant=admin`, {
+      headers: { authorization: 'Bearer admin-outage' },
+    }).then((answer) => answer.json())) as {
+      totals: { completion_tokens: number; prompt_tokens: number };
+    };
+    // The fake's first chunk carries the role and an empty text: nothing was generated yet.
+    expect(usage.totals.prompt_tokens).toBeGreaterThan(0);
+    expect(usage.totals.completion_tokens).toBe(0);
+
+    primary.behaviour = 'stall-after-headers';
+    const stalled = await fetch(`${running.baseUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer admin-outage', 'content-type': 'application/json' },
+      body: JSON.stringify({ ...chatBody, stream: true }),
+    });
+    expect(await stalled.text()).toContain('partial');
+    const after = (await fetch(`${running.baseUrl}/admin/usage?tenant=admin`, {
+      headers: { authorization: 'Bearer admin-outage' },
+    }).then((answer) => answer.json())) as { totals: { completion_tokens: number } };
+    expect(after.totals.completion_tokens).toBe(1);
+  }, 30_000);
+
   it('a request the provider rejects as invalid (400) is neither retried nor counted against it', async () => {
     const running = await boot({ FAILURE_THRESHOLD: '1' });
     primary.behaviour = 'bad-request';

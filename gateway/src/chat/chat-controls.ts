@@ -5,7 +5,7 @@ import { subjectOf } from '../auth/principal';
 import type { CachedCompletion } from '../cache/cached-completion';
 import { replayAsStream } from '../cache/completion-replay';
 import { ResponseCache, type CachePlan, type SettleLead } from '../cache/response-cache';
-import { StreamAssembler } from '../cache/stream-assembler';
+import { estimatePromptTokens, StreamAssembler } from '../cache/stream-assembler';
 import type { RequestContext } from '../http/request-context';
 import { RequestRecord } from '../http/request-record';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -117,7 +117,9 @@ export class ChatControls {
       finished = true;
     } finally {
       record.upstreamMs += performance.now() - started;
-      this.usage.record(record, routed.provider, routed.model, assembler.usage);
+      // A stream cut short has no usage chunk: account what was delivered, never zero.
+      const usage = assembler.usage ?? assembler.deliveredUsage(estimatePromptTokens(request));
+      this.usage.record(record, routed.provider, routed.model, usage);
       const answer = finished && assembler.complete ? assembler.toCompletion() : undefined;
       if (answer) this.keepPayload(record, request, answer);
       settle?.(answer && { completion: answer, provider: routed.provider, model: routed.model });

@@ -22,6 +22,11 @@ export interface ProviderCallContext {
    * bounds the generation.
    */
   markStarted?: () => void;
+  /**
+   * Call when started work went back to waiting (its local worker died): the first-byte timeout
+   * runs again until it starts anew.
+   */
+  markRequeued?: () => void;
 }
 
 /**

@@ -82,6 +82,21 @@ export class AttemptController {
     this.firstByteTimer = undefined;
   };
 
+  /** The started work went back to waiting (its worker died): time to first byte runs again. */
+  markRequeued = (): void => {
+    clearTimeout(this.firstByteTimer);
+    this.firstByteTimer = setTimeout(
+      () =>
+        this.abort(
+          new ProviderError('no worker restarted the job in time', {
+            kind: 'timeout',
+            code: 'first_byte_timeout',
+          }),
+        ),
+      this.timeouts.firstByteMs,
+    );
+  };
+
   /** (Re)starts the idle timer; call before waiting for each stream chunk. */
   touchIdle(): void {
     clearTimeout(this.idleTimer);

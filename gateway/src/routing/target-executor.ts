@@ -21,7 +21,11 @@ export interface ExecutionResult<T> {
 
 export type TargetCall<T> = (
   target: ResolvedTarget,
-  context: ProviderCallContext & { markFirstByte: () => void; markStarted: () => void },
+  context: ProviderCallContext & {
+    markFirstByte: () => void;
+    markStarted: () => void;
+    markRequeued: () => void;
+  },
   attempt: AttemptController,
 ) => Promise<T>;
 
@@ -176,6 +180,7 @@ export class TargetExecutor {
         requestId: run.requestId,
         markFirstByte: attempt.markFirstByte,
         markStarted: attempt.markStarted,
+        markRequeued: attempt.markRequeued,
       };
       const result = await run.call(run.target, context, attempt);
       attempt.markFirstByte();

@@ -78,9 +78,9 @@ export interface WorkerConfig {
   dataDir: string;
   /** BullMQ key prefix (QUEUE_PREFIX). @defaultValue 'bull' */
   queuePrefix: string;
-  /** @defaultValue 30000 */
+  /** BullMQ lockDuration: a dead worker's job is retried once it lapses. @defaultValue 5000 */
   lockDurationMs: number;
-  /** @defaultValue 30000 */
+  /** BullMQ stalledInterval: how often lapsed locks are looked for. @defaultValue 3000 */
   stalledIntervalMs: number;
   /** @defaultValue 10000 */
   shutdownGraceMs: number;

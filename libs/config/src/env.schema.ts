@@ -140,10 +140,14 @@ export const envSchema = z.object({
   WORKER_DATA_DIR: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('./data')),
   /** BullMQ key prefix shared by gateway and worker; a unique one isolates a deployment or a test run. */
   QUEUE_PREFIX: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('bull')),
-  /** A killed worker's job is handed to another worker after its lock lapses (BullMQ lockDuration). */
-  WORKER_LOCK_DURATION_MS: envInt(30_000, { min: 500 }),
+  /**
+   * A killed worker's job is handed to another worker after its lock lapses (BullMQ lockDuration;
+   * renewed every half of it). With the stalled check below, a dead worker is noticed within
+   * lock + interval = 8 s.
+   */
+  WORKER_LOCK_DURATION_MS: envInt(5_000, { min: 500 }),
   /** How often workers look for jobs whose lock lapsed (BullMQ stalledInterval). */
-  WORKER_STALLED_INTERVAL_MS: envInt(30_000, { min: 100 }),
+  WORKER_STALLED_INTERVAL_MS: envInt(3_000, { min: 100 }),
   /** On SIGTERM, running jobs get this long to finish before they are handed back. */
   WORKER_SHUTDOWN_GRACE_MS: envInt(10_000, { min: 0 }),
 

@@ -48,6 +48,7 @@ export class LocalProvider implements ChatProvider {
     await this.assertQueueHasRoom();
     return this.dispatcher.complete(this.chatJob(request, context), context.signal, {
       onStarted: context.markStarted,
+      onRequeued: context.markRequeued,
     });
   }
 

@@ -47,10 +47,10 @@ export class BullMqDispatcher implements LocalDispatcher {
   private readonly queues: LocalQueues;
   private readonly readers: BlockingConnectionPool;
   private readonly replies: JobReplyReader;
-  /** Streamed jobs of this gateway, so a `failed` event can end their reader. */
-  private readonly openStreams = new Set<string>();
-  /** `onStarted` hooks of this gateway's waiting jobs, by job id. */
-  private readonly startHooks = new Map<string, () => void>();
+  /** Streamed jobs of this gateway (and whether they delivered a chunk yet), by job id. */
+  private readonly openStreams = new Map<string, { delivered: boolean }>();
+  /** Progress hooks of this gateway's non-streamed jobs, by job id. */
+  private readonly jobHooks = new Map<string, DispatchHooks>();
 
   constructor(
     private readonly redis: Redis,
@@ -60,10 +60,17 @@ export class BullMqDispatcher implements LocalDispatcher {
     this.readers = new BlockingConnectionPool(redis);
     this.replies = new JobReplyReader(redis, options.prefix);
     this.queues.events.chatStream.on('failed', ({ jobId, failedReason }) =>
-      this.endFailedStream(jobId, failedReason),
+      this.endStream(jobId, `local job failed: ${failedReason}`, 'local_job_failed'),
     );
+    this.queues.events.chatStream.on('stalled', ({ jobId }) => this.endStalledStream(jobId));
     for (const queue of ['chat', 'embeddings'] as const) {
-      this.queues.events[queue].on('active', ({ jobId }) => this.startHooks.get(jobId)?.());
+      this.queues.events[queue].on('active', ({ jobId }) =>
+        this.jobHooks.get(jobId)?.onStarted?.(),
+      );
+      // Its worker died (lock lapsed): back in the queue for another worker.
+      this.queues.events[queue].on('stalled', ({ jobId }) =>
+        this.jobHooks.get(jobId)?.onRequeued?.(),
+      );
       // Attempts used up, or stalled too often: no worker will reply.
       this.queues.events[queue].on('failed', ({ jobId, failedReason }) =>
         this.replies.fail(jobId, {
@@ -94,10 +101,15 @@ export class BullMqDispatcher implements LocalDispatcher {
     const key = streamKeyForJob(this.options.prefix, jobId);
     const connection = this.readers.acquire();
     let finished = false;
-    this.openStreams.add(jobId);
+    const progress = { delivered: false };
+    this.openStreams.set(jobId, progress);
     try {
       await this.addJob('chatStream', jobId, job);
-      yield* chunksFromStreamEntries(readStreamEntries(connection, key, signal, job.deadline));
+      const entries = readStreamEntries(connection, key, signal, job.deadline);
+      for await (const chunk of chunksFromStreamEntries(entries)) {
+        progress.delivered = true;
+        yield chunk;
+      }
       finished = true;
     } finally {
       this.openStreams.delete(jobId);
@@ -142,7 +154,7 @@ export class BullMqDispatcher implements LocalDispatcher {
     const reply = this.replies.expect<T>(jobId, data.deadline, signal);
     // Awaited below; an abort while the job is being queued must not count as unhandled.
     reply.catch(() => undefined);
-    if (hooks.onStarted) this.startHooks.set(jobId, hooks.onStarted);
+    if (hooks.onStarted || hooks.onRequeued) this.jobHooks.set(jobId, hooks);
     try {
       await this.addJob(queue, jobId, { ...data, replyTo: this.replies.key });
       const outcome = await reply;
@@ -153,7 +165,7 @@ export class BullMqDispatcher implements LocalDispatcher {
       if (!(error instanceof GatewayError)) void this.cancel(jobId);
       throw error;
     } finally {
-      this.startHooks.delete(jobId);
+      this.jobHooks.delete(jobId);
     }
   }
 
@@ -192,15 +204,23 @@ export class BullMqDispatcher implements LocalDispatcher {
     await announceCancellation(this.redis, this.options.prefix, jobId).catch(() => undefined);
   }
 
-  /** BullMQ gave up on a streamed job (attempts used up, or stalled too often): wake its reader. */
-  private endFailedStream(jobId: string, failedReason: string): void {
+  /**
+   * A streamed job's worker died (BullMQ found its lock lapsed). Before any chunk, the retry on
+   * another worker replaces it unseen; after, the client holds half an answer a retry cannot
+   * continue, so the stream ends now with an error (not when the retry starts, or when the idle
+   * timeout fires if no worker is left) and the retry is cancelled.
+   */
+  private endStalledStream(jobId: string): void {
+    if (!this.openStreams.get(jobId)?.delivered) return;
+    this.endStream(jobId, 'the local worker running this stream died mid-answer', 'worker_died');
+    void this.cancel(jobId);
+  }
+
+  /** Ends a streamed job's reader with an error event of the gateway's own run. */
+  private endStream(jobId: string, message: string, code: string): void {
     if (!this.openStreams.has(jobId)) return;
     const key = streamKeyForJob(this.options.prefix, jobId);
-    const error = {
-      status: 502,
-      message: `local job failed: ${failedReason}`,
-      code: 'local_job_failed',
-    };
+    const error = { status: 502, message, code };
     void appendStreamEvent(this.redis, key, GATEWAY_RUN, { type: 'error', error }).catch(
       () => undefined,
     );

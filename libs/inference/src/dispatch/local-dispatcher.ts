@@ -11,6 +11,11 @@ import type { ModelStatus } from '../chat/chat-engine';
 export interface DispatchHooks {
   /** The job left the queue and a model started on it (the gateway stops its first-byte timer). */
   onStarted?: () => void;
+  /**
+   * The job went back to the queue: its worker died mid-job (BullMQ found its lock lapsed). The
+   * gateway's first-byte timer runs again, so a job no surviving worker takes falls back.
+   */
+  onRequeued?: () => void;
 }
 
 export interface LocalDispatcherStatus {
