@@ -8,9 +8,18 @@ import { createLocalRedisConnection } from '@app/inference/dispatch';
 import pino from 'pino';
 import { WorkerModule } from './worker.module';
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
 function loadWorkerConfig(): AppConfig {
   try {
     const { config } = loadConfigWithWarnings(process.env);
+    if (!LOOPBACK_HOSTS.has(config.worker.host) && !config.worker.apiKey) {
+      throw new ConfigError([
+        `WORKER_API_KEY: required when WORKER_HOST (${config.worker.host}) is not a loopback address: ` +
+          'the /v1/rag/* endpoints on WORKER_PORT index, search and delete documents for anyone who can reach them. ' +
+          'Set it to a long random string (e.g. `openssl rand -hex 24`), or bind WORKER_HOST=127.0.0.1.',
+      ]);
+    }
     if (!config.redisUrl) {
       throw new ConfigError([
         'REDIS_URL: the worker takes its jobs from Redis (BullMQ); set it, e.g. REDIS_URL=redis://127.0.0.1:6379. ' +

@@ -62,6 +62,8 @@ export interface RoutingConfig {
 export interface WorkerConfig {
   port: number;
   host: string;
+  /** Bearer key of the RAG API on the worker port (WORKER_API_KEY); required beyond loopback. */
+  apiKey?: string;
   llmModelPath?: string;
   llmConcurrency: number;
   llmThreads: number;

@@ -115,6 +115,8 @@ export const envSchema = z.object({
   ),
   WORKER_PORT: envInt(8000, { min: 0, max: 65535 }),
   WORKER_HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('127.0.0.1')),
+  /** Bearer key of the worker port's RAG API; required when WORKER_HOST is not loopback. */
+  WORKER_API_KEY: envString(),
   WORKER_LLM_MODEL_PATH: envString(),
   WORKER_LLM_CONCURRENCY: envInt(2, { min: 1, max: 64 }),
   WORKER_LLM_THREADS: envInt(availableParallelism(), { min: 1, max: 256 }),

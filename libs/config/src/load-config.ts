@@ -212,6 +212,7 @@ export function loadConfigWithWarnings(source: NodeJS.ProcessEnv = process.env):
     worker: {
       port: env.WORKER_PORT,
       host: env.WORKER_HOST,
+      apiKey: env.WORKER_API_KEY,
       llmModelPath: env.WORKER_LLM_MODEL_PATH,
       llmConcurrency: env.WORKER_LLM_CONCURRENCY,
       llmThreads: env.WORKER_LLM_THREADS,

@@ -6,3 +6,4 @@ export * from './client-abort-signal';
 export * from './http-edge';
 export * from './json-depth-guard';
 export * from './in-flight-requests';
+export * from './request-credentials';
