@@ -83,22 +83,31 @@ class BodyLimitStream extends Transform {
   }
 }
 
+type PreParsingDone = (error: Error | null, payload?: Readable) => void;
+
 /**
  * A Fastify `preParsing` hook that answers oversize bodies with a 413 the client can read: a
  * declared Content-Length past the limit is drained first; a chunked body is watched as it
- * arrives. Bodies within the limit pass untouched (no extra stream on the hot path).
+ * arrives. Bodies within the limit pass untouched (no extra stream or promise on the hot path).
  */
 export function oversizeBodyHook(maxBodyBytes: number) {
   const drainLimitBytes = maxBodyBytes * DRAIN_MULTIPLE;
-  return async (request: FastifyRequest, _reply: unknown, payload: Readable): Promise<Readable> => {
+  return (request: FastifyRequest, _reply: unknown, payload: Readable, done: PreParsingDone) => {
     const declared = request.headers['content-length'];
     if (declared !== undefined) {
-      if (Number(declared) <= maxBodyBytes) return payload;
-      if (Number(declared) <= drainLimitBytes) await drainBody(payload, drainLimitBytes);
-      throw requestTooLarge();
+      if (Number(declared) <= maxBodyBytes) return done(null, payload);
+      const drained =
+        Number(declared) <= drainLimitBytes
+          ? drainBody(payload, drainLimitBytes)
+          : Promise.resolve(false);
+      void drained.then(() => done(requestTooLarge()));
+      return;
     }
-    if (request.headers['transfer-encoding'] === undefined) return payload;
+    if (request.headers['transfer-encoding'] === undefined) return done(null, payload);
     // pipeline, not pipe: a client that goes away mid-body must fail the parse, not hang it.
-    return pipeline(payload, new BodyLimitStream(maxBodyBytes, drainLimitBytes), () => undefined);
+    done(
+      null,
+      pipeline(payload, new BodyLimitStream(maxBodyBytes, drainLimitBytes), () => undefined),
+    );
   };
 }
