@@ -47,8 +47,8 @@ export class BullMqDispatcher implements LocalDispatcher {
   private readonly queues: LocalQueues;
   private readonly readers: BlockingConnectionPool;
   private readonly replies: JobReplyReader;
-  /** Streamed jobs of this gateway (and whether they delivered a chunk yet), by job id. */
-  private readonly openStreams = new Map<string, { delivered: boolean }>();
+  /** Streamed jobs of this gateway (whether they delivered a chunk yet, their hooks), by job id. */
+  private readonly openStreams = new Map<string, { delivered: boolean; hooks: DispatchHooks }>();
   /** Progress hooks of this gateway's non-streamed jobs, by job id. */
   private readonly jobHooks = new Map<string, DispatchHooks>();
 
@@ -62,7 +62,10 @@ export class BullMqDispatcher implements LocalDispatcher {
     this.queues.events.chatStream.on('failed', ({ jobId, failedReason }) =>
       this.endStream(jobId, `local job failed: ${failedReason}`, 'local_job_failed'),
     );
-    this.queues.events.chatStream.on('stalled', ({ jobId }) => this.endStalledStream(jobId));
+    this.queues.events.chatStream.on('active', ({ jobId }) =>
+      this.openStreams.get(jobId)?.hooks.onStarted?.(),
+    );
+    this.queues.events.chatStream.on('stalled', ({ jobId }) => this.streamStalled(jobId));
     for (const queue of ['chat', 'embeddings'] as const) {
       this.queues.events[queue].on('active', ({ jobId }) =>
         this.jobHooks.get(jobId)?.onStarted?.(),
@@ -96,12 +99,16 @@ export class BullMqDispatcher implements LocalDispatcher {
     return { model, vectors: vectorsBase64.map(decodeFloat32Base64), promptTokens };
   }
 
-  async *stream(job: LocalChatJob, signal: AbortSignal): AsyncIterable<ChatCompletionChunk> {
+  async *stream(
+    job: LocalChatJob,
+    signal: AbortSignal,
+    hooks: DispatchHooks = {},
+  ): AsyncIterable<ChatCompletionChunk> {
     const jobId = randomUUID();
     const key = streamKeyForJob(this.options.prefix, jobId);
     const connection = this.readers.acquire();
     let finished = false;
-    const progress = { delivered: false };
+    const progress = { delivered: false, hooks };
     this.openStreams.set(jobId, progress);
     try {
       await this.addJob('chatStream', jobId, job);
@@ -206,12 +213,14 @@ export class BullMqDispatcher implements LocalDispatcher {
 
   /**
    * A streamed job's worker died (BullMQ found its lock lapsed). Before any chunk, the retry on
-   * another worker replaces it unseen; after, the client holds half an answer a retry cannot
-   * continue, so the stream ends now with an error (not when the retry starts, or when the idle
-   * timeout fires if no worker is left) and the retry is cancelled.
+   * another worker replaces it unseen (the first-byte timer runs again); after, the client holds
+   * half an answer a retry cannot continue, so the stream ends now with an error (not when the
+   * retry starts, or when the idle timeout fires if no worker is left) and the retry is cancelled.
    */
-  private endStalledStream(jobId: string): void {
-    if (!this.openStreams.get(jobId)?.delivered) return;
+  private streamStalled(jobId: string): void {
+    const stream = this.openStreams.get(jobId);
+    if (!stream) return;
+    if (!stream.delivered) return stream.hooks.onRequeued?.();
     this.endStream(jobId, 'the local worker running this stream died mid-answer', 'worker_died');
     void this.cancel(jobId);
   }

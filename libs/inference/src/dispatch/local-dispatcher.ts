@@ -9,7 +9,10 @@ import type { ModelStatus } from '../chat/chat-engine';
 
 /** Optional progress callbacks of one dispatched job. */
 export interface DispatchHooks {
-  /** The job left the queue and a model started on it (the gateway stops its first-byte timer). */
+  /**
+   * The job left the queue and a model started on it (the gateway stops its first-byte timer: a
+   * model that loads on first use may take longer than that before its first token).
+   */
   onStarted?: () => void;
   /**
    * The job went back to the queue: its worker died mid-job (BullMQ found its lock lapsed). The
@@ -40,7 +43,11 @@ export interface LocalDispatcherStatus {
 export interface LocalDispatcher {
   complete(job: LocalChatJob, signal: AbortSignal, hooks?: DispatchHooks): Promise<ChatCompletion>;
   /** Chunks in order; ending the iteration early cancels the job. */
-  stream(job: LocalChatJob, signal: AbortSignal): AsyncIterable<ChatCompletionChunk>;
+  stream(
+    job: LocalChatJob,
+    signal: AbortSignal,
+    hooks?: DispatchHooks,
+  ): AsyncIterable<ChatCompletionChunk>;
   embed(job: LocalEmbeddingsJob, signal: AbortSignal): Promise<EmbeddingsResult>;
   /** Jobs waiting for a model across chat, chat-stream and embeddings. */
   queueDepth(): Promise<number>;
