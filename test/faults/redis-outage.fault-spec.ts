@@ -73,6 +73,7 @@ describe('Redis faults: degrade, never hang, never 500', () => {
         await probe('tenant key', () => chat(open, tenantKey));
         await probe('limits fail closed', () => chat(closed, ADMIN_KEY));
         await probe('readiness', () => timedCall(`${open.baseUrl}/health/ready`));
+        await probe('readiness (fail closed)', () => timedCall(`${closed.baseUrl}/health/ready`));
         await sleep(200);
       }
     } finally {
@@ -107,9 +108,15 @@ describe('Redis faults: degrade, never hang, never 500', () => {
       expect(answer.json.error.code).toBe('rate_limiter_unavailable');
     }
     for (const { answer } of byWhat('readiness')) {
-      expect(answer.json.details?.redis ?? answer.json.degraded?.redis).toMatchObject({
-        status: 'down',
-      });
+      // Ridden out by design: still ready, degraded, naming Redis and what it costs.
+      expect(answer.status).toBe(200);
+      expect(answer.json.status).toBe('degraded');
+      expect(answer.json.degraded.redis).toMatchObject({ status: 'down' });
+    }
+    for (const { answer } of byWhat('readiness (fail closed)')) {
+      // RATE_LIMIT_FAIL_MODE=closed refuses client traffic without Redis: not ready.
+      expect(answer.status).toBe(503);
+      expect(answer.json.error.redis).toMatchObject({ status: 'down' });
     }
     // Thawed: everything is back within a few seconds.
     const recovered = await waitForStatus(() => chat(open, tenantKey), 200, 5_000);

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nest
 import {
   HealthCheckService,
   HealthIndicatorService,
+  type HealthIndicatorFunction,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
@@ -53,9 +54,9 @@ export class ReadinessController {
       degraded.redis = { ...redis.redis, impact: REDIS_OUTAGE_IMPACT };
     if (queue.queue.status === 'down')
       degraded.queue = { ...queue.queue, impact: QUEUE_OUTAGE_IMPACT };
-    const required = [() => this.providersIndicator()];
-    if (!degraded.redis) required.push(() => redis as never);
-    if (!degraded.queue) required.push(() => queue as never);
+    const required: HealthIndicatorFunction[] = [() => this.providersIndicator()];
+    if (!degraded.redis) required.push(() => redis);
+    if (!degraded.queue) required.push(() => queue);
     const extra = Object.keys(degraded).length > 0 ? { degraded } : {};
     try {
       const result = await this.health.check(required);
