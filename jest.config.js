@@ -56,5 +56,8 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/{gateway,worker,libs}/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
     },
+    // Faults injected into real processes (upstreams, a throwaway redis-server, workers, the
+    // gateway) with the shipped timeouts; `npm run test:faults` runs only these.
+    { ...shared, displayName: 'faults', testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'] },
   ],
 };

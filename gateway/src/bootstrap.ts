@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import type { Logger } from 'pino';
-import { OpenAIExceptionFilter } from '@app/http';
+import { httpEdgeServerOptions, installHttpEdge, OpenAIExceptionFilter } from '@app/http';
 import { AppModule } from './app.module';
 import { RequestLogService } from './observability/request-log.service';
 import { installRequestContext } from './request/request-scope';
@@ -16,8 +16,9 @@ export async function createGatewayApp(
   config: AppConfig,
   logger: Logger,
 ): Promise<NestFastifyApplication> {
+  const edge = { maxBodyBytes: config.server.maxBodyBytes };
   const adapter = new FastifyAdapter({
-    bodyLimit: config.server.maxBodyBytes,
+    ...httpEdgeServerOptions(edge),
     logger: false,
     return503OnClosing: false,
     // On shutdown, idle keep-alive sockets must not hold app.close() for the keep-alive timeout.
@@ -29,9 +30,12 @@ export async function createGatewayApp(
     {
       logger: ['error', 'warn'],
       bufferLogs: false,
+      // Fastify's own JSON parser stays, wrapped by installHttpEdge (nesting guard).
+      bodyParser: false,
     },
   );
   app.useGlobalFilters(new OpenAIExceptionFilter(logger));
+  installHttpEdge(app.getHttpAdapter().getInstance(), edge);
   // Before app.init() registers the routes: every request gets its context, every client
   // request its log line.
   const requestLog = app.get(RequestLogService);

@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@app/config';
 import { createGatewayApp } from './bootstrap';
 import { loadGatewayConfigWithWarnings } from './gateway-config';
+import { shutDownGracefully } from './graceful-shutdown';
 import { createLogger } from './logging/logger';
 
 async function main(): Promise<void> {
@@ -19,20 +21,23 @@ async function main(): Promise<void> {
   for (const warning of warnings) logger.warn(warning);
   const app = await createGatewayApp(config, logger);
   await app.listen(config.server.port, config.server.host);
+  // The bound port, not the configured one: PORT=0 (tests) picks a free port.
+  const { port } = app.getHttpServer().address() as AddressInfo;
   logger.info(
     {
       host: config.server.host,
-      port: config.server.port,
+      port,
       providers: config.providers.map((p) => p.id),
       chain: config.routing.defaultChain,
     },
     'gateway listening',
   );
   const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await app.close();
+    logger.info({ signal, graceMs: config.server.shutdownGraceMs }, 'shutting down');
+    const clean = await shutDownGracefully(app, config.server.shutdownGraceMs, logger);
+    logger.info({ clean }, 'stopped');
     logger.flush();
-    process.exit(0);
+    process.exit(clean ? 0 : 1);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -9,7 +9,7 @@ import {
   refusedWithin,
 } from './support/controls-helpers';
 import { startGateway, temporaryDataDir, type RunningGateway } from './support/gateway-harness';
-import { GatewayProcess } from './support/gateway-process';
+import { GatewayProcess } from '@app/testing/processes/gateway-process';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniqueRedisPrefix } from './support/redis-test-prefix';
 
 /** The embedded default: tenants, keys and the usage ledger in a SQLite file under DATA_DIR. */

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { RagService } from '@app/inference/rag/rag-service';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { WorkerApiKeyGuard } from './http/worker-api-key.guard';
 import { WorkerHealthController } from './http/worker-health.controller';
 import { WorkerStatusService } from './http/worker-status.service';
 import { LocalJobConsumers } from './jobs/local-job-consumers';
@@ -65,6 +66,7 @@ export class WorkerModule {
             }),
         },
         WorkerStatusService,
+        WorkerApiKeyGuard,
         WorkerLifecycle,
         WorkerRagAnswers,
       ],

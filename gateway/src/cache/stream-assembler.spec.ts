@@ -1,6 +1,6 @@
 import type { ChatCompletionChunk } from '@app/contracts';
 import { replayAsStream } from './completion-replay';
-import { StreamAssembler } from './stream-assembler';
+import { estimatePromptTokens, StreamAssembler } from './stream-assembler';
 
 const base = {
   id: 'c1',
@@ -84,5 +84,29 @@ describe('StreamAssembler and replayAsStream', () => {
       choices: [{ index: 0, delta: { content: 'partial' }, finish_reason: null }],
     });
     expect(assembler.complete).toBe(false);
+  });
+
+  it('counts what a stream cut short delivered: one token per chunk that carried text', () => {
+    const assembler = new StreamAssembler();
+    assembler.add({
+      ...base,
+      choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+    });
+    for (const word of ['Once', ' upon', ' a'])
+      assembler.add({
+        ...base,
+        choices: [{ index: 0, delta: { content: word }, finish_reason: null }],
+      });
+    expect(assembler.usage).toBeUndefined();
+    const prompt = estimatePromptTokens({
+      model: 'm',
+      messages: [{ role: 'user', content: 'x'.repeat(40) }],
+    });
+    expect(prompt).toBe(10);
+    expect(assembler.deliveredUsage(prompt)).toEqual({
+      prompt_tokens: 10,
+      completion_tokens: 3,
+      total_tokens: 13,
+    });
   });
 });

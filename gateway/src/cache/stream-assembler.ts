@@ -2,9 +2,29 @@ import type {
   ChatCompletion,
   ChatCompletionChoice,
   ChatCompletionChunk,
+  ChatCompletionRequest,
   ToolCall,
   Usage,
 } from '@app/contracts';
+
+/** Characters per token of English text in OpenAI's tokenizers (their rule of thumb). */
+const CHARACTERS_PER_TOKEN = 4;
+
+/**
+ * The prompt tokens of a request, estimated from its messages' text (no tokenizer on the request
+ * path): used only when an upstream never reported usage for a stream it did serve.
+ */
+export function estimatePromptTokens(request: ChatCompletionRequest): number {
+  let characters = 0;
+  for (const message of request.messages) {
+    const content = (message as { content?: unknown }).content;
+    if (typeof content === 'string') characters += content.length;
+    else if (Array.isArray(content))
+      for (const part of content as { text?: unknown }[])
+        if (typeof part.text === 'string') characters += part.text.length;
+  }
+  return Math.ceil(characters / CHARACTERS_PER_TOKEN);
+}
 
 interface ChoiceParts {
   content: string[];
@@ -24,6 +44,8 @@ export class StreamAssembler {
   private created = 0;
   private model = '';
   private systemFingerprint: string | null | undefined;
+  /** Chunks that carried generated text or tool-call arguments: about one token each. */
+  private deliveredChunks = 0;
   usage: Usage | undefined;
 
   add(chunk: ChatCompletionChunk): void {
@@ -35,6 +57,7 @@ export class StreamAssembler {
     for (const choice of chunk.choices) {
       const parts = this.partsOf(choice.index);
       const { content, refusal, tool_calls: toolCalls } = choice.delta;
+      if (content || refusal || toolCalls?.length) this.deliveredChunks += 1;
       if (typeof content === 'string') {
         parts.content.push(content);
         parts.hasContent = true;
@@ -52,6 +75,20 @@ export class StreamAssembler {
       }
       if (choice.finish_reason) parts.finishReason = choice.finish_reason;
     }
+  }
+
+  /**
+   * What the client was delivered, for a stream that ended without its usage chunk (the upstream
+   * or its worker died mid-answer): the provider still generated and bills those tokens.
+   * Upstreams send about one token per chunk (OpenAI, llama.cpp), so each chunk that carried
+   * text counts as one completion token; the prompt is the caller's estimate.
+   */
+  deliveredUsage(estimatedPromptTokens: number): Usage {
+    return {
+      prompt_tokens: estimatedPromptTokens,
+      completion_tokens: this.deliveredChunks,
+      total_tokens: estimatedPromptTokens + this.deliveredChunks,
+    };
   }
 
   /** True when every choice finished: only complete answers are worth caching. */

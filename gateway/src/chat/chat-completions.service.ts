@@ -4,7 +4,7 @@ import type { ChatCompletion, ChatCompletionRequest } from '@app/contracts';
 import type { CachedCompletion } from '../cache/cached-completion';
 import { replayAsStream } from '../cache/completion-replay';
 import { ResponseCache, type CachePlan, type SettleLead } from '../cache/response-cache';
-import { StreamAssembler } from '../cache/stream-assembler';
+import { estimatePromptTokens, StreamAssembler } from '../cache/stream-assembler';
 import { GatewayMetrics } from '../observability/gateway-metrics';
 import { allowedModelsOf, subjectOf } from '../request/principal';
 import type { RequestContext } from '../request/request-context';
@@ -124,7 +124,9 @@ export class ChatCompletionsService {
       finished = true;
     } finally {
       context.upstreamMs += performance.now() - started;
-      this.usage.record(context, routed.provider, routed.model, assembler.usage);
+      // A stream cut short has no usage chunk: account what was delivered, never zero.
+      const usage = assembler.usage ?? assembler.deliveredUsage(estimatePromptTokens(request));
+      this.usage.record(context, routed.provider, routed.model, usage);
       const answer = finished && assembler.complete ? assembler.toCompletion() : undefined;
       if (answer) this.keepPayload(context, request, answer);
       settle?.(answer && { completion: answer, provider: routed.provider, model: routed.model });

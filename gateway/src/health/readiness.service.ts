@@ -2,6 +2,7 @@ import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common'
 import {
   HealthCheckService,
   HealthIndicatorService,
+  type HealthIndicatorFunction,
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -13,6 +14,11 @@ import { LOCAL_DISPATCHER, REDIS_CLIENT } from '../topology/topology.tokens';
 import { ProviderStatusService } from './provider-status.service';
 
 const PING_TIMEOUT_MS = 1000;
+
+const REDIS_OUTAGE_IMPACT =
+  'response cache bypassed; rate limits, budgets and tokens per minute not enforced ' +
+  '(RATE_LIMIT_FAIL_MODE=open); keys that need the store answer 503; local tier skipped by the router';
+const QUEUE_OUTAGE_IMPACT = 'local tier unavailable: the router falls back to the other providers';
 
 /**
  * Readiness and the detailed view, from state the gateway already has (circuit breakers, stats
@@ -31,18 +37,37 @@ export class ReadinessService {
     @Inject(LOCAL_DISPATCHER) private readonly dispatcher: LocalDispatcher,
   ) {}
 
-  /** 200 when Redis (if configured) answers and at least one provider's circuit is not open; 503 otherwise. */
+  /**
+   * 200 while the gateway can serve: at least one provider's circuit is not open (and, with
+   * RATE_LIMIT_FAIL_MODE=closed, Redis answers). A Redis or local-queue outage the gateway rides
+   * out by design (see the README, "Outages and faults") keeps it ready, reported as
+   * `status: "degraded"` with the dependency under `degraded`; 503 otherwise.
+   */
   async ready(): Promise<{ status: 200 | 503; body: unknown }> {
+    const [redis, queue] = await Promise.all([this.redisIndicator(), this.queueIndicator()]);
+    const redisRequired = this.config.controls.rateLimitFailMode === 'closed';
+    const degraded: Record<string, unknown> = {};
+    if (redis.redis.status === 'down' && !redisRequired)
+      degraded.redis = { ...redis.redis, impact: REDIS_OUTAGE_IMPACT };
+    if (queue.queue.status === 'down')
+      degraded.queue = { ...queue.queue, impact: QUEUE_OUTAGE_IMPACT };
+    const required: HealthIndicatorFunction[] = [() => this.providersIndicator()];
+    if (!degraded.redis) required.push(() => redis);
+    if (!degraded.queue) required.push(() => queue);
+    const extra = Object.keys(degraded).length > 0 ? { degraded } : {};
     try {
-      const body = await this.health.check([
-        () => this.redisIndicator(),
-        () => this.providersIndicator(),
-        () => this.queueIndicator(),
-      ]);
+      const result = await this.health.check(required);
+      const body = extra.degraded
+        ? { ...result, status: 'degraded', details: { ...result.details, ...degraded }, ...extra }
+        : result;
       return { status: 200, body };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      return { status: 503, body: error.getResponse() };
+      const body = error.getResponse() as { details?: object };
+      return {
+        status: 503,
+        body: { ...body, details: { ...body.details, ...degraded }, ...extra },
+      };
     }
   }
 

@@ -12,10 +12,21 @@ export interface ProviderCallContext {
   signal: AbortSignal;
   requestId: string;
   /**
-   * Call when response headers arrive on a non-streaming call, so the router's first-byte
-   * timeout stops and only the total timeout bounds reading the body.
+   * Call when response headers arrive, so the router's first-byte timeout stops; from then on
+   * the idle timeout (STREAM_IDLE_TIMEOUT_MS) bounds reading the rest of the body.
    */
   markFirstByte?: () => void;
+  /**
+   * Call when the upstream has accepted the work and answers only when it is done (a queued
+   * local job picked up by a worker): the first-byte timeout stops and only the total timeout
+   * bounds the generation.
+   */
+  markStarted?: () => void;
+  /**
+   * Call when started work went back to waiting (its local worker died): the first-byte timeout
+   * runs again until it starts anew.
+   */
+  markRequeued?: () => void;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { inFlightRequestsOf } from '@app/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiKindOf } from './api-kind';
 import { RequestContext, requestIdFrom } from './request-context';
@@ -41,6 +42,8 @@ export function installRequestContext(fastify: FastifyInstance, onClosed: Reques
 /**
  * The abort signal of a client request, created on first use (creating an AbortSignal is one of
  * the costlier allocations on Node 20 and a cache hit never needs one), and the close report.
+ * The signal also ends the request's upstream work when a shutdown's grace period is over (its
+ * reason is then the 503 to answer): it is registered with the app's in-flight requests.
  */
 function trackClose(reply: FastifyReply, closed: (status: number) => void): () => AbortSignal {
   let controller: AbortController | undefined;
@@ -56,6 +59,7 @@ function trackClose(reply: FastifyReply, closed: (status: number) => void): () =
     if (!controller) {
       controller = new AbortController();
       if (clientGone) controller.abort();
+      else inFlightRequestsOf(reply.server).register(controller, reply.raw);
     }
     return controller.signal;
   };

@@ -1,4 +1,5 @@
 import {
+  echoed,
   GatewayError,
   ProviderError,
   type ChatCompletion,
@@ -102,6 +103,8 @@ export class ChatRouter {
       },
     );
     const { target, attempts, attempt } = execution;
+    // Until the consumer asks for the next chunk, nobody is waiting on the upstream.
+    attempt.pauseIdle();
     for (const observer of this.observers) {
       observer.firstChunk?.(target.provider.id, target.model, (performance.now() - started) / 1000);
     }
@@ -134,7 +137,7 @@ export class ChatRouter {
     if (route.targets.length === 0) {
       throw new GatewayError(
         400,
-        `No provider serving '${request.model}' supports embeddings`,
+        `No provider serving '${echoed(request.model)}' supports embeddings`,
         'invalid_request_error',
         'model_not_supported',
         'model',
@@ -193,15 +196,21 @@ export class ChatRouter {
     try {
       yield first;
       for (;;) {
-        attempt.touchIdle(this.routing.streamIdleTimeoutMs);
+        attempt.touchIdle();
         let next: IteratorResult<ChatCompletionChunk>;
         try {
           next = await iterator.next();
         } catch (error) {
-          const reason = attempt.abortReason;
-          if (!attempt.clientAborted) this.circuits.get(target.provider.id).recordFailure();
-          throw reason && !attempt.clientAborted ? reason : error;
+          if (attempt.clientAborted) {
+            // Not the provider's doing: the client left, or the gateway ended the request.
+            const reason = attempt.clientAbortReason;
+            throw reason instanceof GatewayError ? reason : error;
+          }
+          this.circuits.get(target.provider.id).recordFailure();
+          throw attempt.abortReason ?? error;
         }
+        // While the client takes the chunk, the upstream is not the one being slow.
+        attempt.pauseIdle();
         if (next.done) return;
         yield next.value;
       }

@@ -10,6 +10,7 @@ describe('RetryPolicy', () => {
     baseDelayMs: 100,
     maxDelayMs: 1000,
     random: () => 1,
+    retryOnTimeout: true,
   });
 
   it('retries 429, 5xx, timeouts and connection errors with exponential backoff', () => {
@@ -54,5 +55,13 @@ describe('RetryPolicy', () => {
       500,
     );
     expect(ProviderError.parseRetryAfter(headers({}))).toBeUndefined();
+  });
+
+  it('moves on instead of retrying a timeout unless retryOnTimeout is set', () => {
+    const timeout = new ProviderError('t', { kind: 'timeout' });
+    const strict = new RetryPolicy({ maxRetries: 2, baseDelayMs: 100, maxDelayMs: 1000 });
+    expect(strict.delayBeforeRetry(timeout, 1)).toBeNull();
+    expect(strict.delayBeforeRetry(http(503), 1)).not.toBeNull();
+    expect(policy.delayBeforeRetry(timeout, 1)).toBe(100);
   });
 });

@@ -4,6 +4,12 @@ export interface RetryPolicyOptions {
   maxRetries: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Retry a timed-out attempt on the same provider. Off by default: a provider that did not
+   * answer within its deadline is most likely down, and retrying it multiplies the outage's cost
+   * for every request, so the router moves to the next target instead. @defaultValue false
+   */
+  retryOnTimeout?: boolean;
   /** Injected for tests. @defaultValue Math.random */
   random?: () => number;
 }
@@ -11,7 +17,8 @@ export interface RetryPolicyOptions {
 /**
  * Exponential backoff with full jitter (AWS architecture blog, "Exponential Backoff And Jitter"),
  * honouring the upstream's Retry-After. A Retry-After longer than `maxDelayMs` is not waited for:
- * the router moves to the next target instead of holding the client.
+ * the router moves to the next target instead of holding the client. Timeouts are not retried
+ * unless `retryOnTimeout` says so.
  */
 export class RetryPolicy {
   private readonly random: () => number;
@@ -23,6 +30,7 @@ export class RetryPolicy {
   /** Delay before retry number `retry` (1-based), or null when the error should not be retried. */
   delayBeforeRetry(error: ProviderError, retry: number): number | null {
     if (!error.retryable || retry > this.options.maxRetries) return null;
+    if (error.kind === 'timeout' && !this.options.retryOnTimeout) return null;
     if (error.retryAfterMs !== undefined) {
       return error.retryAfterMs <= this.options.maxDelayMs ? error.retryAfterMs : null;
     }

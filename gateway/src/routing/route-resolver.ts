@@ -1,4 +1,4 @@
-import { GatewayError } from '@app/contracts';
+import { echoed, GatewayError } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
 import type { ChatProvider } from '../providers/chat-provider';
 import type { ProviderRegistry } from '../providers/provider-registry';
@@ -69,7 +69,7 @@ export class RouteResolver {
     if (pin !== undefined && !pinned) {
       throw new GatewayError(
         400,
-        `Unknown provider '${pin}'`,
+        `Unknown provider '${echoed(pin)}'`,
         'invalid_request_error',
         'provider_not_found',
         'provider',

@@ -1,9 +1,10 @@
 import { GatewayError, isClientFault, ProviderError } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
 import type { ProviderCallContext } from '../providers/chat-provider';
-import { mapTransportError } from '../providers/shared/transport-error';
+import { recognizedTransportError } from '../providers/shared/transport-error';
 import { allProvidersFailed } from './all-providers-failed';
 import { AttemptController } from './attempt-controller';
+import type { CircuitBreaker } from './circuit-breaker';
 import type { CircuitRegistry } from './circuit-registry';
 import { providerClientError } from './provider-client-error';
 import { RetryPolicy, sleep } from './retry-policy';
@@ -20,14 +21,67 @@ export interface ExecutionResult<T> {
 
 export type TargetCall<T> = (
   target: ResolvedTarget,
-  context: ProviderCallContext & { markFirstByte: () => void },
+  context: ProviderCallContext & {
+    markFirstByte: () => void;
+    markStarted: () => void;
+    markRequeued: () => void;
+  },
   attempt: AttemptController,
 ) => Promise<T>;
 
 /**
- * Walks a route's targets in order: skips open circuits, retries retryable errors with backoff,
- * records each outcome on the target's breaker, and falls back to the next target. Client faults
- * (400/404/413/422 from a provider) end the walk at once; a client disconnect ends it silently.
+ * How one failed attempt is judged:
+ * - `provider`: the provider failed (error status, timeout, refused connection, broken answer):
+ *   counted on its breaker, retried by the retry policy, then the next target;
+ * - `client`: the request is wrong (the provider rejected it as invalid, or it cannot even be
+ *   sent): returned to the client at once, never retried or counted, since every provider would
+ *   reject it too;
+ * - `internal`: something the gateway does not recognise went wrong before or around the call
+ *   (a bug, not the provider's doing): the next target is tried, nothing is counted;
+ * - `aborted`: the client went away.
+ */
+type Verdict =
+  | { kind: 'provider'; error: ProviderError }
+  | { kind: 'client'; error: GatewayError; providerAnswered: boolean }
+  | { kind: 'internal' }
+  | { kind: 'aborted' };
+
+interface TargetRun<T> {
+  target: ResolvedTarget;
+  kind: CallKind;
+  requestId: string;
+  clientSignal: AbortSignal;
+  deadline: number;
+  attempts: AttemptRecord[];
+  call: TargetCall<T>;
+}
+
+function reasonOf(verdict: Exclude<Verdict, { kind: 'aborted' }>): string {
+  if (verdict.kind === 'internal') return 'internal error';
+  if (verdict.kind === 'provider') return verdict.error.reason;
+  return verdict.error.code ?? 'invalid request';
+}
+
+/**
+ * The error for a request whose client signal fired: the gateway's own reason when it ended the
+ * request (a shutdown's 503), else the client went away (499, which nobody reads).
+ */
+export function clientSignalError(signal: AbortSignal): GatewayError {
+  if (signal.reason instanceof GatewayError) return signal.reason;
+  return new GatewayError(
+    499,
+    'Client closed the request',
+    'invalid_request_error',
+    'client_closed_request',
+  );
+}
+
+/**
+ * Walks a route's targets in order: skips open circuits, gives each attempt its own deadlines,
+ * records every failed attempt on the target's breaker (so a dead provider opens it within
+ * FAILURE_THRESHOLD attempts), retries what the retry policy allows (timeouts move on to the next
+ * target unless RETRY_ON_TIMEOUT), and falls back to the next target. Client faults end the walk
+ * at once; a client disconnect ends it silently.
  */
 export class TargetExecutor {
   private readonly retryPolicy: RetryPolicy;
@@ -41,6 +95,7 @@ export class TargetExecutor {
       maxRetries: routing.maxRetries,
       baseDelayMs: routing.retryBaseDelayMs,
       maxDelayMs: routing.retryMaxDelayMs,
+      retryOnTimeout: routing.retryOnTimeout,
     });
   }
 
@@ -69,15 +124,8 @@ export class TargetExecutor {
       if (previous)
         this.observers.forEach((observer) => observer.fallback?.(previous!, target.provider.id));
       previous = target.provider.id;
-      const outcome = await this.runWithRetries(
-        target,
-        kind,
-        requestId,
-        clientSignal,
-        deadline,
-        attempts,
-        call,
-      );
+      const run = { target, kind, requestId, clientSignal, deadline, attempts, call };
+      const outcome = await this.runWithRetries(run, breaker);
       if (outcome) return { ...outcome, target, attempts };
       if (Date.now() >= deadline) break;
     }
@@ -86,101 +134,124 @@ export class TargetExecutor {
 
   /** Resolves with the result, or undefined when this target failed and the next should be tried. */
   private async runWithRetries<T>(
-    target: ResolvedTarget,
-    kind: CallKind,
-    requestId: string,
-    clientSignal: AbortSignal,
-    deadline: number,
-    attempts: AttemptRecord[],
-    call: TargetCall<T>,
+    run: TargetRun<T>,
+    breaker: CircuitBreaker,
   ): Promise<{ result: T; attempt: AttemptController } | undefined> {
-    const breaker = this.circuits.get(target.provider.id);
     const halfOpenTrial = breaker.snapshot().state !== 'closed';
     for (let retry = 0; ; retry += 1) {
-      const attempt = new AttemptController(clientSignal, deadline);
-      attempt.armFirstByte(this.routing.firstByteTimeoutMs);
-      const started = performance.now();
-      const base = { provider: target.provider.id, model: target.model };
-      try {
-        const result = await call(
-          target,
-          { signal: attempt.signal, requestId, markFirstByte: attempt.markFirstByte },
-          attempt,
-        );
-        attempt.markFirstByte();
-        breaker.recordSuccess();
-        this.record(kind, attempts, {
-          ...base,
-          outcome: 'success',
-          latencyMs: performance.now() - started,
-        });
-        return { result, attempt };
-      } catch (thrown) {
-        attempt.dispose();
-        const error = this.classify(thrown, attempt);
-        const latencyMs = performance.now() - started;
-        if (error.kind === 'aborted' || clientSignal.aborted) {
-          breaker.releaseTrial();
-          throw new GatewayError(
-            499,
-            'Client closed the request',
-            'invalid_request_error',
-            'client_closed_request',
-          );
-        }
-        if (thrown instanceof GatewayError || isClientFault(error.status)) {
-          // The provider is healthy; the request is not. Another provider would reject it too.
-          breaker.recordSuccess();
-          this.record(kind, attempts, {
-            ...base,
-            outcome: 'error',
-            reason: error.reason,
-            status: error.status,
-            latencyMs,
-          });
-          throw thrown instanceof GatewayError
-            ? thrown
-            : providerClientError(target.provider.id, error);
-        }
-        this.record(kind, attempts, {
-          ...base,
-          outcome: 'error',
-          reason: error.reason,
-          status: error.status,
-          latencyMs,
-        });
-        const delay = halfOpenTrial ? null : this.retryPolicy.delayBeforeRetry(error, retry + 1);
-        if (delay === null || Date.now() + delay >= deadline) {
-          breaker.recordFailure();
-          return undefined;
-        }
-        try {
-          await sleep(delay, clientSignal);
-        } catch {
-          breaker.releaseTrial();
-          throw new GatewayError(
-            499,
-            'Client closed the request',
-            'invalid_request_error',
-            'client_closed_request',
-          );
-        }
+      // Another request's failures (or this one's) may have opened the circuit meanwhile.
+      if (retry > 0 && !breaker.allowRequest()) return undefined;
+      const outcome = await this.attemptOnce(run, breaker);
+      if ('result' in outcome) return outcome;
+      const { verdict } = outcome;
+      if (verdict.kind === 'aborted') {
+        breaker.releaseTrial();
+        throw clientSignalError(run.clientSignal);
       }
+      if (verdict.kind === 'client') {
+        // An invalid request says nothing bad about the provider; one it answered says it is up.
+        if (verdict.providerAnswered) breaker.recordSuccess();
+        else breaker.releaseTrial();
+        throw verdict.error;
+      }
+      if (verdict.kind === 'internal') {
+        breaker.releaseTrial();
+        return undefined;
+      }
+      breaker.recordFailure();
+      if (!(await this.waitBeforeRetry(verdict.error, retry, halfOpenTrial, run))) return undefined;
     }
   }
 
-  private classify(thrown: unknown, attempt: AttemptController): ProviderError {
-    // A fired timer aborts the SDK call, which then throws a generic abort error: report the timer.
-    const reason = attempt.abortReason;
-    if (reason && !attempt.clientAborted) return reason;
-    if (thrown instanceof GatewayError) {
-      return new ProviderError(thrown.message, {
-        kind: 'http',
-        status: thrown.status,
-        retryable: false,
+  /** One call with its own timers; records the attempt and judges a failure. */
+  private async attemptOnce<T>(
+    run: TargetRun<T>,
+    breaker: CircuitBreaker,
+  ): Promise<{ result: T; attempt: AttemptController } | { verdict: Verdict }> {
+    const started = performance.now();
+    const attempt = new AttemptController(run.clientSignal, run.deadline, {
+      firstByteMs: this.routing.firstByteTimeoutMs,
+      idleMs: this.routing.streamIdleTimeoutMs,
+    });
+    const base = { provider: run.target.provider.id, model: run.target.model };
+    try {
+      const context = {
+        signal: attempt.signal,
+        requestId: run.requestId,
+        markFirstByte: attempt.markFirstByte,
+        markStarted: attempt.markStarted,
+        markRequeued: attempt.markRequeued,
+      };
+      const result = await run.call(run.target, context, attempt);
+      attempt.markFirstByte();
+      breaker.recordSuccess();
+      this.record(run.kind, run.attempts, {
+        ...base,
+        outcome: 'success',
+        latencyMs: performance.now() - started,
       });
+      return { result, attempt };
+    } catch (thrown) {
+      attempt.dispose();
+      const verdict = this.judge(thrown, run.target.provider.id, attempt, run.clientSignal);
+      if (verdict.kind !== 'aborted') {
+        this.record(run.kind, run.attempts, {
+          ...base,
+          outcome: 'error',
+          reason: reasonOf(verdict),
+          status: verdict.kind === 'internal' ? undefined : verdict.error.status,
+          latencyMs: performance.now() - started,
+        });
+      }
+      return { verdict };
     }
-    return thrown instanceof ProviderError ? thrown : mapTransportError(thrown, attempt.signal);
+  }
+
+  /** Waits out the backoff; false when this target should not be retried (or time is up). */
+  private async waitBeforeRetry(
+    error: ProviderError,
+    retry: number,
+    halfOpenTrial: boolean,
+    run: TargetRun<unknown>,
+  ): Promise<boolean> {
+    const delay = halfOpenTrial ? null : this.retryPolicy.delayBeforeRetry(error, retry + 1);
+    if (delay === null || Date.now() + delay >= run.deadline) return false;
+    try {
+      await sleep(delay, run.clientSignal);
+    } catch {
+      throw clientSignalError(run.clientSignal);
+    }
+    return true;
+  }
+
+  private judge(
+    thrown: unknown,
+    provider: string,
+    attempt: AttemptController,
+    clientSignal: AbortSignal,
+  ): Verdict {
+    if (clientSignal.aborted) return { kind: 'aborted' };
+    // A fired timer aborts the SDK call, which then throws a generic abort error: report the timer.
+    const timer = attempt.abortReason;
+    if (timer && timer.kind !== 'aborted') return { kind: 'provider', error: timer };
+    if (thrown instanceof GatewayError)
+      return { kind: 'client', error: thrown, providerAnswered: false };
+    const error = recognizedTransportError(thrown, attempt.signal);
+    if (!error) return { kind: 'internal' };
+    if (error.kind === 'aborted') return { kind: 'aborted' };
+    if (error.kind === 'invalid_request')
+      return {
+        kind: 'client',
+        error: providerClientError(provider, error),
+        providerAnswered: false,
+      };
+    if (error.kind === 'http' && isClientFault(error.status))
+      return {
+        kind: 'client',
+        error: providerClientError(provider, error),
+        providerAnswered: true,
+      };
+    return { kind: 'provider', error };
   }
 
   private record(kind: CallKind, attempts: AttemptRecord[], record: AttemptRecord): void {

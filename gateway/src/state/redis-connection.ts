@@ -1,23 +1,76 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { redisFailFastOptions } from '@app/config';
+import { GatewayError } from '@app/contracts';
+import { Redis, ReplyError } from 'ioredis';
 import type { Logger } from 'pino';
 
 /**
  * Connects before the app starts serving so a wrong REDIS_URL fails at boot, not on the first
  * request. Auto-pipelining batches the commands issued in one event-loop tick into one write.
  */
-export async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+export async function connectRedis(
+  url: string,
+  logger: Logger,
+  commandTimeoutMs: number,
+): Promise<Redis> {
   const client = new Redis(url, {
     lazyConnect: true,
-    maxRetriesPerRequest: 2,
     enableAutoPipelining: true,
+    maxRetriesPerRequest: 0,
+    ...redisFailFastOptions(commandTimeoutMs),
   });
   // Without a listener ioredis prints every reconnect error; readiness reports the outage instead.
-  client.on('error', (error: Error) =>
-    logger.warn({ err: { message: error.message } }, 'redis connection error'),
-  );
+  let reported = false;
+  client.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    logger.warn({ err: { message: error.message } }, 'redis connection error');
+  });
+  client.on('ready', () => {
+    if (reported) logger.info('redis connection restored');
+    reported = false;
+  });
   await client.connect();
   return client;
+}
+
+/** What ioredis says when it cannot reach Redis (its errors are plain `Error`s with these texts). */
+const OUTAGE_MESSAGE =
+  /Command timed out|Stream isn't writeable|Connection is closed|Socket timeout|max retries per request/i;
+const OUTAGE_CODE = /^(ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)/;
+
+/**
+ * True when `error` says Redis could not be reached in time (timeout, refused, not ready), as
+ * opposed to Redis answering with an error of its own (a `ReplyError`: a bug, not an outage).
+ */
+export function isRedisOutage(error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof ReplyError) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return OUTAGE_MESSAGE.test(error.message) || (typeof code === 'string' && OUTAGE_CODE.test(code));
+}
+
+/** What a request that cannot do without Redis answers while it is unreachable: 503, never 500. */
+export function redisUnavailable(what: string): GatewayError {
+  return new GatewayError(
+    503,
+    `${what} is unavailable right now (its store does not answer); retry shortly`,
+    'service_unavailable',
+    'store_unavailable',
+  );
+}
+
+/** True for the 503 a store answers while it is unreachable (see `redisUnavailable`). */
+export function isStoreUnavailable(error: unknown): boolean {
+  return error instanceof GatewayError && error.code === 'store_unavailable';
+}
+
+/** Runs a Redis call; an outage becomes a 503 `store_unavailable` naming `what`. */
+export async function orUnavailable<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isRedisOutage(error) ? redisUnavailable(what) : error;
+  }
 }
 
 /** A Lua script run by SHA (EVALSHA), loaded on first use or after a Redis restart (NOSCRIPT). */

@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => client.quit());
 
 describeStoreConformance('redis', {
-  cache: async () => new RedisCacheStore(client, prefix),
+  cache: async (maxEntries) => new RedisCacheStore(client, prefix, maxEntries),
   tokenCounters: async () => new RedisTokenCounterStore(client, prefix),
   rateLimit: async () => new RedisRateLimitStore(client, prefix),
   cleanup: async () => {

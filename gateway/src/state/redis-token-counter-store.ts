@@ -1,10 +1,15 @@
 import type { Redis } from 'ioredis';
+import { orUnavailable } from './redis-connection';
 import type { TokenCounterStore } from './token-counter-store';
 
 /** A counter outlives its minute by one more, long enough for the admin view of "this minute". */
 const COUNTER_TTL_SECONDS = 120;
 
-/** One INCRBY + EXPIRE per answered request (atomic, shared by every replica). */
+/**
+ * One INCRBY + EXPIRE per answered request (atomic, shared by every replica). While Redis is
+ * unreachable every call is a 503 `store_unavailable` (the quota check fails open or closed by
+ * RATE_LIMIT_FAIL_MODE; the usage recorder logs and goes on).
+ */
 export class RedisTokenCounterStore implements TokenCounterStore {
   constructor(
     private readonly client: Redis,
@@ -13,15 +18,20 @@ export class RedisTokenCounterStore implements TokenCounterStore {
 
   async add(subject: string, minute: number, tokens: number): Promise<void> {
     const key = this.key(subject, minute);
-    await this.client.multi().incrby(key, tokens).expire(key, COUNTER_TTL_SECONDS).exec();
+    await orUnavailable('Token counting', () =>
+      this.client.multi().incrby(key, tokens).expire(key, COUNTER_TTL_SECONDS).exec(),
+    );
   }
 
   async read(subject: string, minute: number): Promise<number> {
-    return Number((await this.client.get(this.key(subject, minute))) ?? 0);
+    const value = await orUnavailable('Token limits', () =>
+      this.client.get(this.key(subject, minute)),
+    );
+    return Number(value ?? 0);
   }
 
   async reset(subject: string, minute: number): Promise<void> {
-    await this.client.del(this.key(subject, minute));
+    await orUnavailable('Token limits', () => this.client.del(this.key(subject, minute)));
   }
 
   private key(subject: string, minute: number): string {

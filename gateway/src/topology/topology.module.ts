@@ -75,14 +75,14 @@ const providers: Provider[] = [
     provide: REDIS_CLIENT,
     inject: [APP_CONFIG, LOGGER],
     useFactory: (config: AppConfig, logger: Logger) =>
-      config.redisUrl ? connectRedis(config.redisUrl, logger) : null,
+      config.redisUrl ? connectRedis(config.redisUrl, logger, config.redisCommandTimeoutMs) : null,
   },
   {
     provide: CACHE_STORE,
     inject: [APP_CONFIG, REDIS_CLIENT],
     useFactory: (config: AppConfig, client: Redis | null) =>
       client
-        ? new RedisCacheStore(client, config.redisKeyPrefix)
+        ? new RedisCacheStore(client, config.redisKeyPrefix, config.controls.cacheMaxEntries)
         : new MemoryCacheStore(config.controls.cacheMaxEntries),
   },
   {
@@ -95,9 +95,16 @@ const providers: Provider[] = [
   },
   {
     provide: RATE_LIMIT_STORE,
-    inject: [APP_CONFIG, REDIS_CLIENT],
-    useFactory: (config: AppConfig, client: Redis | null) =>
-      client ? new RedisRateLimitStore(client, config.redisKeyPrefix) : new MemoryRateLimitStore(),
+    inject: [APP_CONFIG, REDIS_CLIENT, LOGGER],
+    useFactory: (config: AppConfig, client: Redis | null, logger: Logger) =>
+      client
+        ? new RedisRateLimitStore(
+            client,
+            config.redisKeyPrefix,
+            config.controls.rateLimitFailMode,
+            logger,
+          )
+        : new MemoryRateLimitStore(),
   },
   { provide: LOCAL_DISPATCHER, inject: [APP_CONFIG, LOGGER], useFactory: createDispatcher },
   TopologyShutdown,

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { GatewayError } from '@app/contracts';
 import { RateLimitPolicy } from '../limits/rate-limit-policy';
 import { GatewayMetrics } from '../observability/gateway-metrics';
@@ -7,6 +8,8 @@ import type { TokenCounterStore } from '../state/token-counter-store';
 import { TOKEN_COUNTER_STORE } from '../topology/topology.tokens';
 import { BudgetSpend } from './budget-spend';
 import { budgetPeriodStart, NANOS_PER_USD, usagePeriod } from './usage-period';
+import { isDatabaseUnavailable } from '../persistence/database-unavailable';
+import { isStoreUnavailable } from '../state/redis-connection';
 
 const PERIOD_WORDS = { daily: 'daily', monthly: 'monthly', total: 'total' } as const;
 
@@ -19,12 +22,17 @@ const PERIOD_WORDS = { daily: 'daily', monthly: 'monthly', total: 'total' } as c
  */
 @Injectable()
 export class QuotaService {
+  private readonly failOpen: boolean;
+
   constructor(
     @Inject(BudgetSpend) private readonly spend: BudgetSpend,
     @Inject(TOKEN_COUNTER_STORE) private readonly tokens: TokenCounterStore,
     @Inject(RateLimitPolicy) private readonly limits: RateLimitPolicy,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.failOpen = config.controls.rateLimitFailMode === 'open';
+  }
 
   async assertWithinQuota(principal: Principal, now = Date.now()): Promise<void> {
     const tenant = principal.kind === 'tenant' ? principal.tenant : undefined;
@@ -34,12 +42,22 @@ export class QuotaService {
     const period = usagePeriod(now);
     const subject = subjectOf(principal);
     const budgetPeriod = tenant?.budgetPeriod ?? 'total';
-    const [spentNanoUsd, tokensThisMinute] = await Promise.all([
-      budgetUsd === undefined
-        ? 0
-        : this.spend.spentSince(subject, budgetPeriodStart(budgetPeriod, period), now),
-      tokenLimit === 0 ? 0 : this.tokens.read(subject, period.minute),
-    ]);
+    let spentNanoUsd: number;
+    let tokensThisMinute: number;
+    try {
+      [spentNanoUsd, tokensThisMinute] = await Promise.all([
+        budgetUsd === undefined
+          ? 0
+          : this.spend.spentSince(subject, budgetPeriodStart(budgetPeriod, period), now),
+        tokenLimit === 0 ? 0 : this.tokens.read(subject, period.minute),
+      ]);
+    } catch (error) {
+      // RATE_LIMIT_FAIL_MODE=open: while the counters' store (Redis) or the ledger (the
+      // database) is down, budgets and tokens per minute are not enforced, like request limits;
+      // closed: the 503 stands.
+      if (this.failOpen && (isStoreUnavailable(error) || isDatabaseUnavailable(error))) return;
+      throw error;
+    }
     if (budgetUsd !== undefined && spentNanoUsd >= budgetUsd * NANOS_PER_USD) {
       const spent = (spentNanoUsd / NANOS_PER_USD).toFixed(6);
       throw new GatewayError(

@@ -1,6 +1,9 @@
 // Test-only module: tool-call ids and the opaque per-call data they carry.
 import type { ChatCompletionRequest, ChatMessage, ToolCall } from '@app/contracts';
-import { decodeToolCallId, type OpaqueToolData } from '../../src/providers/shared/tool-call-id-codec';
+import {
+  decodeToolCallId,
+  type OpaqueToolData,
+} from '../../src/providers/shared/tool-call-id-codec';
 import {
   collect,
   context,

@@ -209,10 +209,9 @@ describe('console over HTTP: sign-in, session cookie, CSP, admin endpoints', () 
     const routes = await call(gateway, 'GET', '/admin/routes', { key: ADMIN_KEY });
     expectMatches(routesSchema, routes.json);
     expect(routes.json.default_chain).toEqual(['openai']);
-    expect((routes.json.aliases as unknown as { alias: string }[]).map((alias) => alias.alias)).toEqual([
-      'default',
-      'auto',
-    ]);
+    expect(
+      (routes.json.aliases as unknown as { alias: string }[]).map((alias) => alias.alias),
+    ).toEqual(['default', 'auto']);
     const created = await call(gateway, 'POST', '/admin/tenants', {
       key: ADMIN_KEY,
       body: { name: 'schema-check', budget_usd: 3 },

@@ -29,6 +29,21 @@ export function describeStoreConformance(name: string, factories: StoreFactories
       expect(await cache.get('a')).toBeUndefined();
     });
 
+    it('cache: holds at most maxEntries, evicting the least recently used first', async () => {
+      const cache = await factories.cache(2);
+      await cache.set('a', { value: 'a' }, 60);
+      await sleep(5);
+      await cache.set('b', { value: 'b' }, 60);
+      await sleep(5);
+      expect(await cache.get('a')).toEqual({ value: 'a' });
+      await sleep(5);
+      await cache.set('c', { value: 'c' }, 60);
+      expect(await cache.get('b')).toBeUndefined();
+      expect(await cache.get('a')).toEqual({ value: 'a' });
+      expect(await cache.get('c')).toEqual({ value: 'c' });
+      expect(await cache.clear()).toBe(2);
+    });
+
     it('cache: an entry expires after its TTL', async () => {
       const cache = await factories.cache(10);
       await cache.set('short', { value: 'x' }, 1);

@@ -55,13 +55,19 @@ export interface RoutingConfig {
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
   requestTimeoutMs: number;
+  /** @defaultValue 10000 */
   firstByteTimeoutMs: number;
+  /** After the first byte: a non-stream body's read, or the gap between stream chunks. @defaultValue 30000 */
   streamIdleTimeoutMs: number;
+  /** Retry a timed-out attempt on the same provider before moving on. @defaultValue false */
+  retryOnTimeout: boolean;
 }
 
 export interface WorkerConfig {
   port: number;
   host: string;
+  /** Bearer key of the RAG API on the worker port (WORKER_API_KEY); required beyond loopback. */
+  apiKey?: string;
   llmModelPath?: string;
   llmConcurrency: number;
   llmThreads: number;
@@ -78,9 +84,9 @@ export interface WorkerConfig {
   dataDir: string;
   /** BullMQ key prefix (QUEUE_PREFIX). @defaultValue 'bull' */
   queuePrefix: string;
-  /** @defaultValue 30000 */
+  /** BullMQ lockDuration: a dead worker's job is retried once it lapses. @defaultValue 5000 */
   lockDurationMs: number;
-  /** @defaultValue 30000 */
+  /** BullMQ stalledInterval: how often lapsed locks are looked for. @defaultValue 3000 */
   stalledIntervalMs: number;
   /** @defaultValue 10000 */
   shutdownGraceMs: number;
@@ -104,6 +110,8 @@ export interface ControlsConfig {
   cacheMaxEntries: number;
   rateLimitRpm: number;
   rateLimitTpm: number;
+  /** While Redis cannot count: let requests through (`open`) or answer 503 (`closed`). @defaultValue 'open' */
+  rateLimitFailMode: 'open' | 'closed';
   metricsEnabled: boolean;
   /** `/metrics` and `/health/detailed` need the admin key (METRICS_AUTH). @defaultValue false */
   metricsAuth: boolean;
@@ -147,10 +155,14 @@ export interface AppConfig {
     logLevel: string;
     logPayloads: boolean;
     maxBodyBytes: number;
+    /** On SIGTERM, in-flight requests get this long before they end with a 503. @defaultValue 25000 */
+    shutdownGraceMs: number;
   };
   redisUrl?: string;
   /** Prefix of every Redis key. @defaultValue 'gateway:' */
   redisKeyPrefix: string;
+  /** Longest wait for one Redis command before the feature degrades. @defaultValue 500 */
+  redisCommandTimeoutMs: number;
   providers: ProviderConfig[];
   routing: RoutingConfig;
   worker: WorkerConfig;

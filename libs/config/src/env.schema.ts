@@ -18,10 +18,14 @@ export const coreEnvShape = {
   ),
   LOG_PAYLOADS: envBoolean(false),
   MAX_BODY_BYTES: envInt(4 * 1024 * 1024, { min: 1024 }),
+  /** On SIGTERM, in-flight requests get this long before they are ended with a 503. */
+  SHUTDOWN_GRACE_MS: envInt(25_000, { min: 0 }),
   GATEWAY_CONFIG: envString(),
   REDIS_URL: envUrl(),
   /** Prefix of every key the gateway writes to Redis (lets replicas, tests or apps share one Redis). */
   REDIS_KEY_PREFIX: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('gateway:')),
+  /** Longest wait for one Redis command (and for a silent connection) before degrading. */
+  REDIS_COMMAND_TIMEOUT_MS: envInt(500, { min: 10 }),
 
   // --- routing and resilience -----------------------------------------------------------------
   PROVIDER_ORDER: envList(),
@@ -31,8 +35,12 @@ export const coreEnvShape = {
   RETRY_BASE_DELAY_MS: envInt(200, { min: 0 }),
   RETRY_MAX_DELAY_MS: envInt(5000, { min: 0 }),
   REQUEST_TIMEOUT_MS: envInt(120_000, { min: 1 }),
-  FIRST_BYTE_TIMEOUT_MS: envInt(30_000, { min: 1 }),
+  /** Per attempt: to response headers (non-stream) or the first chunk (stream). */
+  FIRST_BYTE_TIMEOUT_MS: envInt(10_000, { min: 1 }),
+  /** Per attempt, after the first byte: the rest of a non-stream body, or the gap between chunks. */
   STREAM_IDLE_TIMEOUT_MS: envInt(30_000, { min: 1 }),
+  /** A timed-out attempt moves to the next target; true retries the same provider first. */
+  RETRY_ON_TIMEOUT: envBoolean(false),
 
   // --- local worker (llama.cpp, embeddings, RAG) ----------------------------------------------
   // The model names the worker serves; the `local` provider's descriptor reads them too.
@@ -46,6 +54,8 @@ export const coreEnvShape = {
   ),
   WORKER_PORT: envInt(8000, { min: 0, max: 65535 }),
   WORKER_HOST: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('127.0.0.1')),
+  /** Bearer key of the worker port's RAG API; required when WORKER_HOST is not loopback. */
+  WORKER_API_KEY: envString(),
   WORKER_LLM_MODEL_PATH: envString(),
   WORKER_LLM_CONCURRENCY: envInt(2, { min: 1, max: 64 }),
   WORKER_LLM_THREADS: envInt(availableParallelism(), { min: 1, max: 256 }),
@@ -72,10 +82,14 @@ export const coreEnvShape = {
   WORKER_DATA_DIR: envString(),
   /** BullMQ key prefix shared by gateway and worker; a unique one isolates a deployment or a test run. */
   QUEUE_PREFIX: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('bull')),
-  /** A killed worker's job is handed to another worker after its lock lapses (BullMQ lockDuration). */
-  WORKER_LOCK_DURATION_MS: envInt(30_000, { min: 500 }),
+  /**
+   * A killed worker's job is handed to another worker after its lock lapses (BullMQ lockDuration;
+   * renewed every half of it). With the stalled check below, a dead worker is noticed within
+   * lock + interval = 8 s.
+   */
+  WORKER_LOCK_DURATION_MS: envInt(5_000, { min: 500 }),
   /** How often workers look for jobs whose lock lapsed (BullMQ stalledInterval). */
-  WORKER_STALLED_INTERVAL_MS: envInt(30_000, { min: 100 }),
+  WORKER_STALLED_INTERVAL_MS: envInt(3_000, { min: 100 }),
   /** On SIGTERM, running jobs get this long to finish before they are handed back. */
   WORKER_SHUTDOWN_GRACE_MS: envInt(10_000, { min: 0 }),
 
@@ -112,6 +126,11 @@ export const coreEnvShape = {
   CACHE_MAX_ENTRIES: envInt(1000, { min: 1 }),
   RATE_LIMIT_RPM: envInt(0, { min: 0 }),
   RATE_LIMIT_TPM: envInt(0, { min: 0 }),
+  /** While Redis cannot count: `open` lets requests through uncounted, `closed` answers 503. */
+  RATE_LIMIT_FAIL_MODE: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['open', 'closed'], { message: 'must be open or closed' }).default('open'),
+  ),
   METRICS_ENABLED: envBoolean(true),
   /** `/metrics` and `/health/detailed` ask for ADMIN_API_KEY (liveness and readiness stay open). */
   METRICS_AUTH: envBoolean(false),

@@ -7,3 +7,4 @@ export * from './load-config';
 export * from './provider-descriptor';
 export { providerEnvSchema } from './providers-from-env';
 export const APP_CONFIG = Symbol('APP_CONFIG');
+export * from './redis-options';

@@ -3,3 +3,7 @@ export * from './openai-exception.filter';
 export * from './parse-body';
 export * from './sse-writer';
 export * from './client-abort-signal';
+export * from './http-edge';
+export * from './json-depth-guard';
+export * from './in-flight-requests';
+export * from './request-credentials';

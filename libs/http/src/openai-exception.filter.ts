@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { errorCodes, type FastifyReply } from 'fastify';
 import { GatewayError, type OpenAIErrorBody } from '@app/contracts';
 import type { Logger } from 'pino';
 
@@ -11,6 +11,7 @@ const TYPE_BY_STATUS: Record<number, string> = {
   404: 'not_found_error',
   405: 'invalid_request_error',
   413: 'invalid_request_error',
+  414: 'invalid_request_error',
   415: 'invalid_request_error',
   429: 'rate_limit_error',
 };
@@ -42,7 +43,39 @@ const FASTIFY_CODES: Record<string, { status: number; code: string; message: str
     code: 'invalid_content_length',
     message: 'Content-Length does not match the body',
   },
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'invalid_url',
+    message: 'The request URL is not valid (bad percent-encoding?)',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'uri_too_long',
+    message: 'A path parameter is longer than the server accepts',
+  },
 };
+
+/**
+ * Nest hands Fastify's own errors (body parsing, media type) to the filters as an HttpException
+ * holding only their message and status: Fastify's messages are fixed text, so they name the code.
+ */
+const FASTIFY_CODE_BY_MESSAGE = new Map(
+  Object.keys(FASTIFY_CODES)
+    .filter((code) => code.startsWith('FST_ERR_CTP_') && code in errorCodes)
+    .map((code) => {
+      const FastifyErrorClass = errorCodes[code as keyof typeof errorCodes] as new () => Error;
+      return [new FastifyErrorClass().message, code] as const;
+    }),
+);
+
+/** Longest message text copied from an error the gateway did not write (it may echo the URL). */
+const MAX_FOREIGN_MESSAGE_LENGTH = 160;
+
+function shortened(message: string): string {
+  return message.length <= MAX_FOREIGN_MESSAGE_LENGTH
+    ? message
+    : `${message.slice(0, MAX_FOREIGN_MESSAGE_LENGTH)}…`;
+}
 
 /** Maps anything thrown to OpenAI's error shape. Never leaks stack traces, keys or prompts. */
 export function toErrorResponse(error: unknown): {
@@ -81,13 +114,13 @@ export function toErrorResponse(error: unknown): {
     const type =
       TYPE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request_error');
     // Nest wraps Fastify's body-parser failures in HttpExceptions: keep OpenAI's codes for them.
-    if (status === 400 && /JSON/i.test(error.message))
-      return toErrorResponse({ code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+    const wrapped = FASTIFY_CODE_BY_MESSAGE.get(error.message);
+    if (wrapped) return toErrorResponse({ code: wrapped });
     if (status === 413) return toErrorResponse({ code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
     const code = status === 404 ? 'not_found' : status === 429 ? 'rate_limit_exceeded' : null;
     return {
       status,
-      body: { error: { message: error.message, type, param: null, code } },
+      body: { error: { message: shortened(error.message), type, param: null, code } },
       headers: {},
     };
   }

@@ -9,19 +9,23 @@ import {
   Post,
   Query,
   Res,
+  UseGuards,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { GatewayError, ragIndexSchema, ragQuerySchema, ragSearchSchema } from '@app/contracts';
 import { clientAbortSignal, parseBody } from '@app/http';
 import { RagService } from '@app/inference';
+import { WorkerApiKeyGuard } from '../http/worker-api-key.guard';
 import { WorkerRagAnswers } from './worker-rag-answers';
 
 /**
  * The gateway's `/v1/rag/*` endpoints on WORKER_PORT, with the same request schemas, statuses and
- * OpenAI-style errors, run directly against this worker's `RagService` (no queue hop). No client
- * keys, throttling or usage accounting here: keep WORKER_HOST on a private interface.
+ * OpenAI-style errors, run directly against this worker's `RagService` (no queue hop). One key
+ * (WORKER_API_KEY, required beyond loopback) and no tenants, throttling or usage accounting:
+ * keep WORKER_HOST on a private network.
  */
 @Controller('v1/rag')
+@UseGuards(WorkerApiKeyGuard)
 export class WorkerRagController {
   constructor(
     @Inject(RagService) private readonly rag: RagService,

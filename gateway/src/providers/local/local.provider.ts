@@ -47,7 +47,8 @@ export class LocalProvider implements ChatProvider {
   ): Promise<ChatCompletion> {
     await this.assertQueueHasRoom();
     return this.dispatcher.complete(this.chatJob(request, context), context.signal, {
-      onStarted: context.markFirstByte,
+      onStarted: context.markStarted,
+      onRequeued: context.markRequeued,
     });
   }
 
@@ -62,7 +63,10 @@ export class LocalProvider implements ChatProvider {
       stream: true,
       stream_options: { ...(request.stream_options ?? {}), include_usage: true },
     };
-    yield* this.dispatcher.stream(this.chatJob(streamed, context), context.signal);
+    yield* this.dispatcher.stream(this.chatJob(streamed, context), context.signal, {
+      onStarted: context.markStarted,
+      onRequeued: context.markRequeued,
+    });
   }
 
   async embed(

@@ -48,6 +48,26 @@ describe('OpenAIHttpClient transport failures', () => {
     });
   });
 
+  it("refuses a body it cannot serialize as the client's fault, without calling the upstream", async () => {
+    let calls = 0;
+    handler = (_request, response) => {
+      calls += 1;
+      response.end('{}');
+    };
+    let deep: Record<string, unknown> = {};
+    for (let depth = 0; depth < 100_000; depth += 1) deep = { nested: deep };
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    for (const body of [deep, circular, { big: 1n }]) {
+      await expect(client.json('chat/completions', body, call())).rejects.toMatchObject({
+        kind: 'invalid_request',
+        status: 400,
+        retryable: false,
+      });
+    }
+    expect(calls).toBe(0);
+  });
+
   it('maps malformed JSON to a retryable invalid_response', async () => {
     handler = (_request, response) => response.end('{not json');
     await expect(client.json('models', undefined, call())).rejects.toMatchObject({

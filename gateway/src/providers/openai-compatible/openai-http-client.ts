@@ -1,7 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import { ProviderError } from '@app/contracts';
 import { decodeServerSentEvents } from '../shared/sse-decoder';
-import { mapTransportError } from '../shared/transport-error';
+import { mapTransportError, serializeRequestBody } from '../shared/transport-error';
 import { httpProviderError } from '../shared/upstream-error';
 
 /** The OpenAI REST operations the gateway calls. */
@@ -104,6 +104,9 @@ export class OpenAIHttpClient {
     body: unknown,
     call: OpenAICallOptions,
   ): Promise<Dispatcher.ResponseData> {
+    // Serialized before the call, outside its try: a body that cannot be serialized is the
+    // client's fault and must not be reported as a failure of the upstream.
+    const payload = body === undefined ? undefined : serializeRequestBody(body);
     let response: Dispatcher.ResponseData;
     try {
       response = await this.pool.request({
@@ -113,7 +116,7 @@ export class OpenAIHttpClient {
           body === undefined
             ? { ...this.headers, ...call.headers }
             : { ...this.headers, 'content-type': 'application/json', ...call.headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: payload,
         signal: call.signal,
       });
     } catch (error) {

@@ -5,10 +5,42 @@ const CONNECTION_CODE =
   /^(ECONN|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR|ETIMEDOUT)/;
 
 /**
- * Maps a transport failure (undici, fetch, a JSON or stream decoder) to a `ProviderError` the
- * router understands. Adapters with an SDK map that SDK's errors first; this is the rest.
+ * True when `error` is what `JSON.stringify` (ours or an SDK's) throws for a value it cannot
+ * serialize: nested too deeply for the stack, circular, or holding a BigInt. Such a request
+ * never reached the provider, so it says nothing about the provider's health.
  */
-export function mapTransportError(error: unknown, signal?: AbortSignal): ProviderError {
+export function isUnserializableRequest(error: unknown): boolean {
+  if (error instanceof RangeError) return /call stack|string length/i.test(error.message);
+  return error instanceof TypeError && /circular|BigInt/i.test(error.message);
+}
+
+/** The error for a request body that cannot be serialized: the client's fault, never retried. */
+export function unserializableRequestError(): ProviderError {
+  return new ProviderError(
+    'The request cannot be sent upstream: it cannot be serialized as JSON (nested too deeply?)',
+    { kind: 'invalid_request', status: 400, code: 'invalid_body' },
+  );
+}
+
+/** `JSON.stringify`, failing with a client-fault `ProviderError` instead of a bare RangeError. */
+export function serializeRequestBody(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    if (isUnserializableRequest(error)) throw unserializableRequestError();
+    throw error;
+  }
+}
+
+/**
+ * The `ProviderError` for a transport failure the gateway recognises (a fired abort, a timeout,
+ * a refused or reset connection, malformed JSON from the upstream, a body that cannot be sent),
+ * or undefined when `error` is something else (a bug, not the provider's doing).
+ */
+export function recognizedTransportError(
+  error: unknown,
+  signal?: AbortSignal,
+): ProviderError | undefined {
   if (error instanceof ProviderError) return error;
   if (signal?.aborted) {
     const reason: unknown = signal.reason;
@@ -16,6 +48,7 @@ export function mapTransportError(error: unknown, signal?: AbortSignal): Provide
       ? reason
       : new ProviderError('request aborted', { kind: 'aborted' });
   }
+  if (isUnserializableRequest(error)) return unserializableRequestError();
   if (error instanceof SyntaxError)
     return new ProviderError('upstream sent malformed JSON', { kind: 'invalid_response' });
   const code =
@@ -27,5 +60,17 @@ export function mapTransportError(error: unknown, signal?: AbortSignal): Provide
   // WHATWG fetch (used by some SDKs) reports a dropped connection as a bare TypeError.
   if (error instanceof TypeError && /terminated|fetch failed|network/i.test(error.message))
     return new ProviderError('upstream connection failed', { kind: 'connection' });
-  return new ProviderError('upstream call failed', { kind: 'invalid_response' });
+  return undefined;
+}
+
+/**
+ * Maps a transport failure (undici, fetch, a JSON or stream decoder) to a `ProviderError` the
+ * router understands. Adapters with an SDK map that SDK's errors first; this is the rest.
+ * Used inside a transport call, where anything unrecognised is the upstream breaking protocol.
+ */
+export function mapTransportError(error: unknown, signal?: AbortSignal): ProviderError {
+  return (
+    recognizedTransportError(error, signal) ??
+    new ProviderError('upstream call failed', { kind: 'invalid_response' })
+  );
 }

@@ -1,4 +1,5 @@
 import { ProviderError } from '@app/contracts';
+import { isUnserializableRequest, unserializableRequestError } from './transport-error';
 
 /** Node and undici error codes that mean the connection itself failed. */
 const CONNECTION_CODES =
@@ -78,8 +79,12 @@ export function connectionError(error: unknown): ProviderError | undefined {
   return undefined;
 }
 
-/** Fallback for anything unrecognised: the upstream broke protocol as far as we can tell. */
+/**
+ * Fallback for anything unrecognised: the upstream broke protocol as far as we can tell. A body
+ * the SDK could not serialize (it stringifies inside its own call) is the client's fault instead.
+ */
 export function invalidResponseError(error: unknown): ProviderError {
+  if (isUnserializableRequest(error)) return unserializableRequestError();
   const detail = error instanceof Error ? `: ${error.message.slice(0, 200)}` : '';
   return new ProviderError(`upstream call failed${detail}`, { kind: 'invalid_response' });
 }

@@ -1,3 +1,5 @@
+import { echoed } from '../openai/request-limits';
+
 /**
  * The one error shape every endpoint answers with, OpenAI's:
  * `{"error": {"message", "type", "param", "code"}}`. Domain code throws `GatewayError`; one
@@ -60,7 +62,7 @@ export class GatewayError extends Error {
   static unsupportedField(provider: string, field: string) {
     return new GatewayError(
       400,
-      `Field '${field}' is not supported by provider '${provider}'`,
+      `Field '${echoed(field)}' is not supported by provider '${provider}'`,
       'invalid_request_error',
       'unsupported_parameter',
       field,
@@ -70,7 +72,7 @@ export class GatewayError extends Error {
   static modelNotFound(model: string) {
     return new GatewayError(
       404,
-      `The model '${model}' does not exist or no route serves it`,
+      `The model '${echoed(model)}' does not exist or no route serves it`,
       'invalid_request_error',
       'model_not_found',
       'model',

@@ -9,6 +9,7 @@ export type ProviderErrorKind =
   | 'connection' // refused, reset, DNS, TLS
   | 'invalid_response' // malformed JSON or a stream that broke protocol
   | 'aborted' // the client went away; not the provider's fault
+  | 'invalid_request' // the request cannot be sent as given (e.g. not serializable): the client's fault
   | 'unavailable'; // the provider refused locally (queue full, not configured)
 
 export interface ProviderErrorInit {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_LIMITS } from './request-limits';
 
 /**
  * Validation of `POST /v1/chat/completions` bodies. Top-level fields are checked strictly
@@ -114,6 +115,18 @@ const responseFormat = z.discriminatedUnion('type', [
 ]);
 
 const positiveInt = z.number().int().positive();
+const modelName = z.string().min(1).max(REQUEST_LIMITS.maxModelNameLength);
+const providerPin = z.string().min(1).max(REQUEST_LIMITS.maxModelNameLength);
+
+/** OpenAI's metadata: up to 16 string pairs, keys up to 64 characters, values up to 512. */
+const metadata = z
+  .record(
+    z.string().max(REQUEST_LIMITS.maxMetadataKeyLength),
+    z.string().max(REQUEST_LIMITS.maxMetadataValueLength),
+  )
+  .refine((pairs) => Object.keys(pairs).length <= REQUEST_LIMITS.maxMetadataPairs, {
+    message: `must have at most ${REQUEST_LIMITS.maxMetadataPairs} key-value pairs`,
+  });
 
 export const gatewayCacheOptionsSchema = z
   .object({
@@ -125,8 +138,11 @@ export const gatewayCacheOptionsSchema = z
 
 export const chatCompletionRequestSchema = z
   .object({
-    model: z.string().min(1),
-    messages: z.array(chatMessageSchema).min(1, 'messages must contain at least one message'),
+    model: modelName,
+    messages: z
+      .array(chatMessageSchema)
+      .min(1, 'messages must contain at least one message')
+      .max(REQUEST_LIMITS.maxMessages),
     frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
     presence_penalty: z.number().min(-2).max(2).nullable().optional(),
     logit_bias: z.record(z.string(), z.number()).nullable().optional(),
@@ -158,7 +174,7 @@ export const chatCompletionRequestSchema = z
     user: z.string().optional(),
     // Documented OpenAI fields that OpenAI-compatible upstreams understand; adapters for other
     // wire formats reject the ones they cannot honour (see each adapter's field table).
-    metadata: z.record(z.string(), z.string()).nullable().optional(),
+    metadata: metadata.nullable().optional(),
     store: z.boolean().nullable().optional(),
     service_tier: z.string().nullable().optional(),
     reasoning_effort: z.string().nullable().optional(),
@@ -172,32 +188,32 @@ export const chatCompletionRequestSchema = z
     functions: z.array(z.record(z.string(), z.unknown())).optional(),
     function_call: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
     // Gateway-only options, removed before the request goes upstream.
-    provider: z.string().min(1).optional(),
+    provider: providerPin.optional(),
     cache: gatewayCacheOptionsSchema.optional(),
   })
   .strict();
 
 export const embeddingsRequestSchema = z
   .object({
-    model: z.string().min(1),
+    model: modelName,
     input: z.union([
       z.string(),
-      z.array(z.string()).min(1),
+      z.array(z.string()).min(1).max(REQUEST_LIMITS.maxEmbeddingInputs),
       z.array(z.number().int()).min(1),
-      z.array(z.array(z.number().int()).min(1)).min(1),
+      z.array(z.array(z.number().int()).min(1)).min(1).max(REQUEST_LIMITS.maxEmbeddingInputs),
     ]),
     encoding_format: z.enum(['float', 'base64']).optional(),
     dimensions: z.number().int().positive().optional(),
     user: z.string().optional(),
-    provider: z.string().min(1).optional(),
+    provider: providerPin.optional(),
   })
   .strict();
 
 export const simpleQueryRequestSchema = z
   .object({
     prompt: z.string().min(1),
-    model: z.string().min(1).optional(),
-    provider: z.string().min(1).optional(),
+    model: modelName.optional(),
+    provider: providerPin.optional(),
     max_tokens: positiveInt.optional(),
     temperature: z.number().min(0).max(2).optional(),
   })

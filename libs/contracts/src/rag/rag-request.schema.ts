@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_LIMITS } from '../openai/request-limits';
 
 /**
  * Shapes of the RAG request bodies, the same on the gateway and on the worker's own port. Types and
@@ -46,7 +47,7 @@ export const ragQuerySchema = z.strictObject({
   filter,
   min_score: minScore,
   /** Routed like `/v1/chat/completions` (aliases, fallback chains, failover). */
-  model: z.string().min(1).default('default'),
+  model: z.string().min(1).max(REQUEST_LIMITS.maxModelNameLength).default('default'),
   stream: z.boolean().optional(),
   max_tokens: z.number().int().positive().optional(),
   temperature: z.number().min(0).max(2).optional(),

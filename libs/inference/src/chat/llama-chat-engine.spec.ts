@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ChatCompletionChunk, ChatCompletionRequest, GatewayError } from '@app/contracts';
 import { ensureTestModels } from '@app/testing';
 import { LlamaChatEngine } from './llama-chat-engine';
@@ -49,6 +50,17 @@ describe('LlamaChatEngine', () => {
     expect(fresh.status()).toMatchObject({ state: 'ready', loadTimeMs: expect.any(Number) });
     await fresh.close();
     expect(fresh.status().state).toBe('not_loaded');
+  });
+
+  it('leaves the event loop free while it generates, so a worker keeps renewing its job locks', async () => {
+    // BullMQ renews a job's lock from a timer every half WORKER_LOCK_DURATION_MS (2.5 s shipped):
+    // generation must run off the event loop (node-llama-cpp evaluates in native threads).
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const completion = await engine.complete(request({ max_tokens: 300 }));
+    delay.disable();
+    expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
+    expect(delay.max / 1e6).toBeLessThan(1_000);
   });
 
   it('stops at max_tokens with finish_reason length and counts exactly that many completion tokens', async () => {

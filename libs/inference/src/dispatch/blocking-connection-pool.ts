@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { duplicateForBlockingReads } from './local-queues';
 
 /**
  * Connections for blocking reads (`XREAD BLOCK` holds a connection until data arrives), reused
@@ -15,7 +16,7 @@ export class BlockingConnectionPool {
   ) {}
 
   acquire(): Redis {
-    const connection = this.idle.pop() ?? this.source.duplicate();
+    const connection = this.idle.pop() ?? duplicateForBlockingReads(this.source);
     this.leased.add(connection);
     return connection;
   }

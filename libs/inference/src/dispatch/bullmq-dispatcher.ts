@@ -55,9 +55,14 @@ export interface BullMqDispatcherOptions {
  */
 export class BullMqDispatcher implements LocalDispatcher {
   /** Distributed mode's dispatcher from configuration, on a connection of its own. */
-  static fromConfig(config: Pick<AppConfig, 'redisUrl' | 'worker'>): BullMqDispatcher {
+  static fromConfig(
+    config: Pick<AppConfig, 'redisUrl' | 'worker' | 'redisCommandTimeoutMs'>,
+  ): BullMqDispatcher {
     if (!config.redisUrl) throw new Error('the BullMQ dispatcher needs REDIS_URL');
-    return new BullMqDispatcher(createLocalRedisConnection(config.redisUrl), {
+    const connection = createLocalRedisConnection(config.redisUrl, {
+      commandTimeoutMs: config.redisCommandTimeoutMs,
+    });
+    return new BullMqDispatcher(connection, {
       prefix: config.worker.queuePrefix,
       jobAttempts: config.worker.jobAttempts,
     });
@@ -66,10 +71,10 @@ export class BullMqDispatcher implements LocalDispatcher {
   private readonly queues: LocalQueues;
   private readonly readers: BlockingConnectionPool;
   private readonly replies: JobReplyReader;
-  /** Streamed jobs of this gateway, so a `failed` event can end their reader. */
-  private readonly openStreams = new Set<string>();
-  /** `onStarted` hooks of this gateway's waiting jobs, by job id. */
-  private readonly startHooks = new Map<string, () => void>();
+  /** Streamed jobs of this gateway (whether they delivered a chunk yet, their hooks), by job id. */
+  private readonly openStreams = new Map<string, { delivered: boolean; hooks: DispatchHooks }>();
+  /** Progress hooks of this gateway's non-streamed jobs, by job id. */
+  private readonly jobHooks = new Map<string, DispatchHooks>();
 
   constructor(
     private readonly redis: Redis,
@@ -79,10 +84,20 @@ export class BullMqDispatcher implements LocalDispatcher {
     this.readers = new BlockingConnectionPool(redis);
     this.replies = new JobReplyReader(redis, options.prefix);
     this.queues.events.chatStream.on('failed', ({ jobId, failedReason }) =>
-      this.endFailedStream(jobId, failedReason),
+      this.endStream(jobId, `local job failed: ${failedReason}`, 'local_job_failed'),
     );
+    this.queues.events.chatStream.on('active', ({ jobId }) =>
+      this.openStreams.get(jobId)?.hooks.onStarted?.(),
+    );
+    this.queues.events.chatStream.on('stalled', ({ jobId }) => this.streamStalled(jobId));
     for (const queue of ['chat', 'embeddings', 'rag'] as const) {
-      this.queues.events[queue].on('active', ({ jobId }) => this.startHooks.get(jobId)?.());
+      this.queues.events[queue].on('active', ({ jobId }) =>
+        this.jobHooks.get(jobId)?.onStarted?.(),
+      );
+      // Its worker died (lock lapsed): back in the queue for another worker.
+      this.queues.events[queue].on('stalled', ({ jobId }) =>
+        this.jobHooks.get(jobId)?.onRequeued?.(),
+      );
       // Attempts used up, or stalled too often: no worker will reply.
       this.queues.events[queue].on('failed', ({ jobId, failedReason }) =>
         this.replies.fail(jobId, {
@@ -116,15 +131,24 @@ export class BullMqDispatcher implements LocalDispatcher {
     return this.runToCompletion('rag', job, signal, {});
   }
 
-  async *stream(job: LocalChatJob, signal: AbortSignal): AsyncIterable<ChatCompletionChunk> {
+  async *stream(
+    job: LocalChatJob,
+    signal: AbortSignal,
+    hooks: DispatchHooks = {},
+  ): AsyncIterable<ChatCompletionChunk> {
     const jobId = randomUUID();
     const key = streamKeyForJob(this.options.prefix, jobId);
     const connection = this.readers.acquire();
     let finished = false;
-    this.openStreams.add(jobId);
+    const progress = { delivered: false, hooks };
+    this.openStreams.set(jobId, progress);
     try {
       await this.addJob('chatStream', jobId, job);
-      yield* chunksFromStreamEntries(readStreamEntries(connection, key, signal, job.deadline));
+      const entries = readStreamEntries(connection, key, signal, job.deadline);
+      for await (const chunk of chunksFromStreamEntries(entries)) {
+        progress.delivered = true;
+        yield chunk;
+      }
       finished = true;
     } finally {
       this.openStreams.delete(jobId);
@@ -169,7 +193,7 @@ export class BullMqDispatcher implements LocalDispatcher {
     const reply = this.replies.expect<T>(jobId, data.deadline, signal);
     // Awaited below; an abort while the job is being queued must not count as unhandled.
     reply.catch(() => undefined);
-    if (hooks.onStarted) this.startHooks.set(jobId, hooks.onStarted);
+    if (hooks.onStarted || hooks.onRequeued) this.jobHooks.set(jobId, hooks);
     try {
       await this.addJob(queue, jobId, { ...data, replyTo: this.replies.key });
       const outcome = await reply;
@@ -180,7 +204,7 @@ export class BullMqDispatcher implements LocalDispatcher {
       if (!(error instanceof GatewayError)) void this.cancel(jobId);
       throw error;
     } finally {
-      this.startHooks.delete(jobId);
+      this.jobHooks.delete(jobId);
     }
   }
 
@@ -219,15 +243,25 @@ export class BullMqDispatcher implements LocalDispatcher {
     await announceCancellation(this.redis, this.options.prefix, jobId).catch(() => undefined);
   }
 
-  /** BullMQ gave up on a streamed job (attempts used up, or stalled too often): wake its reader. */
-  private endFailedStream(jobId: string, failedReason: string): void {
+  /**
+   * A streamed job's worker died (BullMQ found its lock lapsed). Before any chunk, the retry on
+   * another worker replaces it unseen (the first-byte timer runs again); after, the client holds
+   * half an answer a retry cannot continue, so the stream ends now with an error (not when the
+   * retry starts, or when the idle timeout fires if no worker is left) and the retry is cancelled.
+   */
+  private streamStalled(jobId: string): void {
+    const stream = this.openStreams.get(jobId);
+    if (!stream) return;
+    if (!stream.delivered) return stream.hooks.onRequeued?.();
+    this.endStream(jobId, 'the local worker running this stream died mid-answer', 'worker_died');
+    void this.cancel(jobId);
+  }
+
+  /** Ends a streamed job's reader with an error event of the gateway's own run. */
+  private endStream(jobId: string, message: string, code: string): void {
     if (!this.openStreams.has(jobId)) return;
     const key = streamKeyForJob(this.options.prefix, jobId);
-    const error = {
-      status: 502,
-      message: `local job failed: ${failedReason}`,
-      code: 'local_job_failed',
-    };
+    const error = { status: 502, message, code };
     void appendStreamEvent(this.redis, key, GATEWAY_RUN, { type: 'error', error }).catch(
       () => undefined,
     );

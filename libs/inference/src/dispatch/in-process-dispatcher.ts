@@ -82,9 +82,14 @@ export class InProcessDispatcher implements LocalDispatcher {
     }
   }
 
-  async *stream(job: LocalChatJob, signal: AbortSignal): AsyncIterable<ChatCompletionChunk> {
+  async *stream(
+    job: LocalChatJob,
+    signal: AbortSignal,
+    hooks: DispatchHooks = {},
+  ): AsyncIterable<ChatCompletionChunk> {
     this.chatsInFlight += 1;
     try {
+      hooks.onStarted?.();
       yield* this.engine.stream(job.request, signal);
     } catch (error) {
       throw this.normalize(error, signal);

@@ -8,6 +8,7 @@ import {
   type LocalJobReply,
 } from '@app/contracts';
 import type { Redis } from 'ioredis';
+import { duplicateForBlockingReads } from './local-queues';
 import { abortedError } from './local-job-errors';
 
 /**
@@ -113,7 +114,7 @@ export class JobReplyReader {
   /** The first wait opens the connection: a gateway that never runs a local job never reads. */
   private startReading(): void {
     if (this.connection || this.closed) return;
-    const connection = this.redis.duplicate();
+    const connection = duplicateForBlockingReads(this.redis);
     // Failed pops are retried by the loop; without a listener ioredis prints every error.
     connection.on('error', () => undefined);
     this.connection = connection;

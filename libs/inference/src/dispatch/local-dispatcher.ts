@@ -12,8 +12,16 @@ import type { RagResultOf } from '../rag/rag-operations';
 
 /** Optional progress callbacks of one dispatched job. */
 export interface DispatchHooks {
-  /** The job left the queue and a model started on it (the gateway stops its first-byte timer). */
+  /**
+   * The job left the queue and a model started on it (the gateway stops its first-byte timer: a
+   * model that loads on first use may take longer than that before its first token).
+   */
   onStarted?: () => void;
+  /**
+   * The job went back to the queue: its worker died mid-job (BullMQ found its lock lapsed). The
+   * gateway's first-byte timer runs again, so a job no surviving worker takes falls back.
+   */
+  onRequeued?: () => void;
 }
 
 export interface LocalDispatcherStatus {
@@ -38,7 +46,11 @@ export interface LocalDispatcherStatus {
 export interface LocalDispatcher {
   complete(job: LocalChatJob, signal: AbortSignal, hooks?: DispatchHooks): Promise<ChatCompletion>;
   /** Chunks in order; ending the iteration early cancels the job. */
-  stream(job: LocalChatJob, signal: AbortSignal): AsyncIterable<ChatCompletionChunk>;
+  stream(
+    job: LocalChatJob,
+    signal: AbortSignal,
+    hooks?: DispatchHooks,
+  ): AsyncIterable<ChatCompletionChunk>;
   embed(job: LocalEmbeddingsJob, signal: AbortSignal): Promise<EmbeddingsResult>;
   /** One RAG operation on the collections this topology serves (same errors as above). */
   rag<Operation extends RagOperation>(

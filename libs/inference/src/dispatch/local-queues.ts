@@ -1,3 +1,4 @@
+import { REDIS_BLOCKING_READ_OVERRIDES, redisFailFastOptions } from '@app/config';
 import { QUEUE_NAMES } from '@app/contracts';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -23,11 +24,26 @@ export async function waitingJobs(queue: Queue): Promise<number> {
 }
 
 /**
- * A command connection. BullMQ duplicates it for the connections it blocks on, and requires
- * `maxRetriesPerRequest: null` there; callers check `status` to fail fast while Redis is down.
+ * A command connection for the local tier. BullMQ requires `maxRetriesPerRequest: null` on the
+ * connections it blocks on. With `commandTimeoutMs` (the gateway, on the request path) it fails
+ * fast while Redis is down or frozen (see `redisFailFastOptions`); without it (the worker, whose
+ * BullMQ consumers block on it) it waits for Redis to come back.
  */
-export function createLocalRedisConnection(redisUrl: string): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null });
+export function createLocalRedisConnection(
+  redisUrl: string,
+  options: { commandTimeoutMs?: number } = {},
+): Redis {
+  return new Redis(redisUrl, {
+    maxRetriesPerRequest: null,
+    ...(options.commandTimeoutMs === undefined
+      ? {}
+      : redisFailFastOptions(options.commandTimeoutMs)),
+  });
+}
+
+/** A connection for blocking reads, from a command connection: see REDIS_BLOCKING_READ_OVERRIDES. */
+export function duplicateForBlockingReads(redis: Redis): Redis {
+  return redis.duplicate(REDIS_BLOCKING_READ_OVERRIDES);
 }
 
 /**
@@ -55,7 +71,9 @@ export class LocalQueues {
         T
       >;
     this.queues = build((name) => new Queue(name, { connection, prefix }));
-    this.events = build((name) => new QueueEvents(name, { connection, prefix }));
+    // QueueEvents blocks on XREAD: its own connection, without the command timeout.
+    const blocking = { ...connection.options, ...REDIS_BLOCKING_READ_OVERRIDES };
+    this.events = build((name) => new QueueEvents(name, { connection: blocking, prefix }));
   }
 
   async waitUntilReady(): Promise<void> {

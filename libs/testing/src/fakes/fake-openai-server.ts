@@ -17,7 +17,8 @@ export type OpenAIFakeBehaviour =
   | 'rate-limit' // 429 with Retry-After
   | 'bad-request' // 400 with an OpenAI error body
   | 'unauthorized'
-  | 'hang' // accepts, never answers
+  | 'hang' // accepts, never answers (a black-holed upstream)
+  | 'stall-after-headers' // 200 and headers, then part of the body (or one chunk), then silence
   | 'reset' // destroys the connection without answering
   | 'stream-die-before-first' // SSE headers, then the connection dies
   | 'stream-die-after-first' // one chunk, then the connection dies
@@ -186,6 +187,20 @@ export class FakeOpenAIServer {
       case 'hang':
         this.hanging.add(response);
         response.on('close', () => this.hanging.delete(response));
+        return true;
+      case 'stall-after-headers':
+        this.hanging.add(response);
+        response.on('close', () => this.hanging.delete(response));
+        if ((request.body as ChatBody | undefined)?.stream) {
+          startSse(response);
+          response.write(
+            `data: ${JSON.stringify({ id: 'chatcmpl-stall', object: 'chat.completion.chunk', created: 0, model: 'stall', choices: [{ index: 0, delta: { role: 'assistant', content: 'partial' }, finish_reason: null }] })}\n\n`,
+          );
+        } else {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.flushHeaders();
+          response.write('{"id": "chatcmpl-stall", ');
+        }
         return true;
       case 'reset':
         response.socket?.destroy();
