@@ -1,7 +1,8 @@
 import { applyDecorators, Controller, UseInterceptors } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants';
 import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
-import { API_KIND_CONFIG_KEY, type ApiKind } from '../request/api-kind';
+import { API_DIALECT_CONFIG_KEY } from '@app/http';
+import { API_KIND_CONFIG_KEY, type ApiDialect, type ApiKind } from '../request/api-kind';
 import { AdminAuditInterceptor } from './admin-audit.interceptor';
 
 /**
@@ -10,7 +11,7 @@ import { AdminAuditInterceptor } from './admin-audit.interceptor';
  * request). Nest copies route config from handler methods only, so the class decorator writes it
  * onto each handler.
  */
-function markRoutes(kind: ApiKind): ClassDecorator {
+function markRoutes(kind: ApiKind, extra: Record<string, unknown> = {}): ClassDecorator {
   return (target) => {
     const prototype = (target as unknown as { prototype: Record<string, unknown> }).prototype;
     for (const name of Object.getOwnPropertyNames(prototype)) {
@@ -20,15 +21,19 @@ function markRoutes(kind: ApiKind): ClassDecorator {
       const config = Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {};
       Reflect.defineMetadata(
         FASTIFY_ROUTE_CONFIG_METADATA,
-        { ...config, [API_KIND_CONFIG_KEY]: kind },
+        { ...config, ...extra, [API_KIND_CONFIG_KEY]: kind },
         handler,
       );
     }
   };
 }
 
-/** The client API (`/v1/*`, `/ai/*`): keys, model allow-lists, rate limits, request log. */
-export const ClientApi = (): ClassDecorator => markRoutes('client');
+/**
+ * The client API (`/v1/*`, `/ai/*`): keys, model allow-lists, rate limits, request log. `dialect`
+ * (default `openai`) is the API the routes speak: their error shape and the `api` metric label.
+ */
+export const ClientApi = (options: { dialect?: ApiDialect } = {}): ClassDecorator =>
+  markRoutes('client', options.dialect ? { [API_DIALECT_CONFIG_KEY]: options.dialect } : {});
 
 /** Health and metrics: open, unless METRICS_AUTH=true asks for the admin key. */
 export const OpsApi = (): ClassDecorator => markRoutes('ops');

@@ -90,8 +90,8 @@ export class GatewayMetrics {
   });
   private readonly requests = new Counter({
     name: 'ai_gateway_requests_total',
-    help: 'Client requests to /v1 and /ai by status class',
-    labelNames: ['status_class'],
+    help: 'Client requests to /v1 and /ai by API dialect (openai, responses, anthropic) and status class',
+    labelNames: ['api', 'status_class'],
     registers: [this.registry],
   });
 
@@ -187,10 +187,10 @@ export class GatewayMetrics {
     this.usageBacklog = source;
   }
 
-  requestFinished(status: number, overheadSeconds: number): void {
+  requestFinished(status: number, overheadSeconds: number, api = 'openai'): void {
     this.totalRequests += 1;
     if (status >= 500) this.failures += 1;
-    this.statusChildren.get(`${Math.floor(status / 100)}xx`).inc();
+    this.statusChildren.get(api, `${Math.floor(status / 100)}xx`).inc();
     this.overhead.observe(Math.max(0, overheadSeconds));
   }
 

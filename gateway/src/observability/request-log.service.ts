@@ -28,12 +28,13 @@ export class RequestLogService {
 
   finish(context: RequestContext, status: number, path: string): void {
     const totalMs = performance.now() - context.startedAt;
-    this.metrics.requestFinished(status, (totalMs - context.upstreamMs) / 1000);
+    this.metrics.requestFinished(status, (totalMs - context.upstreamMs) / 1000, context.dialect);
     this.lines.info(
       {
         requestId: context.requestId,
         tenantId: subjectOf(context.principal),
         path,
+        api: context.dialect,
         provider: context.provider,
         model: context.model,
         status,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ANONYMOUS, type Principal } from './principal';
-import type { ApiKind } from './api-kind';
+import type { ApiDialect, ApiKind } from './api-kind';
 
 export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
 
@@ -23,6 +23,8 @@ export interface RequestContextInit {
   /** `performance.now()` when the request arrived. */
   startedAt: number;
   api: ApiKind;
+  /** @defaultValue 'openai' */
+  dialect?: ApiDialect;
   /** Creates the client-disconnect signal on first use (see `clientAbortSignal`). */
   signal?: () => AbortSignal;
   /** The request's `Cache-Control` header. */
@@ -53,6 +55,7 @@ export class RequestContext {
   readonly requestId: string;
   readonly startedAt: number;
   readonly api: ApiKind;
+  readonly dialect: ApiDialect;
   private readonly createSignal: (() => AbortSignal) | undefined;
   private readonly cacheControl: string | string[] | undefined;
   private directives: ClientCacheDirectives | undefined;
@@ -61,6 +64,7 @@ export class RequestContext {
     this.requestId = init.requestId;
     this.startedAt = init.startedAt;
     this.api = init.api;
+    this.dialect = init.dialect ?? 'openai';
     this.createSignal = init.signal;
     this.cacheControl = init.cacheControl;
   }

@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { inFlightRequestsOf } from '@app/http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { apiKindOf } from './api-kind';
+import { apiDialectOf, apiKindOf } from './api-kind';
 import { RequestContext, requestIdFrom } from './request-context';
 
 const CONTEXT = 'gatewayContext';
@@ -31,6 +31,7 @@ export function installRequestContext(fastify: FastifyInstance, onClosed: Reques
       requestId,
       startedAt: performance.now(),
       api,
+      dialect: api === 'client' ? apiDialectOf(request) : undefined,
       signal,
       cacheControl: request.headers['cache-control'],
     });

@@ -7,3 +7,4 @@ export * from './http-edge';
 export * from './json-depth-guard';
 export * from './in-flight-requests';
 export * from './request-credentials';
+export * from './error-dialects';

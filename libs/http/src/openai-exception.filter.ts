@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import { errorCodes, type FastifyReply } from 'fastify';
 import { GatewayError, type OpenAIErrorBody } from '@app/contracts';
 import type { Logger } from 'pino';
+import { errorRendererFor } from './error-dialects';
 
 const TYPE_BY_STATUS: Record<number, string> = {
   400: 'invalid_request_error',
@@ -147,8 +148,14 @@ export function toErrorResponse(error: unknown): {
   };
 }
 
+/**
+ * Answers `error` on `reply`: OpenAI's shape, or the shape of the dialect the request's route
+ * speaks (see `error-dialects.ts`).
+ */
 export function sendError(reply: FastifyReply, error: unknown, logger?: Logger): void {
-  const { status, body, headers } = toErrorResponse(error);
+  const openai = toErrorResponse(error);
+  const render = errorRendererFor(reply.request);
+  const { status, body, headers } = render ? render(openai) : openai;
   if (status >= 500 && !(error instanceof GatewayError)) {
     logger?.error(
       { err: { message: (error as Error)?.message, name: (error as Error)?.name } },
