@@ -7,7 +7,7 @@ import { ADMIN } from '../request/principal';
 import { contextOf } from '../request/request-scope';
 import { ClientAuthService } from './client-auth.service';
 import { ConsoleSessions } from './console-session/console-sessions';
-import { presentedKey, safeEqual } from './credentials';
+import { presentedKey, safeEqual } from '@app/http';
 
 /**
  * The one global guard. Each route declares what it is (`@ClientApi()`, `@AdminController()`,

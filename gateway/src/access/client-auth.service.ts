@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { GatewayError } from '@app/contracts';
 import type { Logger } from 'pino';
-import { safeEqual } from './credentials';
+import { safeEqual } from '@app/http';
 import { LOGGER } from '../logging/logger';
 import { ADMIN, ANONYMOUS, type Principal } from '../request/principal';
 import { API_KEY_PREFIX, cachedApiKeyHash } from '../tenants/api-key';

@@ -1,8 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 
 /** The key a client sent: `Authorization: Bearer <key>`, or `x-api-key` (Anthropic's header). */
-export function bearerToken(request: FastifyRequest): string | undefined {
+export function presentedKey(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header === 'string' && header.toLowerCase().startsWith('bearer '))
     return header.slice(7).trim();
@@ -10,9 +10,11 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return typeof apiKey === 'string' ? apiKey : undefined;
 }
 
-/** Compares secrets in constant time, so response timing does not reveal a key's prefix. */
+/**
+ * Compares secrets in constant time, so response timing reveals neither a key's prefix nor its
+ * length: both sides are hashed to equal length first.
+ */
 export function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(a), digest(b));
 }

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { GatewayError } from '@app/contracts';
-import { bearerToken, safeEqual } from '@app/http';
+import { presentedKey, safeEqual } from '@app/http';
 
 /**
  * The RAG API on the worker port indexes, searches and deletes any collection: once WORKER_API_KEY
@@ -16,7 +16,7 @@ export class WorkerApiKeyGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const expected = this.config.worker.apiKey;
     if (!expected) return true;
-    const token = bearerToken(context.switchToHttp().getRequest<FastifyRequest>());
+    const token = presentedKey(context.switchToHttp().getRequest<FastifyRequest>());
     if (!token)
       throw new GatewayError(
         401,

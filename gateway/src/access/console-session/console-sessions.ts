@@ -4,7 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { GatewayError } from '@app/contracts';
 import type { ConsoleSessionView } from './console-session.schemas';
-import { secretsEqual, SessionTokenCodec, type SessionClaims } from './session-token';
+import { safeEqual } from '@app/http';
+import { SessionTokenCodec, type SessionClaims } from './session-token';
 import type { SessionRevocations } from './session-revocations';
 import { SignInThrottle } from './sign-in-throttle';
 
@@ -75,7 +76,7 @@ export class ConsoleSessions {
         { 'retry-after': String(retryAfter) },
       );
     }
-    if (!secretsEqual(key, adminKey)) {
+    if (!safeEqual(key, adminKey)) {
       this.throttle.recordFailure(address);
       throw new GatewayError(
         401,

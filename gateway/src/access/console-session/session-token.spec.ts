@@ -1,4 +1,5 @@
-import { secretsEqual, SessionTokenCodec } from './session-token';
+import { safeEqual } from '@app/http';
+import { SessionTokenCodec } from './session-token';
 
 describe('SessionTokenCodec', () => {
   const codec = new SessionTokenCodec('admin-key-one');
@@ -28,7 +29,7 @@ describe('SessionTokenCodec', () => {
   });
 
   it('compares secrets of different lengths without throwing', () => {
-    expect(secretsEqual('a', 'a')).toBe(true);
-    expect(secretsEqual('a', 'ab')).toBe(false);
+    expect(safeEqual('a', 'a')).toBe(true);
+    expect(safeEqual('a', 'ab')).toBe(false);
   });
 });

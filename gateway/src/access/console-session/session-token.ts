@@ -1,13 +1,5 @@
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-
-/**
- * Constant-time comparison of two secrets of any length (both are hashed to equal length first).
- * Kept here rather than imported from the admin guard, which imports this folder.
- */
-export function secretsEqual(a: string, b: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(a), digest(b));
-}
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { safeEqual } from '@app/http';
 
 export interface SessionClaims {
   /** Random id of this sign-in; what sign-out revokes. */
@@ -42,7 +34,7 @@ export class SessionTokenCodec {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [expires, sessionId, signature] = parts;
-    if (!secretsEqual(signature, this.sign(`${expires}.${sessionId}`))) return undefined;
+    if (!safeEqual(signature, this.sign(`${expires}.${sessionId}`))) return undefined;
     const expiresAt = Number(expires);
     if (!Number.isSafeInteger(expiresAt) || expiresAt <= now) return undefined;
     return { sessionId, expiresAt };

@@ -1,13 +1,5 @@
+import type { ModelStatus } from '../loading/model-status';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@app/contracts';
-
-/** What a loaded model reports to health endpoints. */
-export interface ModelStatus {
-  /** "not_configured" | "not_loaded" | "loading" | "ready" | "failed" */
-  state: 'not_configured' | 'not_loaded' | 'loading' | 'ready' | 'failed';
-  model: string | null;
-  loadTimeMs?: number;
-  error?: string;
-}
 
 /**
  * A local chat model. Requests and results use OpenAI's Chat Completions format so the gateway
@@ -22,3 +14,5 @@ export interface ChatEngine {
   stream(request: ChatCompletionRequest, signal?: AbortSignal): AsyncIterable<ChatCompletionChunk>;
   close(): Promise<void>;
 }
+
+export type { ModelStatus } from '../loading/model-status';

@@ -1,5 +1,5 @@
 import { GatewayError } from '@app/contracts';
-import type { ModelStatus } from '../chat/chat-engine';
+import type { ModelStatus } from './model-status';
 
 /**
  * A model loaded on first use: concurrent callers share one load, the status (with load time)
