@@ -45,7 +45,11 @@ describe('/v1/messages passed through to Anthropic', () => {
       model: 'claude-sonnet-4-6',
       max_tokens: 256,
       system: [
-        { type: 'text' as const, text: 'You are terse.', cache_control: { type: 'ephemeral' as const } },
+        {
+          type: 'text' as const,
+          text: 'You are terse.',
+          cache_control: { type: 'ephemeral' as const },
+        },
       ],
       metadata: { user_id: 'user-42' },
       top_k: 5,
@@ -108,7 +112,7 @@ describe('/v1/messages passed through to Anthropic', () => {
     expect(second.usage.cache_read_input_tokens).toBe(first.usage.cache_creation_input_tokens);
   });
 
-  it('streams Anthropic\'s events in order with a ping, and finalMessage() rebuilds the answer', async () => {
+  it("streams Anthropic's events in order with a ping, and finalMessage() rebuilds the answer", async () => {
     const stream = client.messages.stream({
       model: 'claude-sonnet-4-6',
       max_tokens: 128,
@@ -197,7 +201,7 @@ describe('/v1/messages passed through to Anthropic', () => {
     expect(Object.keys((call as { input: object }).input).length).toBeGreaterThan(0);
   });
 
-  it('keeps Claude\'s signed thinking: thinking_delta streams, and a tool loop sends it back intact', async () => {
+  it("keeps Claude's signed thinking: thinking_delta streams, and a tool loop sends it back intact", async () => {
     const params = {
       model: 'claude-sonnet-5-5',
       max_tokens: 2048,
@@ -221,7 +225,9 @@ describe('/v1/messages passed through to Anthropic', () => {
         { role: 'assistant', content: first.content },
         {
           role: 'user',
-          content: [{ type: 'tool_result', tool_use_id: (call as { id: string }).id, content: '18°C' }],
+          content: [
+            { type: 'tool_result', tool_use_id: (call as { id: string }).id, content: '18°C' },
+          ],
         },
       ],
     });
@@ -268,7 +274,7 @@ describe('/v1/messages passed through to Anthropic', () => {
     expect(data.model).toBe('claude-haiku-4-5-20251001');
   });
 
-  it('passes a provider 400 back in Anthropic\'s shape, with Anthropic\'s message', async () => {
+  it("passes a provider 400 back in Anthropic's shape, with Anthropic's message", async () => {
     anthropic.behaviour = 'bad-request';
     const response = await postJson(`${gateway.baseUrl}/v1/messages`, {
       model: 'claude-sonnet-4-6',
@@ -282,7 +288,7 @@ describe('/v1/messages passed through to Anthropic', () => {
     });
   });
 
-  it('ends a stream that fails after its first event with Anthropic\'s error event', async () => {
+  it("ends a stream that fails after its first event with Anthropic's error event", async () => {
     anthropic.behaviour = 'overloaded-mid-stream';
     const stream = client.messages.stream({
       model: 'claude-sonnet-4-6',

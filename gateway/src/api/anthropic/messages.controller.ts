@@ -5,7 +5,7 @@ import {
   anthropicMessagesRequestSchema,
   type AnthropicTokenCount,
 } from '@app/contracts';
-import { parseBody } from '@app/http';
+import { parseAnthropicBody } from './parse-anthropic-body';
 import { ClientApi } from '../../access/api-metadata';
 import { passthroughHeadersOf } from '../../messages/anthropic-to-chat-request';
 import { MessagesService } from '../../messages/messages.service';
@@ -34,7 +34,7 @@ export class MessagesController {
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const body = parseBody(anthropicMessagesRequestSchema, raw);
+    const body = parseAnthropicBody(anthropicMessagesRequestSchema, raw);
     const forwarded = passthroughHeadersOf(headers);
     reply.header('request-id', context.requestId);
     if (body.stream) {
@@ -54,7 +54,7 @@ export class MessagesController {
     @Ctx() context: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AnthropicTokenCount> {
-    const body = parseBody(anthropicCountTokensRequestSchema, raw);
+    const body = parseAnthropicBody(anthropicCountTokensRequestSchema, raw);
     const counted = await this.messages.countTokens(body, passthroughHeadersOf(headers), context);
     reply.header('request-id', context.requestId);
     reply.header('x-gateway-token-count', counted.source);
