@@ -42,7 +42,7 @@ export function buildOpenApiDocument(operations: ApiOperation[], version: string
       title: 'AI Gateway',
       version,
       description:
-        'OpenAI-compatible gateway: provider failover, circuit breakers, caching, tenants and keys, usage and cost, RAG. Every error is `{"error":{"message","type","param","code"}}`.',
+        'OpenAI-compatible gateway (and Anthropic\'s Messages API): provider failover, circuit breakers, caching, tenants and keys, usage and cost, RAG. Every error is `{"error":{"message","type","param","code"}}`, except on `/v1/messages`, which answers Anthropic\'s `{"type":"error","error":{"type","message"}}`.',
     },
     servers: [{ url: '/' }],
     tags: TAG_ORDER.map((name) => ({ name })),
