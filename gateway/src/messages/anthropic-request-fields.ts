@@ -43,7 +43,9 @@ export const ANTHROPIC_REQUEST_FIELDS: Readonly<Record<string, AnthropicFieldRul
   cache_control: { hint: 'prompt caching marker' },
   diagnostics: { hint: 'prompt-cache diagnostics' },
   container: { anthropicOnly: 'Anthropic code-execution containers' },
-  context_management: { anthropicOnly: 'Anthropic server-side context editing' },
+  context_management: {
+    hint: 'Anthropic prunes old tool results and thinking server-side; a translated request sends the whole conversation',
+  },
   mcp_servers: { anthropicOnly: 'Anthropic MCP connector' },
   compaction: { anthropicOnly: 'Anthropic server-side compaction' },
   thread: { anthropicOnly: 'Anthropic server-held conversation state' },
