@@ -18,6 +18,7 @@ import { ProvidersAdminController } from './api/admin/providers-admin.controller
 import { RoutesAdminController } from './api/admin/routes-admin.controller';
 import { ConsoleSessionController } from './api/console/console-session.controller';
 import { TenantsAdminController } from './api/admin/tenants-admin.controller';
+import { MessagesController } from './api/anthropic/messages.controller';
 import { ChatCompletionsController } from './api/openai/chat-completions.controller';
 import { EmbeddingsController } from './api/openai/embeddings.controller';
 import { ModelsController } from './api/openai/models.controller';
@@ -36,6 +37,8 @@ import { ReadinessService } from './health/readiness.service';
 import { RateLimitPolicy } from './limits/rate-limit-policy';
 import { RequestRateLimiter } from './limits/request-rate-limiter';
 import { LOGGER } from './logging/logger';
+import { AnthropicErrorShape } from './messages/anthropic-error-shape';
+import { MessagesService } from './messages/messages.service';
 import { RequestLogService } from './observability/request-log.service';
 import { CircuitStateMetrics } from './observability/circuit-state-metrics';
 import { GatewayMetrics } from './observability/gateway-metrics';
@@ -124,6 +127,7 @@ export class AppModule {
       ],
       controllers: [
         ChatCompletionsController,
+        MessagesController,
         EmbeddingsController,
         ModelsController,
         AiQueryController,
@@ -142,6 +146,8 @@ export class AppModule {
       providers: [
         // use cases
         ChatCompletionsService,
+        MessagesService,
+        AnthropicErrorShape,
         EmbeddingsService,
         RagCollectionsService,
         RagQueryService,

@@ -1,6 +1,7 @@
 /** @jest-environment ./libs/testing/src/jest/onnx-runtime-environment.ts */
 import { randomUUID } from 'node:crypto';
 import { ensureTestModels, FakeOpenAIServer, type TestModelPaths } from '@app/testing';
+import { anthropicClient, TINY_PNG_BASE64, WEATHER_TOOL } from './support/anthropic-client';
 import { startGateway, type RunningGateway } from './support/gateway-harness';
 
 // Embedded topology: no REDIS_URL, so the local tier runs the models inside the gateway process.
@@ -127,5 +128,91 @@ describe('local tier in-process (embedded mode, no Redis)', () => {
       response.json(),
     )) as any;
     expect(detailed.queue).toMatchObject({ status: 'up', configured: true, depth: 0 });
+  });
+
+  describe('through the Anthropic Messages API (the Anthropic SDK as the client)', () => {
+    const messageBody = (model = 'local-llm') => ({
+      model,
+      max_tokens: 8,
+      messages: [{ role: 'user' as const, content: `Say hello ${randomUUID()}` }],
+    });
+
+    it('creates a message from the in-process model', async () => {
+      const { data, response } = await anthropicClient(gateway)
+        .messages.create(messageBody())
+        .withResponse();
+      expect(response.headers.get('x-gateway-provider')).toBe('local');
+      expect(data).toMatchObject({ type: 'message', role: 'assistant' });
+      expect(data.content.every((block) => block.type === 'text')).toBe(true);
+      expect(['end_turn', 'max_tokens']).toContain(data.stop_reason);
+      expect(data.usage.output_tokens).toBeGreaterThan(0);
+      expect(data.usage.output_tokens).toBeLessThanOrEqual(8);
+    });
+
+    it('streams Anthropic events from the in-process model; finalMessage() carries usage', async () => {
+      const stream = anthropicClient(gateway).messages.stream(messageBody());
+      const types: string[] = [];
+      stream.on('streamEvent', (event) => types.push(event.type));
+      const message = await stream.finalMessage();
+      expect(types[0]).toBe('message_start');
+      expect(types.slice(-2)).toEqual(['message_delta', 'message_stop']);
+      expect(message.usage.output_tokens).toBeGreaterThan(0);
+      expect(message.usage.output_tokens).toBeLessThanOrEqual(8);
+    });
+
+    it('estimates count_tokens (no Anthropic to count)', async () => {
+      const { data, response } = await anthropicClient(gateway)
+        .messages.countTokens({
+          model: 'local-llm',
+          messages: [{ role: 'user', content: 'abcd'.repeat(10) }],
+        })
+        .withResponse();
+      expect(response.headers.get('x-gateway-token-count')).toBe('estimate');
+      expect(data.input_tokens).toBe(13);
+    });
+
+    it('serves tool use elsewhere in the route (the local engine has none), and refuses it pinned to local', async () => {
+      const client = anthropicClient(gateway);
+      const routed = await client.messages
+        .create({ ...messageBody(), max_tokens: 50, tools: [WEATHER_TOOL] })
+        .withResponse();
+      expect(routed.response.headers.get('x-gateway-provider')).toBe('openai');
+      expect(routed.data.stop_reason).toBe('tool_use');
+      await expect(
+        client.messages.create({ ...messageBody('local/local-llm'), tools: [WEATHER_TOOL] }),
+      ).rejects.toMatchObject({
+        status: 400,
+        error: {
+          type: 'error',
+          error: {
+            type: 'invalid_request_error',
+            message: "Field 'tools' is not supported by provider 'local'",
+          },
+        },
+      });
+    });
+
+    it('answers an image block for the text-only local model with an Anthropic-shaped 400', async () => {
+      await expect(
+        anthropicClient(gateway).messages.create({
+          ...messageBody('local/local-llm'),
+          messages: [
+            {
+              role: 'user',
+              content: [
+                {
+                  type: 'image',
+                  source: { type: 'base64', media_type: 'image/png', data: TINY_PNG_BASE64 },
+                },
+                { type: 'text', text: 'What is this?' },
+              ],
+            },
+          ],
+        }),
+      ).rejects.toMatchObject({
+        status: 400,
+        error: { type: 'error', error: { type: 'invalid_request_error' } },
+      });
+    });
   });
 });

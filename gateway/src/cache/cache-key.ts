@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ChatCompletionRequest } from '@app/contracts';
+import { anthropicRequestOf, type ChatCompletionRequest } from '@app/contracts';
 
 /**
  * Fields that do not change the answer: how it is delivered (`stream`, `stream_options`), who
@@ -18,6 +18,13 @@ const IGNORED_FIELDS = new Set([
   'cache',
 ]);
 
+/**
+ * The same rule for an Anthropic client's body (`/v1/messages`): delivery (`stream`), who asked
+ * (`metadata`) and how Anthropic schedules it (`service_tier`, `diagnostics`) do not change the
+ * answer.
+ */
+const IGNORED_ANTHROPIC_FIELDS = new Set(['stream', 'metadata', 'service_tier', 'diagnostics']);
+
 /** JSON with sorted object keys at every level, so `{a,b}` and `{b,a}` hash alike. */
 function stableJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
@@ -29,11 +36,27 @@ function stableJson(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
-/** sha256 of the normalized request, scoped by tenant so answers never cross tenants. */
+/**
+ * sha256 of the normalized request, scoped by tenant so answers never cross tenants. A request
+ * from an Anthropic client is keyed on its own body and `anthropic-*` headers, not on the
+ * translation, which may leave out what makes two requests differ (cache markers aside, an
+ * Anthropic target sees all of it).
+ */
 export function cacheKeyFor(request: ChatCompletionRequest, scope: string): string {
-  const relevant: Record<string, unknown> = {};
-  for (const key of Object.keys(request)) {
-    if (!IGNORED_FIELDS.has(key) && request[key] !== null) relevant[key] = request[key];
-  }
+  const native = anthropicRequestOf(request);
+  const relevant = native
+    ? { anthropic: relevantFields(native.body, IGNORED_ANTHROPIC_FIELDS), headers: native.headers }
+    : relevantFields(request, IGNORED_FIELDS);
   return `${scope}:${createHash('sha256').update(stableJson(relevant)).digest('hex')}`;
+}
+
+function relevantFields(
+  body: Readonly<Record<string, unknown>>,
+  ignored: ReadonlySet<string>,
+): Record<string, unknown> {
+  const relevant: Record<string, unknown> = {};
+  for (const key of Object.keys(body)) {
+    if (!ignored.has(key) && body[key] !== null) relevant[key] = body[key];
+  }
+  return relevant;
 }

@@ -1,16 +1,30 @@
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionChunkChoice,
+import {
+  anthropicMessageOf,
+  attachAnthropicEvents,
+  messageAsEvents,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionChunkChoice,
 } from '@app/contracts';
 
 /**
  * A cached completion as the stream a client expects: per choice a role+content chunk, its tool
  * calls, a finish chunk; then the usage chunk (the controller drops it unless the client asked).
+ * A completion that carries Anthropic's own message (a passed-through answer) replays it too:
+ * its whole event sequence rides on the first chunk, as a live pass-through stream's events do.
  */
 export async function* replayAsStream(
   completion: ChatCompletion,
 ): AsyncGenerator<ChatCompletionChunk> {
+  const native = anthropicMessageOf(completion);
+  let first = true;
+  for await (const chunk of replayChunks(completion)) {
+    yield native && first ? attachAnthropicEvents(chunk, messageAsEvents(native)) : chunk;
+    first = false;
+  }
+}
+
+async function* replayChunks(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
   const base = {
     id: completion.id,
     object: 'chat.completion.chunk' as const,

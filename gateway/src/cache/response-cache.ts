@@ -1,6 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
-import type { ChatCompletionRequest } from '@app/contracts';
+import {
+  anthropicMessageOf,
+  attachAnthropicMessage,
+  type ChatCompletionRequest,
+} from '@app/contracts';
 import type { Logger } from 'pino';
 import { LOGGER } from '../logging/logger';
 import type { CacheStore } from '../state/cache-store';
@@ -55,7 +59,7 @@ export class ResponseCache {
   /** A cache outage is a miss, never a failed request. */
   async lookup(plan: CachePlan): Promise<CachedCompletion | undefined> {
     try {
-      return await this.store.get(plan.key);
+      return restored(await this.store.get(plan.key));
     } catch (error) {
       this.logger.warn({ err: { message: (error as Error).message } }, 'cache lookup failed');
       return undefined;
@@ -93,8 +97,23 @@ export class ResponseCache {
   }
 
   private save(plan: CachePlan, answer: CachedCompletion): void {
-    this.store.set(plan.key, answer, plan.ttlSeconds).catch((error: unknown) => {
+    this.store.set(plan.key, storable(answer), plan.ttlSeconds).catch((error: unknown) => {
       this.logger.warn({ err: { message: (error as Error).message } }, 'cache store failed');
     });
   }
+}
+
+/** The entry as a store keeps it: a native Anthropic message moves from its Symbol key to a field. */
+function storable(answer: CachedCompletion): CachedCompletion {
+  const message = anthropicMessageOf(answer.completion);
+  return message ? { ...answer, anthropicMessage: message } : answer;
+}
+
+/** The entry as callers read it: the native message back on the completion. */
+function restored(entry: CachedCompletion | undefined): CachedCompletion | undefined {
+  if (!entry?.anthropicMessage) return entry;
+  return {
+    ...entry,
+    completion: attachAnthropicMessage({ ...entry.completion }, entry.anthropicMessage),
+  };
 }

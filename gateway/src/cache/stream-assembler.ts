@@ -1,10 +1,13 @@
-import type {
-  ChatCompletion,
-  ChatCompletionChoice,
-  ChatCompletionChunk,
-  ChatCompletionRequest,
-  ToolCall,
-  Usage,
+import {
+  attachAnthropicMessage,
+  streamedAnthropicMessageOf,
+  type AnthropicMessage,
+  type ChatCompletion,
+  type ChatCompletionChoice,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+  type ToolCall,
+  type Usage,
 } from '@app/contracts';
 
 /** Characters per token of English text in OpenAI's tokenizers (their rule of thumb). */
@@ -46,9 +49,12 @@ export class StreamAssembler {
   private systemFingerprint: string | null | undefined;
   /** Chunks that carried generated text or tool-call arguments: about one token each. */
   private deliveredChunks = 0;
+  /** A passed-through Anthropic stream's whole message (on its last chunk), kept for the cache. */
+  private anthropicMessage: AnthropicMessage | undefined;
   usage: Usage | undefined;
 
   add(chunk: ChatCompletionChunk): void {
+    this.anthropicMessage = streamedAnthropicMessageOf(chunk) ?? this.anthropicMessage;
     this.id ||= chunk.id;
     this.created ||= chunk.created;
     this.model ||= chunk.model;
@@ -112,7 +118,7 @@ export class StreamAssembler {
         },
         finish_reason: parts.finishReason,
       }));
-    return {
+    const completion: ChatCompletion = {
       id: this.id,
       object: 'chat.completion',
       created: this.created,
@@ -121,6 +127,9 @@ export class StreamAssembler {
       ...(this.usage ? { usage: this.usage } : {}),
       ...(this.systemFingerprint ? { system_fingerprint: this.systemFingerprint } : {}),
     };
+    return this.anthropicMessage
+      ? attachAnthropicMessage(completion, this.anthropicMessage)
+      : completion;
   }
 
   private partsOf(index: number): ChoiceParts {

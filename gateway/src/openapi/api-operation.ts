@@ -10,6 +10,7 @@ export const named = (name: string, schema: z.ZodType): NamedSchema => ({ name, 
 
 export type ApiTag =
   | 'OpenAI'
+  | 'Anthropic'
   | 'RAG'
   | 'Seeds'
   | 'Admin: tenants and keys'
@@ -52,4 +53,6 @@ export interface ApiOperation {
   responses: ApiResponse[];
   /** Statuses answered in the error shape. */
   errors: number[];
+  /** The error shape, when the route's dialect has its own. @defaultValue OpenAI's `ErrorResponse` */
+  errorBody?: NamedSchema;
 }

@@ -5,6 +5,7 @@ import { ERROR_DESCRIPTIONS, errorResponseSchema } from './schemas/error-respons
 const ERROR_SCHEMA: NamedSchema = { name: 'ErrorResponse', schema: errorResponseSchema };
 const TAG_ORDER = [
   'OpenAI',
+  'Anthropic',
   'RAG',
   'Seeds',
   'Admin: tenants and keys',
@@ -41,7 +42,7 @@ export function buildOpenApiDocument(operations: ApiOperation[], version: string
       title: 'AI Gateway',
       version,
       description:
-        'OpenAI-compatible gateway: provider failover, circuit breakers, caching, tenants and keys, usage and cost, RAG. Every error is `{"error":{"message","type","param","code"}}`.',
+        'OpenAI-compatible gateway (and Anthropic\'s Messages API): provider failover, circuit breakers, caching, tenants and keys, usage and cost, RAG. Every error is `{"error":{"message","type","param","code"}}`, except on `/v1/messages`, which answers Anthropic\'s `{"type":"error","error":{"type","message"}}`.',
     },
     servers: [{ url: '/' }],
     tags: TAG_ORDER.map((name) => ({ name })),
@@ -54,6 +55,12 @@ export function buildOpenApiDocument(operations: ApiOperation[], version: string
           scheme: 'bearer',
           description:
             'A tenant key `gw-sk-…` (or the admin key). Not needed while the gateway has no ADMIN_API_KEY and no tenant.',
+        },
+        clientKeyHeader: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: 'The same key in `x-api-key` (how Anthropic clients send it).',
         },
         adminKey: {
           type: 'http',
@@ -97,7 +104,7 @@ function describeOperation(operation: ApiOperation, requests: SchemaSet, respons
     ...(parameters.length ? { parameters } : {}),
     security:
       operation.auth === 'client'
-        ? [{ clientKey: [] }, { consoleSession: [] }]
+        ? [{ clientKey: [] }, { clientKeyHeader: [] }, { consoleSession: [] }]
         : operation.auth === 'admin'
           ? [{ adminKey: [] }, { consoleSession: [] }]
           : [],
@@ -122,10 +129,11 @@ function describeOperation(operation: ApiOperation, requests: SchemaSet, respons
       ...(Object.keys(content).length ? { content } : {}),
     };
   }
+  const errorSchema = responses.ref(operation.errorBody ?? ERROR_SCHEMA);
   for (const status of operation.errors) {
     answers[String(status)] = {
       description: ERROR_DESCRIPTIONS[status] ?? 'Error',
-      content: { 'application/json': { schema: responses.ref(ERROR_SCHEMA) } },
+      content: { 'application/json': { schema: errorSchema } },
     };
   }
   described.responses = answers;

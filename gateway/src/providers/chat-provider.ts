@@ -1,4 +1,5 @@
 import type {
+  AnthropicTokenCount,
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -41,6 +42,13 @@ export interface ChatProvider {
   readonly id: string;
   readonly type: ProviderConfig['type'];
   readonly config: ProviderConfig;
+  /**
+   * Client dialects whose own request this adapter sends upstream as it came, when a request
+   * carries one (`/v1/messages` requests carry the Anthropic body: see `anthropic-passthrough.ts`
+   * in libs/contracts). Such an adapter honours every field of that request itself; the others
+   * ignore the attachment and serve the translated request.
+   */
+  readonly nativeDialects?: readonly 'anthropic'[];
 
   /**
    * Throws a 400 `GatewayError.unsupportedField(...)` for a field this provider can neither honour
@@ -65,6 +73,15 @@ export interface ChatProvider {
     request: { model: string; input: string[] | number[][]; dimensions?: number },
     context: ProviderCallContext,
   ): Promise<EmbeddingsResult>;
+
+  /**
+   * The request's input tokens as the provider counts them, in Anthropic's `count_tokens` shape
+   * (`{input_tokens}`, the token-counting API clients speak). Absent when the provider has none.
+   */
+  countTokens?(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<AnthropicTokenCount>;
 
   /** A cheap reachability probe that spends no tokens (e.g. GET /models). */
   probe?(context: ProviderCallContext): Promise<void>;

@@ -76,6 +76,12 @@ export interface ProviderDescriptor<
    * answer for every field themselves.
    */
   readonly fields: FieldTable | 'pass-through';
+  /**
+   * Model-id families the provider serves beyond its configured models, as patterns where `*`
+   * matches anything (`claude-*`): a request naming such a model routes to this provider first,
+   * then to the rest of the default chain, like a model it lists.
+   */
+  readonly modelFamilies?: readonly string[];
   /** Builds the adapter, requiring its module only now (see "Laziness" above). */
   build(config: ProviderConfig<Settings>, context: ProviderBuildContext): ChatProvider;
 }

@@ -35,3 +35,8 @@ export function descriptorOf(config: { id: string; type: string }): ProviderDesc
   }
   return descriptor;
 }
+
+/** The model-id families a provider type declares (none for a type this build does not list). */
+export function modelFamiliesOf(type: string): readonly string[] {
+  return byType.get(type)?.modelFamilies ?? [];
+}

@@ -1,4 +1,9 @@
-import { GatewayError, ProviderError, type ChatCompletionRequest } from '@app/contracts';
+import {
+  attachAnthropicRequest,
+  GatewayError,
+  ProviderError,
+  type ChatCompletionRequest,
+} from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
 import {
   httpFailure,
@@ -150,5 +155,56 @@ describe('ChatRouter', () => {
     await expect(
       routerOver(chatOnly).embed({ model: 'default', input: ['a'] }, 'req-2', signal()),
     ).rejects.toMatchObject({ status: 400, code: 'model_not_supported' });
+  });
+
+  describe("an Anthropic client's request", () => {
+    const anthropicRequest = (untranslatable: string[]) =>
+      attachAnthropicRequest(request(), {
+        body: { model: 'default', max_tokens: 5, messages: [], top_k: 3 },
+        headers: {},
+        untranslatable,
+      });
+    /** A provider that takes Anthropic bodies natively (and counts tokens), like the Anthropic adapter. */
+    const native = (id: string) => {
+      const provider = scripted(id, { answer: 'natively' });
+      Object.defineProperty(provider, 'nativeDialects', { value: ['anthropic'] });
+      Object.defineProperty(provider, 'countTokens', {
+        value: async (counted: ChatCompletionRequest) => ({ input_tokens: counted.model.length }),
+      });
+      return provider;
+    };
+
+    it('leaves out providers that cannot honour its Anthropic-only fields, and names the field when none can', async () => {
+      const translating = scripted('alpha', { answer: 'never' });
+      const routed = await routerOver(translating, native('claude')).complete(
+        anthropicRequest(['top_k']),
+        'req-1',
+        signal(),
+      );
+      expect(routed.provider).toBe('claude');
+      expect(translating.calls).toHaveLength(0);
+      await expect(
+        routerOver(translating).complete(anthropicRequest(['top_k']), 'req-2', signal()),
+      ).rejects.toMatchObject({ status: 400, param: 'top_k', code: 'unsupported_parameter' });
+      // Without such fields, translating providers serve it as usual.
+      const served = await routerOver(translating).complete(anthropicRequest([]), 'r', signal());
+      expect(served.provider).toBe('alpha');
+    });
+
+    it('counts tokens with the first route target that can count, and says none can otherwise', async () => {
+      const counted = await routerOver(scripted('alpha'), native('claude')).countTokens(
+        anthropicRequest([]),
+        'req-1',
+        signal(),
+      );
+      expect(counted).toMatchObject({
+        provider: 'claude',
+        model: 'claude-model',
+        result: { input_tokens: 'claude-model'.length },
+      });
+      expect(
+        await routerOver(scripted('alpha')).countTokens(anthropicRequest([]), 'req-2', signal()),
+      ).toBeUndefined();
+    });
   });
 });

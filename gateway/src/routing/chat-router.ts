@@ -2,6 +2,7 @@ import {
   echoed,
   GatewayError,
   ProviderError,
+  type AnthropicTokenCount,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
@@ -10,6 +11,7 @@ import {
 import type { RoutingConfig } from '@app/config';
 import type { AttemptController } from './attempt-controller';
 import type { CircuitRegistry } from './circuit-registry';
+import { assertNativeFieldsSupported } from './native-request-support';
 import type { ResolvedTarget, RouteResolver } from './route-resolver';
 import type { AttemptRecord, RouterObserver } from './router-observer';
 import { TargetExecutor } from './target-executor';
@@ -164,6 +166,37 @@ export class ChatRouter {
   }
 
   /**
+   * The request's input tokens, counted by the first target of its route that counts tokens (with
+   * the route's retries, breakers and fallback among such targets); undefined when no target of
+   * the route can count (the caller then estimates).
+   */
+  async countTokens(
+    request: ChatCompletionRequest,
+    requestId: string,
+    signal: AbortSignal,
+    allowedModels?: readonly string[],
+  ): Promise<Routed<AnthropicTokenCount> | undefined> {
+    const route = this.resolver.resolve(request.model, request.provider, 'chat', allowedModels);
+    route.targets = route.targets.filter((target) => target.provider.countTokens !== undefined);
+    if (route.targets.length === 0) return undefined;
+    const execution = await this.executor.execute(
+      route,
+      'count_tokens',
+      requestId,
+      signal,
+      (target, context) =>
+        target.provider.countTokens!(upstreamRequest(request, target.model), context),
+    );
+    execution.attempt.dispose();
+    return {
+      result: execution.result,
+      provider: execution.target.provider.id,
+      model: execution.target.model,
+      attempts: execution.attempts,
+    };
+  }
+
+  /**
    * Keeps the targets that can honour every field of the request, so a field is never dropped
    * silently: a provider that cannot honour it is left out of the chain, and when none can, the
    * client gets the first provider's 400 naming the field.
@@ -175,6 +208,7 @@ export class ChatRouter {
     let firstRejection: unknown;
     const supporting = targets.filter((target) => {
       try {
+        assertNativeFieldsSupported(target.provider, request);
         // Judged on what the provider would receive: the gateway's own fields never go upstream.
         target.provider.assertSupported(upstreamRequest(request, target.model));
         return true;

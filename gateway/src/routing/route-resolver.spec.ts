@@ -16,7 +16,12 @@ const PROVIDERS: ScriptedChatProviderOptions[] = [
     embeddingModel: 'text-embedding-3-small',
     embeddings: true,
   },
-  { id: 'anthropic', defaultModel: 'claude-haiku', models: ['claude-haiku', 'claude-sonnet'] },
+  {
+    id: 'anthropic',
+    type: 'anthropic',
+    defaultModel: 'claude-haiku',
+    models: ['claude-haiku', 'claude-sonnet'],
+  },
   {
     id: 'local',
     defaultModel: 'local-llm',
@@ -111,6 +116,26 @@ describe('RouteResolver', () => {
     it('treats a slash whose prefix is no provider as part of a concrete model name', () => {
       const route = resolver().resolve('meta-llama/Llama-3.3-70B', undefined);
       expect(targets(route)[0]).toBe('together/meta-llama/Llama-3.3-70B');
+    });
+  });
+
+  describe('model families a provider declares', () => {
+    it('routes an unlisted model of the family (a dated Claude id) like a listed one', () => {
+      expect(targets(resolver().resolve('claude-sonnet-4-5-20250929', undefined))).toEqual([
+        'anthropic/claude-sonnet-4-5-20250929',
+        'openai/gpt-4o-mini',
+        'local/local-llm',
+      ]);
+    });
+
+    it('lets a listed model outrank a family, and finds no owner for a family nobody configured', () => {
+      const routes = resolver();
+      expect(targets(routes.resolve('claude-haiku', undefined))[0]).toBe('anthropic/claude-haiku');
+      expect(errorOf(() => routes.resolve('gemini-2.5-pro', undefined))).toMatchObject({
+        status: 404,
+        code: 'model_not_found',
+      });
+      expect(errorOf(() => routes.resolve('xclaude-1', undefined)).status).toBe(404);
     });
   });
 

@@ -1,6 +1,7 @@
 import { echoed, GatewayError } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
 import type { ChatProvider } from '../providers/chat-provider';
+import { modelFamiliesOf } from '../providers/provider-list';
 import type { ProviderRegistry } from '../providers/provider-registry';
 
 export interface ResolvedTarget {
@@ -37,11 +38,13 @@ export type RouteKind = 'chat' | 'embeddings';
  * 2. `provider/model` → that provider with that model;
  * 3. a concrete model some provider serves → that provider first, then the rest of the default
  *    chain with their own default models (the seeds' "keep answering when a provider is down");
+ *    a model of a family a provider declares (`claude-*` → Anthropic) counts as served by it;
  * 4. anything else → 404 model_not_found.
  * A `provider` pin keeps only that provider's targets (its default model when the route had none).
  */
 export class RouteResolver {
   private readonly routes: Map<string, { provider: string; model?: string }[]>;
+  private families: { provider: ChatProvider; pattern: RegExp }[] | undefined;
 
   constructor(
     private readonly routing: RoutingConfig,
@@ -130,9 +133,9 @@ export class RouteResolver {
       const provider = this.registry.find(model.slice(0, slash));
       if (provider) return [{ provider, model: model.slice(slash + 1) }];
     }
-    const owner = this.registry.providers.find((provider) =>
-      provider.config.models.includes(model),
-    );
+    const owner =
+      this.registry.providers.find((provider) => provider.config.models.includes(model)) ??
+      this.familyOwner(model);
     if (!owner) return [];
     const fallbacks = this.routing.defaultChain
       .map((id) => this.registry.find(id))
@@ -142,10 +145,40 @@ export class RouteResolver {
     return [{ provider: owner, model }, ...fallbacks];
   }
 
+  /**
+   * The provider whose declared model family (`claude-*`) the model belongs to: the first in
+   * default-chain order, then in configuration order (two Anthropic accounts: the one routed
+   * first). Families never outrank a model a provider lists.
+   */
+  private familyOwner(model: string): ChatProvider | undefined {
+    return this.familyPatterns().find(({ pattern }) => pattern.test(model))?.provider;
+  }
+
+  private familyPatterns(): { provider: ChatProvider; pattern: RegExp }[] {
+    if (this.families) return this.families;
+    const chained = this.routing.defaultChain
+      .map((id) => this.registry.find(id))
+      .filter((provider): provider is ChatProvider => provider !== undefined);
+    const ordered = [...new Set([...chained, ...this.registry.providers])];
+    this.families = ordered.flatMap((provider) =>
+      modelFamiliesOf(provider.type).map((family) => ({
+        provider,
+        pattern: familyPattern(family),
+      })),
+    );
+    return this.families;
+  }
+
   private defaultModel(provider: ChatProvider, kind: RouteKind, requested?: string): string {
     if (requested && provider.config.models.includes(requested)) return requested;
     return kind === 'embeddings'
       ? (provider.config.embeddingModel ?? provider.config.defaultModel)
       : provider.config.defaultModel;
   }
+}
+
+/** `claude-*` → /^claude-.*$/: `*` matches anything, every other character itself. */
+function familyPattern(family: string): RegExp {
+  const escaped = family.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.*')}$`);
 }

@@ -1,5 +1,5 @@
 /** Hooks the router calls so metrics and logs can watch traffic without living in the router. */
-export type CallKind = 'chat' | 'stream' | 'embeddings';
+export type CallKind = 'chat' | 'stream' | 'embeddings' | 'count_tokens';
 
 export interface AttemptRecord {
   provider: string;

@@ -4,7 +4,8 @@ import type { ChatCompletionChunk, OpenAIErrorBody } from '@app/contracts';
 /**
  * Writes OpenAI-style server-sent events straight to the socket: one `data:` event per chunk as
  * it arrives (no buffering), `data: [DONE]` at the end, or a final `data: {"error":…}` event when
- * the stream fails after it has started.
+ * the stream fails after it has started. Dialects with named events (Anthropic's `event:
+ * message_start` …) use `event()` and `end()`.
  */
 export class SseWriter {
   constructor(private readonly response: ServerResponse) {}
@@ -25,9 +26,23 @@ export class SseWriter {
   }
 
   /** Resolves once the chunk is handed to the socket, waiting for drain when the client is slow. */
-  async chunk(chunk: ChatCompletionChunk): Promise<void> {
+  chunk(chunk: ChatCompletionChunk): Promise<void> {
+    return this.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  }
+
+  /** A named event (`event: <name>` then its JSON data), written like chunks. */
+  event(name: string, data: unknown): Promise<void> {
+    return this.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** Ends the stream without OpenAI's `[DONE]` sentinel, for dialects that have none. */
+  end(): void {
+    if (!this.closed) this.response.end();
+  }
+
+  private async write(text: string): Promise<void> {
     if (this.closed) return;
-    if (!this.response.write(`data: ${JSON.stringify(chunk)}\n\n`)) {
+    if (!this.response.write(text)) {
       await new Promise<void>((resolve) => {
         const done = () => {
           this.response.off('drain', done);

@@ -1,5 +1,6 @@
 import type { ApiOperation } from '../api-operation';
 import { adminOperations } from './admin.operations';
+import { anthropicOperations } from './anthropic.operations';
 import { consoleOperations } from './console.operations';
 import { openaiOperations } from './openai.operations';
 import { opsOperations } from './ops.operations';
@@ -12,6 +13,7 @@ import { seedsOperations } from './seeds.operations';
  */
 export const API_OPERATIONS: ApiOperation[] = [
   ...openaiOperations,
+  ...anthropicOperations,
   ...ragOperations,
   ...seedsOperations,
   ...adminOperations,

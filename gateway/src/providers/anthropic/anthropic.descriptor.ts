@@ -48,6 +48,8 @@ export const anthropicDescriptor = defineProvider({
     })
     .strict(),
   fields: ANTHROPIC_FIELDS,
+  // Claude Code and the Anthropic SDKs name dated Claude models (claude-sonnet-4-5-20250929…).
+  modelFamilies: ['claude-*'],
   build(config, context) {
     const { AnthropicProvider } =
       require('./anthropic.provider') as typeof import('./anthropic.provider');

@@ -1,5 +1,14 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@app/contracts';
+import {
+  anthropicRequestOf,
+  type AnthropicMessage,
+  type AnthropicRequestAttachment,
+  type AnthropicStreamEvent as NativeEvent,
+  type AnthropicTokenCount,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionRequest,
+} from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
 import type { ChatProvider, ProviderCallContext } from '../chat-provider';
 import { assertFieldsSupported } from '../shared/field-support';
@@ -7,6 +16,12 @@ import { ANTHROPIC_FIELDS } from './anthropic-fields';
 import { toAnthropicProviderError } from './anthropic-error-mapper';
 import { toMessagesCall } from './anthropic-request';
 import { toChatCompletion } from './anthropic-response';
+import {
+  nativeBody,
+  nativeCompletion,
+  nativeHeaders,
+  NativeStreamRelay,
+} from './anthropic-native-call';
 import { AnthropicSdkLog, fallbackProviderLogger, type ProviderLogger } from './anthropic-sdk-log';
 import { AnthropicStreamTranslator } from './anthropic-stream';
 import type { AnthropicMessageResponse, AnthropicStreamEvent } from './anthropic-wire.types';
@@ -23,11 +38,14 @@ type SdkStreamParams = Anthropic.MessageCreateParamsStreaming;
 
 /**
  * Anthropic's Messages API on `@anthropic-ai/sdk`. The SDK's retries are off: the router owns
- * retries, backoff and fallback.
+ * retries, backoff and fallback. A request from an Anthropic client (`/v1/messages`) carries the
+ * client's own body, which is sent as it is (see anthropic-native-call.ts); every other request
+ * is translated from OpenAI's format.
  */
 export class AnthropicProvider implements ChatProvider {
   readonly id: string;
   readonly type = 'anthropic' as const;
+  readonly nativeDialects = ['anthropic'] as const;
   private readonly client: Anthropic;
   private readonly sdkLog: AnthropicSdkLog;
 
@@ -49,6 +67,8 @@ export class AnthropicProvider implements ChatProvider {
   }
 
   assertSupported(request: ChatCompletionRequest): void {
+    // The client's own Anthropic body goes upstream: every field in it is Anthropic's to judge.
+    if (anthropicRequestOf(request)) return;
     assertFieldsSupported('anthropic', ANTHROPIC_FIELDS, request);
   }
 
@@ -56,6 +76,8 @@ export class AnthropicProvider implements ChatProvider {
     request: ChatCompletionRequest,
     context: ProviderCallContext,
   ): Promise<ChatCompletion> {
+    const native = anthropicRequestOf(request);
+    if (native) return this.chatNative(request.model, native, context);
     const call = toMessagesCall(request, this.config);
     // Our request type carries temperature/top_p, which the SDK's param types leave out.
     const body = call.body as unknown as SdkParams;
@@ -79,6 +101,11 @@ export class AnthropicProvider implements ChatProvider {
     request: ChatCompletionRequest,
     context: ProviderCallContext,
   ): AsyncIterable<ChatCompletionChunk> {
+    const native = anthropicRequestOf(request);
+    if (native) {
+      yield* this.streamNative(request.model, native, context);
+      return;
+    }
     const call = toMessagesCall(request, this.config);
     const body = { ...call.body, stream: true } as unknown as SdkStreamParams;
     const translator = new AnthropicStreamTranslator(request.model, call);
@@ -97,9 +124,90 @@ export class AnthropicProvider implements ChatProvider {
     }
   }
 
+  /**
+   * Anthropic's `count_tokens` on the client's own body when it is an Anthropic client's, else on
+   * the translated request.
+   */
+  async countTokens(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<AnthropicTokenCount> {
+    const native = anthropicRequestOf(request);
+    const body = native ? nativeBody(native, request.model, false) : this.countBody(request);
+    try {
+      const response = await this.client.messages
+        .countTokens(body as unknown as Anthropic.MessageCountTokensParams, {
+          signal: context.signal,
+          headers: native
+            ? nativeHeaders(native, context.requestId)
+            : { 'x-request-id': context.requestId },
+        })
+        .asResponse();
+      context.markFirstByte?.();
+      return (await response.json()) as AnthropicTokenCount;
+    } catch (error) {
+      throw toAnthropicProviderError(error, context.signal);
+    }
+  }
+
   async probe(context: ProviderCallContext): Promise<void> {
     try {
       await this.client.models.list({ limit: 1 }, { signal: context.signal });
+    } catch (error) {
+      throw toAnthropicProviderError(error, context.signal);
+    }
+  }
+
+  /** `count_tokens` takes a Messages body without the sampling fields. */
+  private countBody(request: ChatCompletionRequest): Record<string, unknown> {
+    const {
+      max_tokens: _limit,
+      temperature: _t,
+      top_p: _p,
+      stop_sequences: _s,
+      metadata: _m,
+      ...body
+    } = toMessagesCall(request, this.config).body;
+    return body;
+  }
+
+  private async chatNative(
+    model: string,
+    native: AnthropicRequestAttachment,
+    context: ProviderCallContext,
+  ): Promise<ChatCompletion> {
+    const body = nativeBody(native, model, false) as unknown as SdkParams;
+    try {
+      const response = await this.sdkLog
+        .capture(model, () =>
+          this.client.messages.create(body, {
+            signal: context.signal,
+            headers: nativeHeaders(native, context.requestId),
+          }),
+        )
+        .asResponse();
+      context.markFirstByte?.();
+      return nativeCompletion((await response.json()) as AnthropicMessage);
+    } catch (error) {
+      throw toAnthropicProviderError(error, context.signal);
+    }
+  }
+
+  private async *streamNative(
+    model: string,
+    native: AnthropicRequestAttachment,
+    context: ProviderCallContext,
+  ): AsyncIterable<ChatCompletionChunk> {
+    const body = nativeBody(native, model, true) as unknown as SdkStreamParams;
+    const relay = new NativeStreamRelay(model);
+    try {
+      const events = await this.sdkLog.capture(model, () =>
+        this.client.messages.create(body, {
+          signal: context.signal,
+          headers: nativeHeaders(native, context.requestId),
+        }),
+      );
+      for await (const event of events) yield* relay.relay(event as unknown as NativeEvent);
     } catch (error) {
       throw toAnthropicProviderError(error, context.signal);
     }

@@ -35,6 +35,7 @@ export const geminiDescriptor = defineProvider({
   },
   settings: z.object({}).strict(),
   fields: GEMINI_FIELDS,
+  modelFamilies: ['gemini-*'],
   build(config, context) {
     const { GeminiProvider } = require('./gemini.provider') as typeof import('./gemini.provider');
     return new GeminiProvider(config, { timeoutMs: context.routing.requestTimeoutMs });

@@ -1,10 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { FakeHttpServer, sendJson, startSse, type RecordedRequest } from './fake-http-server';
+import { FakeHttpServer, sendJson, type RecordedRequest } from './fake-http-server';
 import {
   countTokens,
   decideAnswer,
-  sleep,
-  splitReply,
   type FakeAnswer,
   type ProviderFakeFailure,
 } from './fake-conversation';
@@ -16,8 +14,14 @@ import {
   type FakeProviderOptions,
 } from './fake-provider-server';
 import { FakeSignatureBook } from './fake-signatures';
+import { FakePromptCache } from './fake-anthropic-prompt-cache';
+import { streamMessage, streamThenFail } from './fake-anthropic-stream';
 
-export type AnthropicFakeBehaviour = 'ok' | ProviderFakeFailure;
+/**
+ * `overloaded-mid-stream`: a stream that starts (message_start, a first text delta), then ends
+ * with Anthropic's `error` event (overloaded_error), as a real overload mid-answer does.
+ */
+export type AnthropicFakeBehaviour = 'ok' | ProviderFakeFailure | 'overloaded-mid-stream';
 
 export type FakeAnthropicOptions = FakeProviderOptions;
 
@@ -25,6 +29,7 @@ type Block = { type: string; [field: string]: unknown };
 
 interface MessagesBody {
   model?: string;
+  system?: string | Block[];
   stream?: boolean;
   max_tokens?: number;
   messages?: { role: string; content: string | Block[] }[];
@@ -69,6 +74,7 @@ export class FakeAnthropicServer extends FakeProviderServer<
   FakeAnthropicOptions
 > {
   private readonly signatures = new FakeSignatureBook();
+  private readonly promptCache = new FakePromptCache();
 
   private constructor(http: FakeHttpServer, options: FakeAnthropicOptions) {
     super(
@@ -91,8 +97,15 @@ export class FakeAnthropicServer extends FakeProviderServer<
     return this.http.origin;
   }
 
+  /** `POST /v1/messages` calls (count_tokens calls excluded). */
   get messageRequests(): RecordedRequest[] {
-    return this.http.requests.filter((request) => request.path.startsWith('/v1/messages'));
+    return this.http.requests.filter((request) => request.path.split('?')[0] === '/v1/messages');
+  }
+
+  get countTokensRequests(): RecordedRequest[] {
+    return this.http.requests.filter(
+      (request) => request.path.split('?')[0] === '/v1/messages/count_tokens',
+    );
   }
 
   private async handle(request: RecordedRequest, response: ServerResponse): Promise<void> {
@@ -100,7 +113,7 @@ export class FakeAnthropicServer extends FakeProviderServer<
       return this.sendError(response, 404, 'not_found_error', 'not found');
     }
     const behaviour = this.behaviours.next();
-    if (behaviour !== 'ok') {
+    if (behaviour !== 'ok' && behaviour !== 'overloaded-mid-stream') {
       const failure = ANTHROPIC_FAKE_FAILURES[behaviour];
       const headers: Record<string, string> =
         behaviour === 'rate-limit' ? { 'retry-after': String(this.options.retryAfterSeconds) } : {};
@@ -121,11 +134,15 @@ export class FakeAnthropicServer extends FakeProviderServer<
     }
     const problem = findInvalidBlock(body) ?? this.requestProblem(body);
     if (problem) return this.sendError(response, 400, 'invalid_request_error', problem);
+    if (request.path.split('?')[0] === '/v1/messages/count_tokens')
+      return sendJson(response, 200, { input_tokens: this.promptCache.usage(body).input_tokens });
     const answer = this.answerFor(body);
     const thinking = claudeThinks(this.claudeView(body)) ? this.thinkingBlock() : undefined;
-    return body.stream
-      ? this.streamAnswer(body, answer, thinking, response)
-      : sendJson(response, 200, this.message(body, answer, thinking));
+    const message = this.message(body, answer, thinking);
+    if (!body.stream) return sendJson(response, 200, message);
+    return behaviour === 'overloaded-mid-stream'
+      ? streamThenFail(response, message, ANTHROPIC_FAKE_FAILURES.overloaded)
+      : streamMessage(response, message, this.options);
   }
 
   private claudeView(body: MessagesBody) {
@@ -211,62 +228,8 @@ export class FakeAnthropicServer extends FakeProviderServer<
       content,
       stop_reason: answer.kind === 'text' ? 'end_turn' : 'tool_use',
       stop_sequence: null,
-      usage: { input_tokens: countTokens(body.messages), output_tokens: countTokens(content) },
+      usage: { ...this.promptCache.usage(body), output_tokens: countTokens(content) },
     };
-  }
-
-  private async streamAnswer(
-    body: MessagesBody,
-    answer: FakeAnswer,
-    thinking: Block | undefined,
-    response: ServerResponse,
-  ): Promise<void> {
-    const full = this.message(body, answer, thinking);
-    startSse(response);
-    const send = (type: string, data: object) =>
-      response.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
-    send('message_start', {
-      message: {
-        ...full,
-        content: [],
-        stop_reason: null,
-        usage: { input_tokens: full.usage.input_tokens, output_tokens: 1 },
-      },
-    });
-    send('ping', {});
-    for (const [index, block] of full.content.entries()) {
-      if (this.options.chunkDelayMs) await sleep(this.options.chunkDelayMs);
-      if (response.destroyed) return;
-      this.streamBlock(index, block, send);
-    }
-    send('message_delta', {
-      delta: { stop_reason: full.stop_reason, stop_sequence: null },
-      usage: { output_tokens: full.usage.output_tokens },
-    });
-    send('message_stop', {});
-    response.end();
-  }
-
-  private streamBlock(index: number, block: Block, send: (type: string, data: object) => void) {
-    const delta = (value: object) => send('content_block_delta', { index, delta: value });
-    if (block.type === 'thinking') {
-      send('content_block_start', { index, content_block: { type: 'thinking', thinking: '' } });
-      for (const piece of splitReply(String(block.thinking), 2))
-        delta({ type: 'thinking_delta', thinking: piece });
-      delta({ type: 'signature_delta', signature: block.signature });
-    } else if (block.type === 'text') {
-      send('content_block_start', { index, content_block: { type: 'text', text: '' } });
-      for (const piece of splitReply(String(block.text), this.options.chunks))
-        delta({ type: 'text_delta', text: piece });
-    } else {
-      send('content_block_start', { index, content_block: { ...block, input: {} } });
-      // Split the JSON in two so clients must concatenate input_json_delta fragments.
-      const json = JSON.stringify(block.input);
-      const middle = Math.floor(json.length / 2);
-      for (const part of [json.slice(0, middle), json.slice(middle)])
-        delta({ type: 'input_json_delta', partial_json: part });
-    }
-    send('content_block_stop', { index });
   }
 
   private sendError(

@@ -1,0 +1,4 @@
+export * from './messages-request.schema';
+export * from './messages-response.types';
+export * from './anthropic-passthrough';
+export * from './message-events';
