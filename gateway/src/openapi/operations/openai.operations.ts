@@ -21,7 +21,7 @@ export const openaiOperations: ApiOperation[] = [
     tag: 'OpenAI',
     auth: 'client',
     summary: 'Chat completion, routed with failover',
-    description: `OpenAI's Chat Completions. \`model\` is a route alias (\`default\`, \`auto\`, configured aliases), \`provider/model\`, or a concrete model. Gateway-only fields: \`provider\` (pin one provider) and \`cache\`. Unknown fields are a 400 naming them. ${ROUTING_HEADERS}`,
+    description: `OpenAI's Chat Completions. \`model\` is a route alias (\`default\`, \`auto\`, configured aliases), \`provider/model\`, or a concrete model. Gateway-only fields: \`provider\` (pin one provider) and \`cache\`. A top-level field the gateway does not know goes to OpenAI-wire upstreams unchanged (they judge it); a translating provider (Anthropic, Gemini, Bedrock, local) that cannot honour a field is left out of the chain, and when none is left the answer is a 400 naming it. ${ROUTING_HEADERS}`,
     requestBody: named('ChatCompletionRequest', chatCompletionRequestSchema),
     responses: [
       {

@@ -9,6 +9,7 @@ import {
   promptFilterResults,
   type OpenAIAnswerBody,
 } from './fake-openai-answer';
+import { unknownParameterProblem } from './fake-openai-parameters';
 
 /** What the fake does with a request. */
 export type OpenAIFakeBehaviour =
@@ -262,7 +263,7 @@ export class FakeOpenAIServer {
     behaviour: OpenAIFakeBehaviour,
     response: ServerResponse,
   ): Promise<void> {
-    const invalid = jsonModeProblem(body);
+    const invalid = unknownParameterProblem(body) ?? jsonModeProblem(body);
     if (invalid) return sendJson(response, 400, invalid);
     const toolCalls = this.toolCalls(body);
     const toolCall = toolCalls[0];
