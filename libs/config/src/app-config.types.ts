@@ -61,6 +61,13 @@ export interface RoutingConfig {
   streamIdleTimeoutMs: number;
   /** Retry a timed-out attempt on the same provider before moving on. @defaultValue false */
   retryOnTimeout: boolean;
+  /**
+   * How often providers that list their upstream's models (OpenAI-compatible, Ollama) list them
+   * again (MODEL_REFRESH_SECONDS); 0 lists them once, at boot. @defaultValue 60000
+   */
+  modelRefreshMs: number;
+  /** Bound on one model-list call (MODEL_DISCOVERY_TIMEOUT_MS). @defaultValue 3000 */
+  modelDiscoveryTimeoutMs: number;
 }
 
 export interface WorkerConfig {

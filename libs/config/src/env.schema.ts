@@ -41,6 +41,10 @@ export const coreEnvShape = {
   STREAM_IDLE_TIMEOUT_MS: envInt(30_000, { min: 1 }),
   /** A timed-out attempt moves to the next target; true retries the same provider first. */
   RETRY_ON_TIMEOUT: envBoolean(false),
+  /** How often OpenAI-compatible and Ollama providers' model lists are read again; 0: never. */
+  MODEL_REFRESH_SECONDS: envInt(60, { min: 0 }),
+  /** Bound on one model-list call, so a provider that does not answer never holds up boot. */
+  MODEL_DISCOVERY_TIMEOUT_MS: envInt(3_000, { min: 100 }),
 
   // --- local worker (llama.cpp, embeddings, RAG) ----------------------------------------------
   // The model names the worker serves; the `local` provider's descriptor reads them too.

@@ -123,6 +123,8 @@ function appConfig(
       firstByteTimeoutMs: env.FIRST_BYTE_TIMEOUT_MS,
       streamIdleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS,
       retryOnTimeout: env.RETRY_ON_TIMEOUT ?? false,
+      modelRefreshMs: env.MODEL_REFRESH_SECONDS * 1000,
+      modelDiscoveryTimeoutMs: env.MODEL_DISCOVERY_TIMEOUT_MS,
     },
     worker: {
       port: env.WORKER_PORT,

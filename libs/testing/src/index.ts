@@ -19,3 +19,4 @@ export * from './fakes/fake-openai-answer';
 export * from './fakes/fake-signatures';
 export * from './fakes/fake-claude-rules';
 export * from './fakes/fake-openai-parameters';
+export * from './fakes/fake-ollama-server';
