@@ -21,6 +21,7 @@ import { TenantsAdminController } from './api/admin/tenants-admin.controller';
 import { ChatCompletionsController } from './api/openai/chat-completions.controller';
 import { EmbeddingsController } from './api/openai/embeddings.controller';
 import { ModelsController } from './api/openai/models.controller';
+import { ResponsesController } from './api/openai/responses.controller';
 import { HealthController, HealthDetailController } from './api/ops/health.controller';
 import { MetricsController } from './api/ops/metrics.controller';
 import { RagController } from './api/rag/rag.controller';
@@ -49,6 +50,7 @@ import { OpenApiModule } from './openapi/openapi.module';
 import { PersistenceModule } from './persistence/persistence.module';
 import { RagCollectionsService } from './rag/rag-collections.service';
 import { RagQueryService } from './rag/rag-query.service';
+import { ResponsesService } from './responses/responses.service';
 import { ROUTER_OBSERVERS, RoutingModule } from './routing/routing.module';
 import { CredentialCache } from './tenants/credential-cache';
 import { TenantService } from './tenants/tenant.service';
@@ -126,6 +128,7 @@ export class AppModule {
         ChatCompletionsController,
         EmbeddingsController,
         ModelsController,
+        ResponsesController,
         AiQueryController,
         RagController,
         HealthController,
@@ -142,6 +145,7 @@ export class AppModule {
       providers: [
         // use cases
         ChatCompletionsService,
+        ResponsesService,
         EmbeddingsService,
         RagCollectionsService,
         RagQueryService,

@@ -115,6 +115,10 @@ export interface ControlsConfig {
   cacheEnabled: boolean;
   cacheTtlSeconds: number;
   cacheMaxEntries: number;
+  /** Life of a stored Responses API response (RESPONSES_TTL_SECONDS). @defaultValue 604800 */
+  responsesTtlSeconds: number;
+  /** Responses kept in memory without Redis (RESPONSES_MAX_STORED). @defaultValue 10000 */
+  responsesMaxStored: number;
   rateLimitRpm: number;
   rateLimitTpm: number;
   /** While Redis cannot count: let requests through (`open`) or answer 503 (`closed`). @defaultValue 'open' */

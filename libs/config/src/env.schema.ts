@@ -128,6 +128,10 @@ export const coreEnvShape = {
   CACHE_ENABLED: envBoolean(true),
   CACHE_TTL_SECONDS: envInt(3600, { min: 0 }),
   CACHE_MAX_ENTRIES: envInt(1000, { min: 1 }),
+  /** How long a stored Responses API response (`store`, default true) can be continued or read. */
+  RESPONSES_TTL_SECONDS: envInt(7 * 24 * 3600, { min: 1 }),
+  /** Most responses kept in memory without Redis (the least recently used go first). */
+  RESPONSES_MAX_STORED: envInt(10_000, { min: 1 }),
   RATE_LIMIT_RPM: envInt(0, { min: 0 }),
   RATE_LIMIT_TPM: envInt(0, { min: 0 }),
   /** While Redis cannot count: `open` lets requests through uncounted, `closed` answers 503. */

@@ -164,6 +164,8 @@ function appConfig(
       cacheEnabled: env.CACHE_ENABLED ?? true,
       cacheTtlSeconds: env.CACHE_TTL_SECONDS,
       cacheMaxEntries: env.CACHE_MAX_ENTRIES,
+      responsesTtlSeconds: env.RESPONSES_TTL_SECONDS,
+      responsesMaxStored: env.RESPONSES_MAX_STORED,
       rateLimitRpm: env.RATE_LIMIT_RPM,
       rateLimitTpm: env.RATE_LIMIT_TPM,
       rateLimitFailMode: env.RATE_LIMIT_FAIL_MODE,

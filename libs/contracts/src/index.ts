@@ -7,3 +7,5 @@ export * from './errors/provider-error';
 export * from './errors/zod-error';
 export * from './queues';
 export * from './rag/rag-request.schema';
+export * from './openai/responses.schema';
+export * from './openai/responses.types';
