@@ -298,6 +298,8 @@ export class FakeOpenAIServer {
             ...(toolCall ? { tool_calls: toolCalls } : {}),
             ...(reasoning ? { reasoning_content: reasoning } : {}),
             refusal: null,
+            // OpenAI's current messages carry their URL citations, an empty list by default.
+            annotations: [],
           },
           logprobs: null,
           finish_reason: toolCall ? 'tool_calls' : 'stop',
