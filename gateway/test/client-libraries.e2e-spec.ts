@@ -15,9 +15,10 @@ import { startGateway, type RunningGateway } from './support/gateway-harness';
  * stream and a `previous_response_id` tool loop), LangChain's `ChatOpenAI` with tools and
  * `ToolMessage`, and the AI SDK's default `openai(id)` (which speaks the Responses API).
  *
- * The local engine has no tool calling: there, every tool request is a 400 naming `tools`
- * (never a dropped field), and everything else must work. Random weights write nonsense, so
- * local answers are checked for shape, never for words.
+ * The local engine calls tools by constrained decoding; its random weights would choose between
+ * text and a call at random, so on it the loops ask for a call (`tool_choice: "required"`) and
+ * then for the answer (`"none"`), as a client that drives its loop does. Random weights write
+ * nonsense: local answers are checked for shape, never for words.
  */
 
 interface Target {
@@ -25,23 +26,31 @@ interface Target {
   model: string;
   /** The text the upstream answers with; undefined for the random-weight local model. */
   reply?: string;
-  tools: boolean;
+  /** The loop asks for a call, then for the answer, instead of leaving both to the model. */
+  drivenLoop: boolean;
 }
 
 const TARGETS: Target[] = [
-  { label: 'OpenAI-wire upstream', model: 'openai/gpt-4o-mini', reply: 'from openai', tools: true },
+  {
+    label: 'OpenAI-wire upstream',
+    model: 'openai/gpt-4o-mini',
+    reply: 'from openai',
+    drivenLoop: false,
+  },
   {
     label: 'Anthropic upstream',
     model: 'anthropic/claude-sonnet-5-5',
     reply: 'from anthropic',
-    tools: true,
+    drivenLoop: false,
   },
-  { label: 'local tiny model', model: 'local/local-llm', tools: false },
+  { label: 'local tiny model', model: 'local/local-llm', drivenLoop: true },
 ];
 
+// An enum keeps a random-weight model's constrained arguments short.
+const CITIES = ['Paris', 'Rome'] as const;
 const weatherParameters = {
   type: 'object',
-  properties: { city: { type: 'string' } },
+  properties: { city: { type: 'string', enum: CITIES } },
   required: ['city'],
   additionalProperties: false,
 };
@@ -54,9 +63,6 @@ const chatTool = {
     parameters: weatherParameters,
   },
 };
-
-/** What the local engine answers for any request with tools. */
-const toolsRefused = { status: 400, param: 'tools', code: 'unsupported_parameter' };
 
 let openaiUpstream: FakeOpenAIServer;
 let anthropicUpstream: FakeAnthropicServer;
@@ -96,27 +102,40 @@ describe.each(TARGETS)('client libraries through the gateway to the $label', (ta
     if (target.reply) expect(text).toBe(target.reply);
     else expect(typeof text).toBe('string');
   };
+  /** tool_choice for the turn that should call, and the turn that should answer. */
+  const callTurn = target.drivenLoop ? ('required' as const) : ('auto' as const);
+  const answerTurn = target.drivenLoop ? ('none' as const) : ('auto' as const);
+  const expectWeatherCall = (name: string, args: string) => {
+    expect(name).toBe('get_weather');
+    expect(CITIES).toContain((JSON.parse(args) as { city: string }).city);
+  };
 
   describe('openai SDK, Chat Completions', () => {
     it('runs a tool loop that pushes the SDK’s own messages back', async () => {
       const messages: OpenAI.ChatCompletionMessageParam[] = [
         { role: 'user', content: 'Weather in Paris?' },
       ];
-      const request = () =>
+      const request = (toolChoice: 'auto' | 'required' | 'none') =>
         client().chat.completions.create({
           model: target.model,
           messages,
           tools: [chatTool],
-          max_tokens: 16,
+          tool_choice: toolChoice,
+          // One call per turn: a random-weight model would otherwise add calls until the limit.
+          parallel_tool_calls: false,
+          max_tokens: 128,
         });
-      if (!target.tools) return expect(request()).rejects.toMatchObject(toolsRefused);
-      const first = await request();
+      const first = await request(callTurn);
       const message = first.choices[0].message;
-      expect(message.tool_calls).toHaveLength(1);
+      expect(first.choices[0].finish_reason).toBe('tool_calls');
+      expect(message.tool_calls!.length).toBeGreaterThan(0);
+      for (const call of message.tool_calls ?? [])
+        if (call.type === 'function')
+          expectWeatherCall(call.function.name, call.function.arguments);
       messages.push(message);
       for (const call of message.tool_calls ?? [])
         messages.push({ role: 'tool', tool_call_id: call.id, content: '{"temp":21}' });
-      const second = await request();
+      const second = await request(answerTurn);
       expectReply(second.choices[0].message.content);
     });
 
@@ -171,34 +190,29 @@ describe.each(TARGETS)('client libraries through the gateway to the $label', (ta
     });
 
     it('continues a conversation with previous_response_id, through a tool call', async () => {
-      const request = { model: target.model, tools: [responseTool], max_output_tokens: 16 };
-      const ask = () => client().responses.create({ ...request, input: 'Weather in Paris?' });
-      if (!target.tools) {
-        await expect(ask()).rejects.toMatchObject(toolsRefused);
-        // Without tools the same loop keeps the conversation on the local model too.
-        const first = await client().responses.create({ model: target.model, input: 'Hello' });
-        const second = await client().responses.create({
-          model: target.model,
-          input: 'Go on',
-          previous_response_id: first.id,
-        });
-        expect(second.previous_response_id).toBe(first.id);
-        return;
-      }
-      const first = await ask();
-      const call = first.output.find((item) => item.type === 'function_call');
+      const request = {
+        model: target.model,
+        tools: [responseTool],
+        parallel_tool_calls: false,
+        max_output_tokens: 128,
+      };
+      const first = await client().responses.create({
+        ...request,
+        input: 'Weather in Paris?',
+        tool_choice: callTurn,
+      });
+      const call = first.output.find(
+        (item): item is OpenAI.Responses.ResponseFunctionToolCall => item.type === 'function_call',
+      );
       expect(call).toBeDefined();
+      expectWeatherCall(call!.name, call!.arguments);
       const second = await client().responses.create({
         ...request,
+        tool_choice: answerTurn,
         previous_response_id: first.id,
-        input: [
-          {
-            type: 'function_call_output',
-            call_id: (call as OpenAI.Responses.ResponseFunctionToolCall).call_id,
-            output: '{"temp":21}',
-          },
-        ],
+        input: [{ type: 'function_call_output', call_id: call!.call_id, output: '{"temp":21}' }],
       });
+      expect(second.previous_response_id).toBe(first.id);
       expectReply(second.output_text);
     });
   });
@@ -210,28 +224,30 @@ describe.each(TARGETS)('client libraries through the gateway to the $label', (ta
         apiKey: 'sk-client',
         configuration: { baseURL: `${gateway.baseUrl}/v1` },
         maxRetries: 0,
-        maxTokens: 16,
+        maxTokens: 128,
       });
     const weather = langchainTool(async () => '{"temp":21}', {
       name: 'get_weather',
       description: 'Weather of a city',
-      schema: z.object({ city: z.string() }),
+      schema: z.object({ city: z.enum(CITIES) }),
     });
 
     it('calls a tool and answers its ToolMessage', async () => {
-      const withTools = model().bindTools([weather]);
       const question = new HumanMessage('Weather in Paris?');
-      if (!target.tools)
-        return expect(withTools.invoke([question])).rejects.toMatchObject({ status: 400 });
-      const called = (await withTools.invoke([question])) as AIMessage;
-      expect(called.tool_calls).toHaveLength(1);
+      const called = (await model()
+        .bindTools([weather], { tool_choice: callTurn, parallel_tool_calls: false })
+        .invoke([question])) as AIMessage;
+      expect(called.tool_calls!.length).toBeGreaterThan(0);
       const call = called.tool_calls![0];
+      expectWeatherCall(call.name, JSON.stringify(call.args));
       const result = new ToolMessage({
         tool_call_id: call.id!,
         name: call.name,
         content: '{"temp":21}',
       });
-      const answer = await withTools.invoke([question, called, result]);
+      const answer = await model()
+        .bindTools([weather], { tool_choice: answerTurn })
+        .invoke([question, called, result]);
       expectReply(answer.content as string);
     });
 
@@ -282,25 +298,26 @@ describe.each(TARGETS)('client libraries through the gateway to the $label', (ta
 
     it('runs tools', async () => {
       const execute = jest.fn(async ({ city }: { city: string }) => ({ city, temp: 21 }));
-      const run = () =>
-        generateText({
-          model: model(),
-          prompt: 'Weather in Paris?',
-          tools: {
-            get_weather: aiTool({
-              description: 'Weather of a city',
-              inputSchema: z.object({ city: z.string() }),
-              execute,
-            }),
-          },
-          stopWhen: stepCountIs(3),
-          maxOutputTokens: 16,
-          maxRetries: 0,
-        });
-      if (!target.tools) return expect(run()).rejects.toMatchObject({ statusCode: 400 });
-      const result = await run();
+      const result = await generateText({
+        model: model(),
+        prompt: 'Weather in Paris?',
+        tools: {
+          get_weather: aiTool({
+            description: 'Weather of a city',
+            inputSchema: z.object({ city: z.enum(CITIES) }),
+            execute,
+          }),
+        },
+        toolChoice: callTurn,
+        prepareStep: ({ stepNumber }) => (stepNumber > 0 ? { toolChoice: answerTurn } : {}),
+        providerOptions: { openai: { parallelToolCalls: false } },
+        stopWhen: stepCountIs(3),
+        maxOutputTokens: 128,
+        maxRetries: 0,
+      });
       expect(execute).toHaveBeenCalledTimes(1);
-      expect(result.steps.length).toBeGreaterThanOrEqual(2);
+      expect(CITIES).toContain(execute.mock.calls[0][0].city);
+      expect(result.steps).toHaveLength(2);
       expectReply(result.text);
     });
   });
