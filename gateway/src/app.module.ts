@@ -22,6 +22,7 @@ import { MessagesController } from './api/anthropic/messages.controller';
 import { ChatCompletionsController } from './api/openai/chat-completions.controller';
 import { EmbeddingsController } from './api/openai/embeddings.controller';
 import { ModelsController } from './api/openai/models.controller';
+import { ResponsesController } from './api/openai/responses.controller';
 import { HealthController, HealthDetailController } from './api/ops/health.controller';
 import { MetricsController } from './api/ops/metrics.controller';
 import { RagController } from './api/rag/rag.controller';
@@ -52,6 +53,7 @@ import { OpenApiModule } from './openapi/openapi.module';
 import { PersistenceModule } from './persistence/persistence.module';
 import { RagCollectionsService } from './rag/rag-collections.service';
 import { RagQueryService } from './rag/rag-query.service';
+import { ResponsesService } from './responses/responses.service';
 import { ROUTER_OBSERVERS, RoutingModule } from './routing/routing.module';
 import { CredentialCache } from './tenants/credential-cache';
 import { TenantService } from './tenants/tenant.service';
@@ -130,6 +132,7 @@ export class AppModule {
         MessagesController,
         EmbeddingsController,
         ModelsController,
+        ResponsesController,
         AiQueryController,
         RagController,
         HealthController,
@@ -148,6 +151,7 @@ export class AppModule {
         ChatCompletionsService,
         MessagesService,
         AnthropicErrorShape,
+        ResponsesService,
         EmbeddingsService,
         RagCollectionsService,
         RagQueryService,

@@ -85,14 +85,13 @@ describe('bad input gets a clear OpenAI-shaped error and never reaches a provide
     expectOpenAIError(response.json, 'messages[0].role');
   });
 
-  it('rejects unknown fields instead of dropping them', async () => {
+  it('rejects unknown fields of a message, naming them (top-level ones go to the upstream)', async () => {
     const response = await postJson(url, {
       model: 'gpt-4o-mini',
-      messages: userMessage(),
-      temprature: 0.5,
+      messages: [{ role: 'user', content: 'hi', colour: 'blue' }],
     });
     expect(response.status).toBe(400);
-    expectOpenAIError(response.json, 'temprature');
+    expectOpenAIError(response.json, 'messages[0].colour');
     expect(response.json.error.code).toBe('unknown_parameter');
   });
 

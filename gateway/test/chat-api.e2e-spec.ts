@@ -163,7 +163,8 @@ describe('OpenAI-compatible API through the official openai SDK', () => {
     expect(query.status).toBe(200);
     expect(await query.json()).toMatchObject({
       response: 'Hello from the fake upstream',
-      backend: 'openai',
+      backend: 'cloud',
+      provider: 'openai',
       state: 'closed',
     });
     const health = await fetch(`${gateway.baseUrl}/health`).then((response) => response.json());

@@ -160,6 +160,22 @@ describe('routing, retries, circuit breakers and failover', () => {
     expect((await healthOf(gateway)).providers.openai.circuit_state).toBe('closed');
   });
 
+  it("answers /ai/query as the seeds define it: the tier that answered, the primary tier's circuit", async () => {
+    await boot({ MAX_RETRIES: '0', FAILURE_THRESHOLD: '1', RECOVERY_TIMEOUT: '60' });
+    const healthy = await postJson(`${gateway.baseUrl}/ai/query`, { prompt: 'hi' });
+    expect(healthy.json).toMatchObject({ backend: 'cloud', provider: 'openai', state: 'closed' });
+    primary.behaviour = 'error-500';
+    const degraded = await postJson(`${gateway.baseUrl}/ai/query`, { prompt: 'hi' });
+    expect(degraded.status).toBe(200);
+    expect(degraded.json).toMatchObject({
+      response: 'from secondary',
+      backend: 'local',
+      provider: 'ollama',
+      state: 'open',
+    });
+    expect(await healthOf(gateway)).toMatchObject({ circuit_state: 'open', local_available: true });
+  });
+
   it('answers 503 when every circuit is open', async () => {
     await boot({ MAX_RETRIES: '0', FAILURE_THRESHOLD: '1', RECOVERY_TIMEOUT: '60' });
     primary.behaviour = 'error-500';

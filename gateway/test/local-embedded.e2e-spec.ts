@@ -171,25 +171,32 @@ describe('local tier in-process (embedded mode, no Redis)', () => {
       expect(data.input_tokens).toBe(13);
     });
 
-    it('serves tool use elsewhere in the route (the local engine has none), and refuses it pinned to local', async () => {
+    it('serves tool use on the local engine (its tool-call grammar) as Anthropic tool_use blocks', async () => {
       const client = anthropicClient(gateway);
-      const routed = await client.messages
-        .create({ ...messageBody(), max_tokens: 50, tools: [WEATHER_TOOL] })
-        .withResponse();
-      expect(routed.response.headers.get('x-gateway-provider')).toBe('openai');
-      expect(routed.data.stop_reason).toBe('tool_use');
-      await expect(
-        client.messages.create({ ...messageBody('local/local-llm'), tools: [WEATHER_TOOL] }),
-      ).rejects.toMatchObject({
-        status: 400,
-        error: {
-          type: 'error',
-          error: {
-            type: 'invalid_request_error',
-            message: "Field 'tools' is not supported by provider 'local'",
-          },
+      // A random-weight model picks text or a call at random unless asked for a call (`any`),
+      // and an enum keeps its constrained arguments short.
+      const tool = {
+        ...WEATHER_TOOL,
+        input_schema: {
+          type: 'object' as const,
+          properties: { city: { type: 'string', enum: ['Paris', 'Rome'] } },
+          required: ['city'],
+          additionalProperties: false,
         },
-      });
+      };
+      const routed = await client.messages
+        .create({
+          ...messageBody('local/local-llm'),
+          max_tokens: 128,
+          tools: [tool],
+          tool_choice: { type: 'any' },
+        })
+        .withResponse();
+      expect(routed.response.headers.get('x-gateway-provider')).toBe('local');
+      expect(routed.data.stop_reason).toBe('tool_use');
+      const call = routed.data.content.find((block) => block.type === 'tool_use');
+      expect(call).toMatchObject({ type: 'tool_use', name: WEATHER_TOOL.name });
+      expect(['Paris', 'Rome']).toContain((call as { input: { city: string } }).input.city);
     });
 
     it('answers an image block for the text-only local model with an Anthropic-shaped 400', async () => {

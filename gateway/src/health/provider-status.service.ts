@@ -41,17 +41,31 @@ export class ProviderStatusService {
     });
   }
 
+  /**
+   * The tier a provider belongs to (`copilot`, `cloud`, `local`), from its descriptor: what the
+   * seeds call the "backend" (Ollama and the llama.cpp worker are both local).
+   */
+  tierOf(providerId: string): ProviderTier | undefined {
+    const provider = this.registry.find(providerId);
+    return provider ? descriptorOf(provider.config).tier : undefined;
+  }
+
+  /**
+   * The primary tier's circuit, as the seeds define `state`: the circuit of the first provider
+   * of the default chain (`open` while it is down, whoever answered instead).
+   */
+  primaryCircuitState(): CircuitState {
+    const primary = this.config.routing.defaultChain[0] ?? this.registry.providers[0]?.id;
+    return primary && this.registry.find(primary)
+      ? this.circuits.get(this.registry.get(primary).id).snapshot().state
+      : 'closed';
+  }
+
   /** The seed-001 summary fields kept in `GET /health`. */
   summary() {
     const statuses = this.statuses();
-    // Each provider's tier comes from its descriptor (Ollama and the llama.cpp tier are local).
-    const tiers = new Map(
-      this.registry.providers.map((provider) => [provider.id, descriptorOf(provider.config).tier]),
-    );
     const anyAvailable = (tier: ProviderTier) =>
-      statuses.some((status) => tiers.get(status.id) === tier && status.available);
-    const primary =
-      statuses.find((status) => status.id === this.config.routing.defaultChain[0]) ?? statuses[0];
+      statuses.some((status) => this.tierOf(status.id) === tier && status.available);
     return {
       status:
         statuses.length === 0
@@ -62,7 +76,7 @@ export class ProviderStatusService {
       copilot_available: anyAvailable('copilot'),
       cloud_available: anyAvailable('cloud'),
       local_available: anyAvailable('local'),
-      circuit_state: primary?.circuit_state ?? 'closed',
+      circuit_state: this.primaryCircuitState(),
       default_chain: this.config.routing.defaultChain,
       providers: Object.fromEntries(statuses.map(({ id, ...rest }) => [id, rest])),
     };

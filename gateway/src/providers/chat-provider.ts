@@ -83,6 +83,14 @@ export interface ChatProvider {
     context: ProviderCallContext,
   ): Promise<AnthropicTokenCount>;
 
+  /**
+   * The models the upstream serves right now, from its own list (OpenAI's `GET /models`,
+   * Ollama's `/api/tags`). Present on providers whose descriptor discovers models
+   * (`discoversModels`); the gateway calls it at boot and every MODEL_REFRESH_SECONDS, never on
+   * the request path.
+   */
+  listModels?(context: ProviderCallContext): Promise<string[]>;
+
   /** A cheap reachability probe that spends no tokens (e.g. GET /models). */
   probe?(context: ProviderCallContext): Promise<void>;
 }

@@ -27,6 +27,8 @@ const routing = (defaultChain: string[]): RoutingConfig => ({
   firstByteTimeoutMs: 200,
   streamIdleTimeoutMs: 150,
   retryOnTimeout: false,
+  modelRefreshMs: 0,
+  modelDiscoveryTimeoutMs: 1000,
 });
 
 const request = (extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest => ({

@@ -5,6 +5,7 @@ import {
   type ScriptedChatProviderOptions,
 } from '../../test/support/scripted-chat-provider';
 import { ProviderRegistry } from '../providers/provider-registry';
+import { DiscoveredModels } from './discovered-models';
 import { RouteResolver, type ResolvedRoute } from './route-resolver';
 import { loadGatewayConfig } from '../gateway-config';
 
@@ -41,10 +42,11 @@ const PROVIDERS: ScriptedChatProviderOptions[] = [
 function resolver(
   routes: RouteConfig[] = [],
   defaultChain = ['openai', 'anthropic', 'local'],
+  discovered = new DiscoveredModels(),
 ): RouteResolver {
   const routing = { ...loadGatewayConfig({}).routing, defaultChain, routes };
   const providers = PROVIDERS.map((options) => new ScriptedChatProvider(options));
-  return new RouteResolver(routing, new ProviderRegistry(providers));
+  return new RouteResolver(routing, new ProviderRegistry(providers), discovered);
 }
 
 /** `provider/model` of each target, in order. */
@@ -244,5 +246,61 @@ describe('RouteResolver', () => {
     expect(models).toContainEqual({ id: 'gpt-4o', ownedBy: 'openai' });
     expect(models).toContainEqual({ id: 'meta-llama/Llama-3.3-70B', ownedBy: 'together' });
     expect(new Set(models.map((model) => model.id)).size).toBe(models.length);
+  });
+
+  describe('discovered models', () => {
+    const discovered = (lists: Record<string, string[]>) => {
+      const models = new DiscoveredModels();
+      for (const [provider, list] of Object.entries(lists)) models.replace(provider, list);
+      return models;
+    };
+
+    it('routes a listed model to the first provider in chain order that lists it', () => {
+      const lists = discovered({ together: ['llama3:8b'], local: ['llama3:8b', 'qwen2.5'] });
+      const routes = resolver([], ['openai', 'anthropic', 'local'], lists);
+      expect(targets(routes.resolve('llama3:8b', undefined))).toEqual([
+        'local/llama3:8b',
+        'openai/gpt-4o-mini',
+        'anthropic/claude-haiku',
+      ]);
+      expect(targets(routes.resolve('qwen2.5', 'local'))).toEqual(['local/qwen2.5']);
+    });
+
+    it('keeps a fallback on the requested model when that provider serves it too', () => {
+      const lists = discovered({ anthropic: ['shared-model'], local: ['shared-model'] });
+      const routes = resolver([], ['openai', 'anthropic', 'local'], lists);
+      expect(targets(routes.resolve('shared-model', undefined))).toEqual([
+        'anthropic/shared-model',
+        'openai/gpt-4o-mini',
+        'local/shared-model',
+      ]);
+    });
+
+    it('lists discovered models after the configured ones, each once', () => {
+      const lists = discovered({ local: ['llama3:8b', 'gpt-4o'] });
+      const models = resolver([], undefined, lists).listModels();
+      expect(models).toContainEqual({ id: 'llama3:8b', ownedBy: 'local' });
+      expect(models).toContainEqual({ id: 'gpt-4o', ownedBy: 'openai' });
+      expect(new Set(models.map((model) => model.id)).size).toBe(models.length);
+    });
+
+    it('takes provider/* in a route as the requested model when served, else the default', () => {
+      const lists = discovered({ local: ['llama3:8b'] });
+      const routes = resolver(
+        [
+          { alias: '*', targets: [{ provider: 'local', model: '*' }, { provider: 'openai' }] },
+          { alias: 'fast', targets: [{ provider: 'local', model: '*' }] },
+        ],
+        undefined,
+        lists,
+      );
+      expect(targets(routes.resolve('fast', undefined))).toEqual(['local/local-llm']);
+      // `*` answers for a model nothing else resolves, instead of a 404.
+      expect(targets(routes.resolve('mystery-model', undefined))).toEqual([
+        'local/local-llm',
+        'openai/gpt-4o-mini',
+      ]);
+      expect(routes.listModels().map((model) => model.id)).not.toContain('*');
+    });
   });
 });

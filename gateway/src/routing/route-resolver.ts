@@ -3,6 +3,7 @@ import type { RoutingConfig } from '@app/config';
 import type { ChatProvider } from '../providers/chat-provider';
 import { modelFamiliesOf } from '../providers/provider-list';
 import type { ProviderRegistry } from '../providers/provider-registry';
+import { DiscoveredModels } from './discovered-models';
 
 export interface ResolvedTarget {
   provider: ChatProvider;
@@ -30,6 +31,13 @@ export function modelNotAllowed(model: string): GatewayError {
 /** Aliases that always mean "the default chain". */
 export const DEFAULT_ALIASES = ['default', 'auto'];
 
+/**
+ * In a YAML route, `provider/*` is "the requested model on this provider when it serves it
+ * (configured or discovered), else its default model"; a route named `*` is the chain for any
+ * model nothing else resolves (instead of a 404).
+ */
+export const ANY_MODEL = '*';
+
 export type RouteKind = 'chat' | 'embeddings';
 
 /**
@@ -38,8 +46,11 @@ export type RouteKind = 'chat' | 'embeddings';
  * 2. `provider/model` → that provider with that model;
  * 3. a concrete model some provider serves → that provider first, then the rest of the default
  *    chain with their own default models (the seeds' "keep answering when a provider is down");
- *    a model of a family a provider declares (`claude-*` → Anthropic) counts as served by it;
- * 4. anything else → 404 model_not_found.
+ *    a model only discovered (an upstream's own list) belongs to the first provider in chain
+ *    order that lists it; a model of a family a provider declares (`claude-*` → Anthropic)
+ *    counts as served by it;
+ * 4. the YAML route `*`, when there is one;
+ * 5. anything else → 404 model_not_found.
  * A `provider` pin keeps only that provider's targets (its default model when the route had none).
  */
 export class RouteResolver {
@@ -49,6 +60,7 @@ export class RouteResolver {
   constructor(
     private readonly routing: RoutingConfig,
     private readonly registry: ProviderRegistry,
+    private readonly discovered: DiscoveredModels = new DiscoveredModels(),
   ) {
     this.routes = new Map(routing.routes.map((route) => [route.alias, route.targets]));
     const defaultTargets = routing.defaultChain.map((provider) => ({ provider }));
@@ -111,23 +123,19 @@ export class RouteResolver {
   /** Every model name a client may send, with the provider that owns it. */
   listModels(): { id: string; ownedBy: string }[] {
     const models = new Map<string, string>();
-    for (const alias of this.routes.keys()) models.set(alias, 'gateway');
+    for (const alias of this.routes.keys()) if (alias !== ANY_MODEL) models.set(alias, 'gateway');
     for (const provider of this.registry.providers) {
       for (const model of provider.config.models)
         if (!models.has(model)) models.set(model, provider.id);
     }
+    for (const { model, provider } of this.discoveredModels())
+      if (!models.has(model)) models.set(model, provider.id);
     return [...models].map(([id, ownedBy]) => ({ id, ownedBy }));
   }
 
   private targetsFor(model: string, kind: RouteKind): ResolvedTarget[] {
     const route = this.routes.get(model);
-    if (route) {
-      return route.flatMap(({ provider: id, model: routeModel }) => {
-        const provider = this.registry.find(id);
-        if (!provider) return [];
-        return [{ provider, model: routeModel ?? this.defaultModel(provider, kind) }];
-      });
-    }
+    if (route) return this.routeTargets(route, model, kind);
     const slash = model.indexOf('/');
     if (slash > 0) {
       const provider = this.registry.find(model.slice(0, slash));
@@ -135,13 +143,17 @@ export class RouteResolver {
     }
     const owner =
       this.registry.providers.find((provider) => provider.config.models.includes(model)) ??
+      this.discoveredOwner(model) ??
       this.familyOwner(model);
-    if (!owner) return [];
+    if (!owner) {
+      const anyModel = this.routes.get(ANY_MODEL);
+      return anyModel ? this.routeTargets(anyModel, model, kind) : [];
+    }
     const fallbacks = this.routing.defaultChain
       .map((id) => this.registry.find(id))
       .filter((provider): provider is ChatProvider => provider !== undefined && provider !== owner)
       .filter((provider) => kind === 'chat' || provider.embed !== undefined)
-      .map((provider) => ({ provider, model: this.defaultModel(provider, kind) }));
+      .map((provider) => ({ provider, model: this.defaultModel(provider, kind, model) }));
     return [{ provider: owner, model }, ...fallbacks];
   }
 
@@ -156,11 +168,7 @@ export class RouteResolver {
 
   private familyPatterns(): { provider: ChatProvider; pattern: RegExp }[] {
     if (this.families) return this.families;
-    const chained = this.routing.defaultChain
-      .map((id) => this.registry.find(id))
-      .filter((provider): provider is ChatProvider => provider !== undefined);
-    const ordered = [...new Set([...chained, ...this.registry.providers])];
-    this.families = ordered.flatMap((provider) =>
+    this.families = this.chainOrder().flatMap((provider) =>
       modelFamiliesOf(provider.type).map((family) => ({
         provider,
         pattern: familyPattern(family),
@@ -169,8 +177,52 @@ export class RouteResolver {
     return this.families;
   }
 
+  private routeTargets(
+    route: { provider: string; model?: string }[],
+    requested: string,
+    kind: RouteKind,
+  ): ResolvedTarget[] {
+    return route.flatMap(({ provider: id, model: routeModel }) => {
+      const provider = this.registry.find(id);
+      if (!provider) return [];
+      const model =
+        routeModel === undefined || routeModel === ANY_MODEL
+          ? this.defaultModel(provider, kind, routeModel && requested)
+          : routeModel;
+      return [{ provider, model }];
+    });
+  }
+
+  /** The first provider in chain order (then registry order) whose upstream lists `model`. */
+  private discoveredOwner(model: string): ChatProvider | undefined {
+    return this.chainOrder().find((provider) => this.discovered.has(provider.id, model));
+  }
+
+  /** Every discovered model with the provider it routes to (the first that lists it). */
+  private discoveredModels(): { model: string; provider: ChatProvider }[] {
+    const seen = new Set<string>();
+    return this.chainOrder().flatMap((provider) =>
+      this.discovered
+        .of(provider.id)
+        .filter((model) => !seen.has(model) && seen.add(model))
+        .map((model) => ({ model, provider })),
+    );
+  }
+
+  private chainOrder(): ChatProvider[] {
+    const chain = this.routing.defaultChain
+      .map((id) => this.registry.find(id))
+      .filter((provider): provider is ChatProvider => provider !== undefined);
+    return [...chain, ...this.registry.providers.filter((provider) => !chain.includes(provider))];
+  }
+
+  /** True when `provider` serves `model`: configured, or listed by its upstream. */
+  private serves(provider: ChatProvider, model: string): boolean {
+    return provider.config.models.includes(model) || this.discovered.has(provider.id, model);
+  }
+
   private defaultModel(provider: ChatProvider, kind: RouteKind, requested?: string): string {
-    if (requested && provider.config.models.includes(requested)) return requested;
+    if (requested && this.serves(provider, requested)) return requested;
     return kind === 'embeddings'
       ? (provider.config.embeddingModel ?? provider.config.defaultModel)
       : provider.config.defaultModel;

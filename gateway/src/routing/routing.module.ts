@@ -8,6 +8,8 @@ import { LOCAL_DISPATCHER } from '../topology/topology.tokens';
 import { ProviderRegistry } from '../providers/provider-registry';
 import { ChatRouter } from './chat-router';
 import { CircuitRegistry } from './circuit-registry';
+import { DiscoveredModels } from './discovered-models';
+import { ModelDiscovery } from './model-discovery';
 import { RouteResolver } from './route-resolver';
 import type { RouterObserver } from './router-observer';
 
@@ -35,11 +37,32 @@ const routingProviders: Provider[] = [
     inject: [APP_CONFIG],
     useFactory: (config: AppConfig) => new CircuitRegistry(config.routing),
   },
+  // A factory, not a value: every app (tests boot several per process) discovers its own.
+  { provide: DiscoveredModels, useFactory: () => new DiscoveredModels() },
+  {
+    provide: ModelDiscovery,
+    inject: [APP_CONFIG, ProviderRegistry, DiscoveredModels, LOGGER],
+    useFactory: (
+      config: AppConfig,
+      registry: ProviderRegistry,
+      discovered: DiscoveredModels,
+      logger: Logger,
+    ) =>
+      new ModelDiscovery(
+        registry.providers,
+        discovered,
+        {
+          refreshMs: config.routing.modelRefreshMs,
+          timeoutMs: config.routing.modelDiscoveryTimeoutMs,
+        },
+        logger,
+      ),
+  },
   {
     provide: RouteResolver,
-    inject: [APP_CONFIG, ProviderRegistry],
-    useFactory: (config: AppConfig, registry: ProviderRegistry) =>
-      new RouteResolver(config.routing, registry),
+    inject: [APP_CONFIG, ProviderRegistry, DiscoveredModels],
+    useFactory: (config: AppConfig, registry: ProviderRegistry, discovered: DiscoveredModels) =>
+      new RouteResolver(config.routing, registry, discovered),
   },
   {
     provide: ChatRouter,
@@ -61,7 +84,7 @@ export class RoutingModule {
       // Process-wide like the config: feature modules (the console) read circuits and providers.
       global: true,
       providers: routingProviders,
-      exports: [ProviderRegistry, CircuitRegistry, RouteResolver, ChatRouter],
+      exports: [ProviderRegistry, CircuitRegistry, RouteResolver, ChatRouter, DiscoveredModels],
     };
   }
 }

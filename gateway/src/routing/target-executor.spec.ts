@@ -22,6 +22,8 @@ const routing = (overrides: Partial<RoutingConfig> = {}): RoutingConfig => ({
   firstByteTimeoutMs: 100,
   streamIdleTimeoutMs: 100,
   retryOnTimeout: false,
+  modelRefreshMs: 0,
+  modelDiscoveryTimeoutMs: 1000,
   ...overrides,
 });
 

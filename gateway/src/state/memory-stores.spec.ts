@@ -1,12 +1,14 @@
 import { describeStoreConformance } from '../../test/support/store-conformance';
 import { MemoryCacheStore } from './memory-cache-store';
 import { MemoryRateLimitStore } from './memory-rate-limit-store';
+import { MemoryResponseStore } from './memory-response-store';
 import { MemoryTokenCounterStore } from './memory-token-counter-store';
 
 describeStoreConformance('memory', {
   cache: async (maxEntries) => new MemoryCacheStore(maxEntries),
   tokenCounters: async () => new MemoryTokenCounterStore(),
   rateLimit: async () => new MemoryRateLimitStore(),
+  responses: async () => new MemoryResponseStore(100),
   cleanup: async () => undefined,
 });
 

@@ -14,10 +14,12 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../logging/logger';
 import { MemoryCacheStore } from '../state/memory-cache-store';
 import { MemoryRateLimitStore } from '../state/memory-rate-limit-store';
+import { MemoryResponseStore } from '../state/memory-response-store';
 import { MemoryTokenCounterStore } from '../state/memory-token-counter-store';
 import { RedisCacheStore } from '../state/redis-cache-store';
 import { connectRedis } from '../state/redis-connection';
 import { RedisRateLimitStore } from '../state/redis-rate-limit-store';
+import { RedisResponseStore } from '../state/redis-response-store';
 import { RedisTokenCounterStore } from '../state/redis-token-counter-store';
 import { LazyLocalDispatcher } from './lazy-local-dispatcher';
 import {
@@ -25,6 +27,7 @@ import {
   LOCAL_DISPATCHER,
   RATE_LIMIT_STORE,
   REDIS_CLIENT,
+  RESPONSE_STORE,
   TOKEN_COUNTER_STORE,
 } from './topology.tokens';
 
@@ -106,13 +109,21 @@ const providers: Provider[] = [
           )
         : new MemoryRateLimitStore(),
   },
+  {
+    provide: RESPONSE_STORE,
+    inject: [APP_CONFIG, REDIS_CLIENT],
+    useFactory: (config: AppConfig, client: Redis | null) =>
+      client
+        ? new RedisResponseStore(client, config.redisKeyPrefix)
+        : new MemoryResponseStore(config.controls.responsesMaxStored),
+  },
   { provide: LOCAL_DISPATCHER, inject: [APP_CONFIG, LOGGER], useFactory: createDispatcher },
   TopologyShutdown,
 ];
 
 /**
  * The one place that reads REDIS_URL, for hot and disposable state (response cache, request and
- * token counters) and for where local work runs; tenants, keys and usage are durable records in
+ * token counters, stored Responses API responses) and for where local work runs; tenants, keys and usage are durable records in
  * the PersistenceModule. Embedded (no REDIS_URL): in-memory stores, local work and RAG in this
  * process. Distributed: Redis-backed stores shared by every replica, local work and
  * RAG on worker processes over BullMQ. Everything else injects the tokens of `topology.tokens.ts`.
@@ -124,7 +135,14 @@ export class TopologyModule {
     return {
       module: TopologyModule,
       providers,
-      exports: [REDIS_CLIENT, CACHE_STORE, TOKEN_COUNTER_STORE, RATE_LIMIT_STORE, LOCAL_DISPATCHER],
+      exports: [
+        REDIS_CLIENT,
+        CACHE_STORE,
+        TOKEN_COUNTER_STORE,
+        RATE_LIMIT_STORE,
+        RESPONSE_STORE,
+        LOCAL_DISPATCHER,
+      ],
     };
   }
 }

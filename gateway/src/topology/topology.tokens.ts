@@ -9,6 +9,8 @@ export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 export const CACHE_STORE = Symbol('CACHE_STORE');
 /** `TokenCounterStore`: tokens-per-minute counters (tenants, keys, usage are in persistence/). */
 export const TOKEN_COUNTER_STORE = Symbol('TOKEN_COUNTER_STORE');
+/** `ResponseStore`: stored Responses API responses, per tenant, with a TTL. */
+export const RESPONSE_STORE = Symbol('RESPONSE_STORE');
 /** `RateLimitStore`: fixed one-minute windows per caller. */
 export const RATE_LIMIT_STORE = Symbol('RATE_LIMIT_STORE');
 /**

@@ -1,5 +1,6 @@
 import type { CacheStore } from '../../src/state/cache-store';
 import type { RateLimitStore } from '../../src/state/rate-limit-store';
+import type { ResponseStore, StoredResponse } from '../../src/state/response-store';
 import type { TokenCounterStore } from '../../src/state/token-counter-store';
 
 /**
@@ -11,7 +12,60 @@ export interface StoreFactories {
   cache(maxEntries: number): Promise<CacheStore<{ value: string }>>;
   tokenCounters(): Promise<TokenCounterStore>;
   rateLimit(): Promise<RateLimitStore>;
+  responses(): Promise<ResponseStore>;
   cleanup(): Promise<void>;
+}
+
+/** A stored response with one message and one function call, for the response-store cases. */
+function storedResponse(id: string): StoredResponse {
+  return {
+    response: {
+      id,
+      object: 'response',
+      created_at: 1,
+      status: 'completed',
+      background: false,
+      error: null,
+      incomplete_details: null,
+      instructions: null,
+      max_output_tokens: null,
+      max_tool_calls: null,
+      model: 'm',
+      output: [
+        {
+          type: 'message',
+          id: `msg_${id}`,
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'hi', annotations: [], logprobs: [] }],
+        },
+        {
+          type: 'function_call',
+          id: `fc_${id}`,
+          status: 'completed',
+          call_id: 'call_1',
+          name: 'weather',
+          arguments: '{}',
+        },
+      ],
+      parallel_tool_calls: true,
+      previous_response_id: null,
+      reasoning: { effort: null, summary: null },
+      service_tier: null,
+      store: true,
+      temperature: null,
+      text: { format: { type: 'text' }, verbosity: 'medium' },
+      tool_choice: 'auto',
+      tools: [],
+      top_logprobs: 0,
+      top_p: null,
+      truncation: 'disabled',
+      usage: null,
+      user: null,
+      metadata: {},
+    },
+    conversation: [{ role: 'user', content: 'hello' }],
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -81,6 +135,34 @@ export function describeStoreConformance(name: string, factories: StoreFactories
       await limits.reset('k');
       expect(await limits.peek('k')).toBeUndefined();
       expect((await limits.increment('k', 60_000, 5, 60_000, 'default')).totalHits).toBe(1);
+    });
+
+    it('responses: stored per scope with their items; another scope sees none of them', async () => {
+      const responses = await factories.responses();
+      await responses.put('tenant-a', storedResponse('resp_1'), 60);
+      expect(await responses.get('tenant-a', 'resp_1')).toEqual(storedResponse('resp_1'));
+      expect(await responses.getItem('tenant-a', 'fc_resp_1')).toMatchObject({ name: 'weather' });
+      expect(await responses.get('tenant-b', 'resp_1')).toBeUndefined();
+      expect(await responses.getItem('tenant-b', 'msg_resp_1')).toBeUndefined();
+      expect(await responses.delete('tenant-b', 'resp_1')).toBe(false);
+      expect(await responses.get('unknown', 'resp_2')).toBeUndefined();
+    });
+
+    it('responses: delete removes the response and its items', async () => {
+      const responses = await factories.responses();
+      await responses.put('tenant-a', storedResponse('resp_3'), 60);
+      expect(await responses.delete('tenant-a', 'resp_3')).toBe(true);
+      expect(await responses.get('tenant-a', 'resp_3')).toBeUndefined();
+      expect(await responses.getItem('tenant-a', 'msg_resp_3')).toBeUndefined();
+      expect(await responses.delete('tenant-a', 'resp_3')).toBe(false);
+    });
+
+    it('responses: a response and its items expire after the TTL', async () => {
+      const responses = await factories.responses();
+      await responses.put('tenant-a', storedResponse('resp_4'), 1);
+      await sleep(1100);
+      expect(await responses.get('tenant-a', 'resp_4')).toBeUndefined();
+      expect(await responses.getItem('tenant-a', 'msg_resp_4')).toBeUndefined();
     });
 
     it('rate limit: a new window starts when the old one ends', async () => {

@@ -61,6 +61,13 @@ export interface RoutingConfig {
   streamIdleTimeoutMs: number;
   /** Retry a timed-out attempt on the same provider before moving on. @defaultValue false */
   retryOnTimeout: boolean;
+  /**
+   * How often providers that list their upstream's models (OpenAI-compatible, Ollama) list them
+   * again (MODEL_REFRESH_SECONDS); 0 lists them once, at boot. @defaultValue 60000
+   */
+  modelRefreshMs: number;
+  /** Bound on one model-list call (MODEL_DISCOVERY_TIMEOUT_MS). @defaultValue 3000 */
+  modelDiscoveryTimeoutMs: number;
 }
 
 export interface WorkerConfig {
@@ -108,6 +115,10 @@ export interface ControlsConfig {
   cacheEnabled: boolean;
   cacheTtlSeconds: number;
   cacheMaxEntries: number;
+  /** Life of a stored Responses API response (RESPONSES_TTL_SECONDS). @defaultValue 604800 */
+  responsesTtlSeconds: number;
+  /** Responses kept in memory without Redis (RESPONSES_MAX_STORED). @defaultValue 10000 */
+  responsesMaxStored: number;
   rateLimitRpm: number;
   rateLimitTpm: number;
   /** While Redis cannot count: let requests through (`open`) or answer 503 (`closed`). @defaultValue 'open' */

@@ -41,6 +41,10 @@ export const coreEnvShape = {
   STREAM_IDLE_TIMEOUT_MS: envInt(30_000, { min: 1 }),
   /** A timed-out attempt moves to the next target; true retries the same provider first. */
   RETRY_ON_TIMEOUT: envBoolean(false),
+  /** How often OpenAI-compatible and Ollama providers' model lists are read again; 0: never. */
+  MODEL_REFRESH_SECONDS: envInt(60, { min: 0 }),
+  /** Bound on one model-list call, so a provider that does not answer never holds up boot. */
+  MODEL_DISCOVERY_TIMEOUT_MS: envInt(3_000, { min: 100 }),
 
   // --- local worker (llama.cpp, embeddings, RAG) ----------------------------------------------
   // The model names the worker serves; the `local` provider's descriptor reads them too.
@@ -124,6 +128,10 @@ export const coreEnvShape = {
   CACHE_ENABLED: envBoolean(true),
   CACHE_TTL_SECONDS: envInt(3600, { min: 0 }),
   CACHE_MAX_ENTRIES: envInt(1000, { min: 1 }),
+  /** How long a stored Responses API response (`store`, default true) can be continued or read. */
+  RESPONSES_TTL_SECONDS: envInt(7 * 24 * 3600, { min: 1 }),
+  /** Most responses kept in memory without Redis (the least recently used go first). */
+  RESPONSES_MAX_STORED: envInt(10_000, { min: 1 }),
   RATE_LIMIT_RPM: envInt(0, { min: 0 }),
   RATE_LIMIT_TPM: envInt(0, { min: 0 }),
   /** While Redis cannot count: `open` lets requests through uncounted, `closed` answers 503. */

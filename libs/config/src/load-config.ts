@@ -123,6 +123,8 @@ function appConfig(
       firstByteTimeoutMs: env.FIRST_BYTE_TIMEOUT_MS,
       streamIdleTimeoutMs: env.STREAM_IDLE_TIMEOUT_MS,
       retryOnTimeout: env.RETRY_ON_TIMEOUT ?? false,
+      modelRefreshMs: env.MODEL_REFRESH_SECONDS * 1000,
+      modelDiscoveryTimeoutMs: env.MODEL_DISCOVERY_TIMEOUT_MS,
     },
     worker: {
       port: env.WORKER_PORT,
@@ -162,6 +164,8 @@ function appConfig(
       cacheEnabled: env.CACHE_ENABLED ?? true,
       cacheTtlSeconds: env.CACHE_TTL_SECONDS,
       cacheMaxEntries: env.CACHE_MAX_ENTRIES,
+      responsesTtlSeconds: env.RESPONSES_TTL_SECONDS,
+      responsesMaxStored: env.RESPONSES_MAX_STORED,
       rateLimitRpm: env.RATE_LIMIT_RPM,
       rateLimitTpm: env.RATE_LIMIT_TPM,
       rateLimitFailMode: env.RATE_LIMIT_FAIL_MODE,

@@ -8,3 +8,5 @@ export * from './errors/zod-error';
 export * from './queues';
 export * from './rag/rag-request.schema';
 export * from './anthropic';
+export * from './openai/responses.schema';
+export * from './openai/responses.types';

@@ -18,3 +18,5 @@ export * from './fakes/fake-json-schema';
 export * from './fakes/fake-openai-answer';
 export * from './fakes/fake-signatures';
 export * from './fakes/fake-claude-rules';
+export * from './fakes/fake-openai-parameters';
+export * from './fakes/fake-ollama-server';

@@ -1,15 +1,19 @@
 import { Get, Inject } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { AdminController } from '../../access/api-metadata';
+import { DiscoveredModels } from '../../routing/discovered-models';
 import { DEFAULT_ALIASES } from '../../routing/route-resolver';
 
 /**
  * How requests are routed, as configured: the default chain, the aliases with their targets, and
- * which models each provider serves. Base URLs and credentials are left out.
+ * which models each provider serves (configured, and listed by its upstream). Base URLs and credentials are left out.
  */
 @AdminController('routes')
 export class RoutesAdminController {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DiscoveredModels) private readonly discovered: DiscoveredModels,
+  ) {}
 
   @Get()
   routes() {
@@ -39,6 +43,7 @@ export class RoutesAdminController {
         type: provider.type,
         default_model: provider.defaultModel,
         models: provider.models,
+        discovered_models: this.discovered.of(provider.id),
         embedding_model: provider.embeddingModel ?? null,
         aliases: provider.aliases,
       })),

@@ -6,16 +6,21 @@ import { ClientApi } from '../../access/api-metadata';
 import { ChatCompletionsService } from '../../chat/chat-completions.service';
 import type { RequestContext } from '../../request/request-context';
 import { Ctx } from '../../request/request-scope';
-import { CircuitRegistry } from '../../routing/circuit-registry';
+import { ProviderStatusService } from '../../health/provider-status.service';
 import { gatewayHeaders } from '../shared/gateway-headers';
 
-/** The seeds' simple API: `{"prompt"}` → `{"response","backend","state"}`, same failover. */
+/**
+ * The seeds' simple API: `{"prompt"}` → `{"response","backend","provider","state"}`, with chat's
+ * failover. As the seeds define them, `backend` is the tier that answered (`copilot`, `cloud`,
+ * `local`), `provider` the concrete provider, and `state` the primary tier's circuit (the first
+ * provider of the default chain): `open` while the cloud is down, even when the local tier answered.
+ */
 @ClientApi()
 @Controller('ai')
 export class AiQueryController {
   constructor(
     @Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService,
-    @Inject(CircuitRegistry) private readonly circuits: CircuitRegistry,
+    @Inject(ProviderStatusService) private readonly status: ProviderStatusService,
   ) {}
 
   @Post('query')
@@ -39,9 +44,10 @@ export class AiQueryController {
     reply.headers(gatewayHeaders(routed));
     return {
       response: routed.result.choices[0]?.message.content ?? '',
-      backend: routed.provider,
+      backend: this.status.tierOf(routed.provider) ?? routed.provider,
+      provider: routed.provider,
       model: routed.model,
-      state: this.circuits.get(routed.provider).snapshot().state,
+      state: this.status.primaryCircuitState(),
       usage: routed.result.usage ?? null,
     };
   }

@@ -1,4 +1,8 @@
-import { chatCompletionRequestSchema, embeddingsRequestSchema } from '@app/contracts';
+import {
+  chatCompletionRequestSchema,
+  embeddingsRequestSchema,
+  responsesRequestSchema,
+} from '@app/contracts';
 import { named, type ApiOperation } from '../api-operation';
 import {
   chatCompletionChunkSchema,
@@ -7,6 +11,11 @@ import {
   modelListSchema,
   modelSchema,
 } from '../schemas/openai-responses.schema';
+import {
+  responseDeletedSchema,
+  responseObjectSchema,
+  responseStreamEventSchema,
+} from '../schemas/responses-api.schema';
 
 /** Errors any routed call can answer (validation, keys, budgets, limits, upstream failure). */
 export const ROUTED_ERRORS = [400, 401, 402, 403, 404, 413, 415, 429, 502, 503, 504];
@@ -21,7 +30,7 @@ export const openaiOperations: ApiOperation[] = [
     tag: 'OpenAI',
     auth: 'client',
     summary: 'Chat completion, routed with failover',
-    description: `OpenAI's Chat Completions. \`model\` is a route alias (\`default\`, \`auto\`, configured aliases), \`provider/model\`, or a concrete model. Gateway-only fields: \`provider\` (pin one provider) and \`cache\`. Unknown fields are a 400 naming them. ${ROUTING_HEADERS}`,
+    description: `OpenAI's Chat Completions. \`model\` is a route alias (\`default\`, \`auto\`, configured aliases), \`provider/model\`, or a concrete model. Gateway-only fields: \`provider\` (pin one provider) and \`cache\`. A top-level field the gateway does not know goes to OpenAI-wire upstreams unchanged (they judge it); a translating provider (Anthropic, Gemini, Bedrock, local) that cannot honour a field is left out of the chain, and when none is left the answer is a 400 naming it. ${ROUTING_HEADERS}`,
     requestBody: named('ChatCompletionRequest', chatCompletionRequestSchema),
     responses: [
       {
@@ -32,6 +41,54 @@ export const openaiOperations: ApiOperation[] = [
       },
     ],
     errors: ROUTED_ERRORS,
+  },
+  {
+    method: 'post',
+    path: '/v1/responses',
+    tag: 'OpenAI',
+    auth: 'client',
+    summary: 'Responses API, served on every provider',
+    description: `OpenAI's Responses API, translated to the internal chat request, so routing, failover (streams before their first event), breakers, cache, limits, usage and cost are chat's. \`input\` is a string or items (messages with \`input_text\`/\`input_image\`, \`function_call\`, \`function_call_output\`, \`item_reference\`); function \`tools\` only. With \`store\` (default true) the response is kept per tenant for RESPONSES_TTL_SECONDS for \`previous_response_id\`, GET and DELETE. A field the gateway cannot honour (built-in tools, \`background\`, …) is a 400 naming it. ${ROUTING_HEADERS}`,
+    requestBody: named('ResponsesRequest', responsesRequestSchema),
+    responses: [
+      {
+        status: 200,
+        description: 'The response (JSON), or with `stream: true` its server-sent events',
+        body: named('Response', responseObjectSchema),
+        stream: named('ResponseStreamEvent', responseStreamEventSchema),
+      },
+    ],
+    errors: ROUTED_ERRORS,
+  },
+  {
+    method: 'get',
+    path: '/v1/responses/{id}',
+    tag: 'OpenAI',
+    auth: 'client',
+    summary: 'A stored response',
+    description: "Only the calling tenant's responses; another tenant's id is a 404.",
+    pathParams: { id: 'response id (resp_…)' },
+    responses: [
+      { status: 200, description: 'The response', body: named('Response', responseObjectSchema) },
+    ],
+    errors: [401, 404, 503],
+  },
+  {
+    method: 'delete',
+    path: '/v1/responses/{id}',
+    tag: 'OpenAI',
+    auth: 'client',
+    summary: 'Delete a stored response',
+    description: "Only the calling tenant's responses; another tenant's id is a 404.",
+    pathParams: { id: 'response id (resp_…)' },
+    responses: [
+      {
+        status: 200,
+        description: 'Deleted',
+        body: named('ResponseDeleted', responseDeletedSchema),
+      },
+    ],
+    errors: [401, 404, 503],
   },
   {
     method: 'post',

@@ -146,6 +146,9 @@ export const routesSchema = z.object({
       type: z.string(),
       default_model: z.string(),
       models: z.array(z.string()),
+      discovered_models: z
+        .array(z.string())
+        .describe("what the upstream's own model list answered last (model discovery)"),
       embedding_model: z.string().nullable(),
       aliases: z.array(z.string()),
     }),

@@ -83,8 +83,13 @@ export const modelListSchema = z.object({ object: z.literal('list'), data: z.arr
 
 export const simpleQueryResponseSchema = z.object({
   response: z.string(),
-  backend: z.string().describe('provider that answered'),
+  backend: z
+    .enum(['copilot', 'cloud', 'local'])
+    .describe('the tier that answered (copilot, cloud or local)'),
+  provider: z.string().describe('the provider that answered (openai, ollama, anthropic, …)'),
   model: z.string(),
-  state: z.enum(['closed', 'open', 'half_open']).describe("that provider's circuit state"),
+  state: z
+    .enum(['closed', 'open', 'half_open'])
+    .describe("the primary tier's circuit: the first provider of the default chain"),
   usage: usageSchema.nullable(),
 });

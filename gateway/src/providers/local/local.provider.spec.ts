@@ -60,7 +60,7 @@ describe('LocalProvider', () => {
   });
 
   it.each([
-    ['tools', { tools: [{ type: 'function', function: { name: 'f' } }] }],
+    ['tools[0].type', { tools: [{ type: 'custom', custom: { name: 'f' } }] }],
     ['n', { n: 2 }],
     ['logprobs', { logprobs: true }],
     ['audio', { audio: { voice: 'alloy', format: 'mp3' } }],
@@ -90,6 +90,13 @@ describe('LocalProvider', () => {
       response_format: { type: 'json_object' as const },
     };
     expect(() => provider.assertSupported(honoured)).not.toThrow();
+    const withTools = {
+      ...request,
+      tools: [{ type: 'function' as const, function: { name: 'f' } }],
+      tool_choice: 'required' as const,
+      parallel_tool_calls: false,
+    };
+    expect(() => provider.assertSupported(withTools)).not.toThrow();
   });
 
   it('rejects token-array input and dimensions for embeddings', async () => {

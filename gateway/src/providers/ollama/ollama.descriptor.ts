@@ -44,6 +44,10 @@ export const ollamaDescriptor = defineProvider({
   build(config, context) {
     const { OpenAICompatibleProvider } =
       require('../openai-compatible/openai-compatible.provider') as typeof import('../openai-compatible/openai-compatible.provider');
-    return new OpenAICompatibleProvider(config, { timeoutMs: context.routing.requestTimeoutMs });
+    // Its upstream's own model list is routable (model discovery, MODEL_REFRESH_SECONDS).
+    return new OpenAICompatibleProvider(config, {
+      timeoutMs: context.routing.requestTimeoutMs,
+      modelList: 'ollama',
+    });
   },
 });

@@ -35,6 +35,10 @@ export const openAICompatibleDescriptor = defineProvider({
   build(config, context) {
     const { OpenAICompatibleProvider } =
       require('./openai-compatible.provider') as typeof import('./openai-compatible.provider');
-    return new OpenAICompatibleProvider(config, { timeoutMs: context.routing.requestTimeoutMs });
+    // Its upstream's own model list is routable (model discovery, MODEL_REFRESH_SECONDS).
+    return new OpenAICompatibleProvider(config, {
+      timeoutMs: context.routing.requestTimeoutMs,
+      modelList: 'openai',
+    });
   },
 });

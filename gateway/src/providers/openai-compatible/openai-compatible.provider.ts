@@ -5,6 +5,7 @@ import type {
   EmbeddingsResult,
 } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
+import type { ProviderError } from '@app/contracts';
 import type { ChatProvider, ProviderCallContext } from '../chat-provider';
 import { withPlainToolCallIds } from '../shared/tool-call-id-codec';
 import { ChoicelessChunkFilter } from './choiceless-chunks';
@@ -20,6 +21,20 @@ export interface OpenAICompatibleOptions {
    * deployment): the router then never sends it embeddings. Default true.
    */
   embeddings?: boolean;
+  /**
+   * How the upstream lists its models, when the gateway should discover them: `openai`
+   * (`GET {base}/models`) or `ollama` (that, or Ollama's own `GET /api/tags` where only it
+   * answers). Absent: no discovery (Azure lists base models, not the deployments it routes).
+   */
+  modelList?: 'openai' | 'ollama';
+}
+
+interface ModelListResponse {
+  data?: { id?: unknown }[];
+}
+
+interface OllamaTagsResponse {
+  models?: { name?: unknown; model?: unknown }[];
 }
 
 type EmbeddingsRequest = Parameters<NonNullable<ChatProvider['embed']>>[0];
@@ -41,6 +56,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
   readonly id: string;
   readonly type: ProviderConfig['type'];
   readonly embed?: ChatProvider['embed'];
+  readonly listModels?: ChatProvider['listModels'];
   protected readonly client: OpenAIHttpClient;
 
   constructor(
@@ -61,6 +77,10 @@ export class OpenAICompatibleProvider implements ChatProvider {
       });
     if (options.embeddings !== false)
       this.embed = (request, context) => this.embedVia(request, context);
+    if (options.modelList) {
+      const ollama = options.modelList === 'ollama';
+      this.listModels = (context) => this.listUpstreamModels(context, ollama);
+    }
   }
 
   assertSupported(_request: ChatCompletionRequest): void {
@@ -120,6 +140,24 @@ export class OpenAICompatibleProvider implements ChatProvider {
     return { model: response.model, vectors, promptTokens: response.usage?.prompt_tokens ?? 0 };
   }
 
+  private async listUpstreamModels(
+    context: ProviderCallContext,
+    ollama: boolean,
+  ): Promise<string[]> {
+    const call = { signal: context.signal, headers: this.requestHeaders(context) };
+    try {
+      const list = await this.client.json<ModelListResponse>('models', undefined, call);
+      return namesOf((list.data ?? []).map((model) => model.id));
+    } catch (error) {
+      // An Ollama without the OpenAI model list (or a proxy that forwards only /api) still
+      // answers its own list at the server's root.
+      if (!ollama || (error as ProviderError).status !== 404) throw error;
+      const origin = this.client.apiPath.replace(/\/v1$/, '');
+      const tags = await this.client.getFromOrigin<OllamaTagsResponse>(`${origin}/api/tags`, call);
+      return namesOf((tags.models ?? []).map((model) => model.name ?? model.model));
+    }
+  }
+
   async probe(context: ProviderCallContext): Promise<void> {
     await this.client.json('models', undefined, {
       signal: context.signal,
@@ -147,4 +185,13 @@ export class OpenAICompatibleProvider implements ChatProvider {
   protected requestHeaders(context: ProviderCallContext): Record<string, string> {
     return { 'x-request-id': context.requestId };
   }
+}
+
+/** The string names of a model list, without duplicates (upstream lists are not validated). */
+function namesOf(values: unknown[]): string[] {
+  return [
+    ...new Set(
+      values.filter((value): value is string => typeof value === 'string' && value !== ''),
+    ),
+  ];
 }

@@ -95,14 +95,33 @@ export class OpenAIHttpClient {
     }
   }
 
+  /**
+   * GETs a path of the upstream's origin outside the OpenAI API (Ollama's own `/api/tags`) and
+   * parses the JSON answer.
+   */
+  async getFromOrigin<T>(path: string, call: OpenAICallOptions): Promise<T> {
+    const response = await this.send(undefined, undefined, call, path);
+    try {
+      return (await response.body.json()) as T;
+    } catch (error) {
+      throw mapTransportError(error, call.signal);
+    }
+  }
+
+  /** The path of the base URL (`/v1`), which the operations are appended to. */
+  get apiPath(): string {
+    return this.basePath;
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }
 
   private async send(
-    operation: OpenAIOperation,
+    operation: OpenAIOperation | undefined,
     body: unknown,
     call: OpenAICallOptions,
+    originPath?: string,
   ): Promise<Dispatcher.ResponseData> {
     // Serialized before the call, outside its try: a body that cannot be serialized is the
     // client's fault and must not be reported as a failure of the upstream.
@@ -111,7 +130,10 @@ export class OpenAIHttpClient {
     try {
       response = await this.pool.request({
         method: body === undefined ? 'GET' : 'POST',
-        path: this.options.pathFor?.(operation, modelOf(body)) ?? `${this.basePath}/${operation}`,
+        path:
+          originPath ??
+          this.options.pathFor?.(operation!, modelOf(body)) ??
+          `${this.basePath}/${operation}`,
         headers:
           body === undefined
             ? { ...this.headers, ...call.headers }

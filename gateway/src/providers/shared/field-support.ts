@@ -40,6 +40,31 @@ export function assertFieldsSupported(
       throw GatewayError.unsupportedField(provider, field);
     }
   }
+  const openAIOnly = openAIOnlyStructure(request);
+  if (openAIOnly) throw GatewayError.unsupportedField(provider, openAIOnly);
+}
+
+/**
+ * The first structure inside an accepted field that only OpenAI's wire format has, by its
+ * parameter path: free-form ("custom") tools and their calls, `allowed_tools` choices, and an
+ * assistant turn's audio (a reference to audio only OpenAI holds). Translating adapters are
+ * written for function tools; these would otherwise reach them unread.
+ */
+function openAIOnlyStructure(request: ChatCompletionRequest): string | undefined {
+  const tools = request.tools ?? [];
+  const tool = tools.findIndex((entry) => (entry as { type?: string }).type !== 'function');
+  if (tool >= 0) return `tools[${tool}].type`;
+  const choice = request.tool_choice;
+  if (choice && typeof choice === 'object' && (choice as { type?: string }).type !== 'function')
+    return 'tool_choice.type';
+  for (const [index, message] of request.messages.entries()) {
+    if (message.role !== 'assistant') continue;
+    const calls = message.tool_calls ?? [];
+    const call = calls.findIndex((entry) => (entry as { type?: string }).type !== 'function');
+    if (call >= 0) return `messages[${index}].tool_calls[${call}].type`;
+    if (message.audio) return `messages[${index}].audio`;
+  }
+  return undefined;
 }
 
 /** Fields a table rejects in every case or for some values, with the reason (for docs and tests). */
@@ -75,4 +100,8 @@ export const OPENAI_ONLY_FIELDS: FieldTable = {
   verbosity: { unsupported: 'no verbosity control' },
   functions: { unsupported: 'legacy functions (use tools)' },
   function_call: { unsupported: 'legacy function_call (use tool_choice)' },
+  prompt_cache_key: { unsupported: "OpenAI's prompt-cache routing key" },
+  prompt_cache_retention: { unsupported: "OpenAI's prompt-cache retention" },
+  prompt_cache_options: { unsupported: "OpenAI's prompt-cache options" },
+  moderation: { unsupported: "OpenAI's moderation options" },
 };

@@ -5,17 +5,23 @@ import {
   type TextContentPart,
 } from '@app/contracts';
 
-/** The text of a message content that may be a string, parts, or null. */
+/**
+ * The text of a message content that may be a string, parts, or null. An assistant turn's
+ * `refusal` parts are what it said, so they count as its text.
+ */
 export function textOf(
   content: string | TextContentPart[] | ContentPart[] | null | undefined,
 ): string {
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
   return (content as ContentPart[])
-    .filter(
-      (part): part is TextContentPart => part.type === 'text' && typeof part.text === 'string',
+    .map((part) =>
+      part.type === 'text' && typeof part.text === 'string'
+        ? part.text
+        : part.type === 'refusal' && typeof part.refusal === 'string'
+          ? part.refusal
+          : '',
     )
-    .map((part) => part.text)
     .join('');
 }
 

@@ -2,32 +2,65 @@ import { z } from 'zod';
 import { REQUEST_LIMITS } from './request-limits';
 
 /**
- * Validation of `POST /v1/chat/completions` bodies. Top-level fields are checked strictly
- * (an unknown field is a 400 that names it, as OpenAI itself answers), nested provider-specific
- * structures (tool schemas, audio options…) are checked for shape and otherwise passed through.
+ * Validation of `POST /v1/chat/completions` bodies, as lenient as OpenAI itself: every message
+ * field and content part of the current API (and what the SDKs put on the messages they hand
+ * back, so a client can echo them), and every top-level parameter. A top-level field the gateway
+ * does not know is kept, not refused: OpenAI-wire upstreams receive it unchanged and judge it,
+ * translating adapters treat it as a field they cannot honour (see `field-support.ts`), so it is
+ * never dropped. Known fields keep their types and OpenAI's limits; gateway-only fields
+ * (`provider`, `cache`) never go upstream.
  */
 
-const textPart = z.object({ type: z.literal('text'), text: z.string() }).passthrough();
+const textPart = z.object({ type: z.literal('text'), text: z.string() }).loose();
+const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() }).loose();
 const imagePart = z
   .object({
     type: z.literal('image_url'),
     image_url: z
       .object({ url: z.string().min(1), detail: z.enum(['auto', 'low', 'high']).optional() })
-      .passthrough(),
+      .loose(),
   })
-  .passthrough();
+  .loose();
+const inputAudioPart = z
+  .object({
+    type: z.literal('input_audio'),
+    input_audio: z.object({ data: z.string(), format: z.string() }).loose(),
+  })
+  .loose();
+const filePart = z
+  .object({
+    type: z.literal('file'),
+    file: z
+      .object({
+        file_data: z.string().optional(),
+        file_id: z.string().optional(),
+        filename: z.string().optional(),
+      })
+      .loose(),
+  })
+  .loose();
+const KNOWN_PART_TYPES = new Set(['text', 'refusal', 'image_url', 'input_audio', 'file']);
+/** A part type newer than this schema: OpenAI-wire upstreams judge it, translators reject it. */
 const otherPart = z
-  .object({ type: z.string().refine((type) => type !== 'text' && type !== 'image_url') })
-  .passthrough();
-const contentPart = z.union([textPart, imagePart, otherPart]);
+  .object({ type: z.string().refine((type) => !KNOWN_PART_TYPES.has(type)) })
+  .loose();
+const userContentPart = z.union([textPart, imagePart, inputAudioPart, filePart, otherPart]);
 
-const toolCall = z
+const functionToolCall = z
   .object({
     id: z.string(),
     type: z.literal('function'),
-    function: z.object({ name: z.string(), arguments: z.string() }).passthrough(),
+    function: z.object({ name: z.string(), arguments: z.string() }).loose(),
   })
-  .passthrough();
+  .loose();
+const customToolCall = z
+  .object({
+    id: z.string(),
+    type: z.literal('custom'),
+    custom: z.object({ name: z.string(), input: z.string() }).loose(),
+  })
+  .loose();
+const toolCall = z.discriminatedUnion('type', [functionToolCall, customToolCall]);
 
 const systemMessage = z
   .object({
@@ -40,7 +73,7 @@ const systemMessage = z
 const userMessage = z
   .object({
     role: z.literal('user'),
-    content: z.union([z.string(), z.array(contentPart).min(1)]),
+    content: z.union([z.string(), z.array(userContentPart).min(1)]),
     name: z.string().optional(),
   })
   .strict();
@@ -48,13 +81,18 @@ const userMessage = z
 const assistantMessage = z
   .object({
     role: z.literal('assistant'),
-    content: z.union([z.string(), z.array(textPart), z.null()]).optional(),
+    content: z.union([z.string(), z.array(z.union([textPart, refusalPart])), z.null()]).optional(),
     name: z.string().optional(),
-    tool_calls: z.array(toolCall).optional(),
+    tool_calls: z.array(toolCall).nullable().optional(),
     refusal: z.string().nullable().optional(),
     function_call: z.object({ name: z.string(), arguments: z.string() }).nullable().optional(),
-    audio: z.object({ id: z.string() }).nullable().optional(),
-    // What the gateway itself returns on assistant messages; clients echo it back unchanged.
+    // Input takes `{id}`; the SDKs echo the whole output object (data, transcript, expires_at).
+    audio: z.object({ id: z.string() }).loose().nullable().optional(),
+    // What a completion's message carries and clients push back unchanged: OpenAI's URL
+    // citations, the SDK's `parsed` (from `.parse()` / `stream().finalChatCompletion()`), the
+    // gateway's own `reasoning_content`. Outputs of an earlier turn, not instructions.
+    annotations: z.array(z.record(z.string(), z.unknown())).nullable().optional(),
+    parsed: z.unknown().optional(),
     reasoning_content: z.string().nullable().optional(),
   })
   .strict();
@@ -64,6 +102,8 @@ const toolMessage = z
     role: z.literal('tool'),
     content: z.union([z.string(), z.array(textPart)]),
     tool_call_id: z.string().min(1),
+    // Not in OpenAI's type, but accepted by its API and sent by LangChain's ToolMessage.
+    name: z.string().optional(),
   })
   .strict();
 
@@ -89,13 +129,33 @@ const functionTool = z
         parameters: z.record(z.string(), z.unknown()).optional(),
         strict: z.boolean().nullable().optional(),
       })
-      .passthrough(),
+      .loose(),
   })
-  .passthrough();
+  .loose();
+/** OpenAI's free-form ("custom") tools: OpenAI-wire upstreams only. */
+const customTool = z
+  .object({
+    type: z.literal('custom'),
+    custom: z.object({ name: z.string().min(1) }).loose(),
+  })
+  .loose();
+const tool = z.discriminatedUnion('type', [functionTool, customTool]);
 
 const toolChoice = z.union([
   z.enum(['none', 'auto', 'required']),
-  z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }).passthrough(),
+  z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }).loose(),
+  z.object({ type: z.literal('custom'), custom: z.object({ name: z.string() }) }).loose(),
+  z
+    .object({
+      type: z.literal('allowed_tools'),
+      allowed_tools: z
+        .object({
+          mode: z.enum(['auto', 'required']),
+          tools: z.array(z.record(z.string(), z.unknown())),
+        })
+        .loose(),
+    })
+    .loose(),
 ]);
 
 const responseFormat = z.discriminatedUnion('type', [
@@ -110,7 +170,7 @@ const responseFormat = z.discriminatedUnion('type', [
         schema: z.record(z.string(), z.unknown()).optional(),
         strict: z.boolean().nullable().optional(),
       })
-      .passthrough(),
+      .loose(),
   }),
 ]);
 
@@ -162,18 +222,18 @@ export const chatCompletionRequestSchema = z
         include_usage: z.boolean().optional(),
         include_obfuscation: z.boolean().optional(),
       })
-      .strict()
+      .loose()
       .nullable()
       .optional(),
     temperature: z.number().min(0).max(2).nullable().optional(),
     top_p: z.number().min(0).max(1).nullable().optional(),
-    tools: z.array(functionTool).max(128).optional(),
+    tools: z.array(tool).max(128).optional(),
     tool_choice: toolChoice.optional(),
-    parallel_tool_calls: z.boolean().optional(),
+    parallel_tool_calls: z.boolean().nullable().optional(),
     response_format: responseFormat.optional(),
     user: z.string().optional(),
-    // Documented OpenAI fields that OpenAI-compatible upstreams understand; adapters for other
-    // wire formats reject the ones they cannot honour (see each adapter's field table).
+    // Documented OpenAI fields that OpenAI-wire upstreams understand; adapters for other wire
+    // formats reject the ones they cannot honour (see each adapter's field table).
     metadata: metadata.nullable().optional(),
     store: z.boolean().nullable().optional(),
     service_tier: z.string().nullable().optional(),
@@ -181,17 +241,22 @@ export const chatCompletionRequestSchema = z
     modalities: z.array(z.string()).nullable().optional(),
     audio: z.record(z.string(), z.unknown()).nullable().optional(),
     prediction: z.record(z.string(), z.unknown()).nullable().optional(),
-    web_search_options: z.record(z.string(), z.unknown()).optional(),
+    web_search_options: z.record(z.string(), z.unknown()).nullable().optional(),
     verbosity: z.string().nullable().optional(),
-    prompt_cache_key: z.string().optional(),
-    safety_identifier: z.string().optional(),
+    prompt_cache_key: z.string().nullable().optional(),
+    prompt_cache_retention: z.string().nullable().optional(),
+    prompt_cache_options: z.record(z.string(), z.unknown()).nullable().optional(),
+    safety_identifier: z.string().nullable().optional(),
+    moderation: z.record(z.string(), z.unknown()).nullable().optional(),
     functions: z.array(z.record(z.string(), z.unknown())).optional(),
     function_call: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
     // Gateway-only options, removed before the request goes upstream.
     provider: providerPin.optional(),
     cache: gatewayCacheOptionsSchema.optional(),
   })
-  .strict();
+  // Any other top-level field is kept for the upstream to judge (see the comment at the top).
+  // JSON has no symbol keys, so a body can never set the gateway's own symbol-keyed properties.
+  .catchall(z.unknown());
 
 export const embeddingsRequestSchema = z
   .object({

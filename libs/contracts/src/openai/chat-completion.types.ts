@@ -24,6 +24,18 @@ export interface OtherContentPart {
 
 export type ContentPart = TextContentPart | ImageContentPart | OtherContentPart;
 
+/** An assistant turn's refusal, as a content part (assistant messages only). */
+export interface RefusalContentPart {
+  type: 'refusal';
+  refusal: string;
+  [key: string]: unknown;
+}
+
+/**
+ * A function tool call. OpenAI's free-form `custom` tool calls are accepted on input too, for
+ * OpenAI-wire upstreams; translating adapters refuse them in `assertSupported` (see
+ * `field-support.ts`), so past that check every call is a function call.
+ */
 export interface ToolCall {
   id: string;
   type: 'function';
@@ -44,11 +56,16 @@ export interface UserMessage {
 
 export interface AssistantMessage {
   role: 'assistant';
-  content?: string | TextContentPart[] | null;
+  content?: string | (TextContentPart | RefusalContentPart)[] | null;
   name?: string;
-  tool_calls?: ToolCall[];
+  tool_calls?: ToolCall[] | null;
   refusal?: string | null;
   function_call?: { name: string; arguments: string } | null;
+  /** A reference to an earlier audio answer (OpenAI only); clients echo the whole object. */
+  audio?: { id: string; [key: string]: unknown } | null;
+  /** Outputs of the earlier turn that clients echo back: URL citations, the SDK's `parsed`. */
+  annotations?: Record<string, unknown>[] | null;
+  parsed?: unknown;
   /**
    * The model's reasoning as the gateway returned it (DeepSeek/vLLM convention). Accepted back on
    * input so clients can echo assistant messages unchanged; what a provider needs to resume its
@@ -61,6 +78,8 @@ export interface ToolMessage {
   role: 'tool';
   content: string | TextContentPart[];
   tool_call_id: string;
+  /** Sent by LangChain's ToolMessage; OpenAI accepts and ignores it. */
+  name?: string;
 }
 
 export interface FunctionMessage {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ChatCompletion, ChatCompletionChunk, FinishReason, Usage } from '@app/contracts';
+import { ChatCompletion, ChatCompletionChunk, FinishReason, ToolCall, Usage } from '@app/contracts';
 
 /** What every object of one response shares. */
 export interface ResponseIdentity {
@@ -25,6 +25,7 @@ export function chatCompletion(
   content: string,
   finishReason: FinishReason,
   usage: Usage,
+  toolCalls?: ToolCall[],
 ): ChatCompletion {
   return {
     ...identity,
@@ -32,7 +33,9 @@ export function chatCompletion(
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content },
+        message: toolCalls?.length
+          ? { role: 'assistant', content: null, tool_calls: toolCalls }
+          : { role: 'assistant', content },
         finish_reason: finishReason,
         logprobs: null,
       },
@@ -57,6 +60,18 @@ export function roleChunk(identity: ResponseIdentity): ChatCompletionChunk {
 
 export function contentChunk(identity: ResponseIdentity, content: string): ChatCompletionChunk {
   return chunk(identity, { choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+}
+
+/** One chunk per tool call, each whole (the local engine knows a call only once it is complete). */
+export function toolCallChunks(
+  identity: ResponseIdentity,
+  calls: ToolCall[],
+): ChatCompletionChunk[] {
+  return calls.map((call, index) =>
+    chunk(identity, {
+      choices: [{ index: 0, delta: { tool_calls: [{ index, ...call }] }, finish_reason: null }],
+    }),
+  );
 }
 
 export function finishChunk(

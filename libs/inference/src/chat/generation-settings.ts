@@ -15,8 +15,8 @@ const MAX_STOP_SEQUENCES = 4;
 
 /**
  * Reads the sampling fields of a Chat Completions request. Fields the local engine cannot honour
- * (n > 1, logprobs, tool definitions the model would be expected to call) are rejected with a 400
- * instead of being silently ignored; penalties and logit_bias are ignored.
+ * (n > 1, logprobs) are rejected with a 400 instead of being silently ignored; tools are planned
+ * separately (`tool-call-grammar.ts`).
  */
 export function generationSettingsFromRequest(
   request: ChatCompletionRequest,
@@ -55,9 +55,5 @@ function rejectUnsupportedFields(request: ChatCompletionRequest): void {
   }
   if (request.logprobs) {
     throw GatewayError.unsupportedField('local', 'logprobs');
-  }
-  const wantsToolCalls = (request.tools?.length ?? 0) > 0 && request.tool_choice !== 'none';
-  if (wantsToolCalls) {
-    throw GatewayError.unsupportedField('local', 'tools');
   }
 }

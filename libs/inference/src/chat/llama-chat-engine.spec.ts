@@ -188,9 +188,81 @@ describe('LlamaChatEngine', () => {
     expect(completion.choices[0].finish_reason).toBe('stop');
   });
 
-  it('rejects tool definitions and image content with 400 errors', async () => {
-    const withTools = request({ tools: [{ type: 'function', function: { name: 'lookup' } }] });
-    await expect(engine.complete(withTools)).rejects.toMatchObject({ status: 400, param: 'tools' });
+  const weather = {
+    type: 'function' as const,
+    function: {
+      name: 'get_weather',
+      parameters: {
+        type: 'object',
+        properties: { city: { type: 'string' }, unit: { enum: ['c', 'f'] } },
+        required: ['city', 'unit'],
+        additionalProperties: false,
+      },
+    },
+  };
+  const clock = {
+    type: 'function' as const,
+    function: { name: 'get_time', parameters: { type: 'object', properties: {} } },
+  };
+
+  it('calls a declared tool with arguments that fit its schema when a call is required', async () => {
+    const completion = await engine.complete(
+      request({ max_tokens: 80, seed: 1, tools: [weather, clock], tool_choice: 'required' }),
+    );
+    const message = completion.choices[0].message;
+    expect(completion.choices[0].finish_reason).toBe('tool_calls');
+    expect(message.content).toBeNull();
+    expect(message.tool_calls!.length).toBeGreaterThan(0);
+    for (const call of message.tool_calls!) {
+      expect(call.id).toMatch(/^call_[0-9a-f]{24}$/);
+      expect(['get_weather', 'get_time']).toContain(call.function.name);
+      const args = JSON.parse(call.function.arguments) as { city?: unknown; unit?: unknown };
+      if (call.function.name === 'get_weather') {
+        expect(typeof args.city).toBe('string');
+        expect(['c', 'f']).toContain(args.unit);
+      }
+    }
+  });
+
+  it('calls the named tool, at most once without parallel calls, and streams the calls whole', async () => {
+    const chunks = await collect(
+      engine.stream(
+        request({
+          max_tokens: 80,
+          tools: [weather, clock],
+          tool_choice: { type: 'function', function: { name: 'get_time' } },
+          parallel_tool_calls: false,
+        }),
+      ),
+    );
+    const calls = chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? []);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ index: 0, type: 'function', function: { name: 'get_time' } });
+    expect(contentOf(chunks)).toBe('');
+    expect(chunks.at(-1)!.choices[0].finish_reason).toBe('tool_calls');
+  });
+
+  it('answers either text or tool calls when the model may choose, and plain text with tool_choice none', async () => {
+    const auto = await engine.complete(request({ max_tokens: 80, seed: 2, tools: [weather] }));
+    const message = auto.choices[0].message;
+    if (auto.choices[0].finish_reason === 'tool_calls')
+      expect(message.tool_calls![0].function.name).toBe('get_weather');
+    else expect(typeof message.content).toBe('string');
+    const none = await engine.complete(
+      request({ max_tokens: 8, tools: [weather], tool_choice: 'none' }),
+    );
+    expect(none.choices[0].message.tool_calls).toBeUndefined();
+  });
+
+  it('rejects tools combined with response_format, and image content, with 400 errors', async () => {
+    const both = request({
+      tools: [weather],
+      response_format: { type: 'json_object' },
+    });
+    await expect(engine.complete(both)).rejects.toMatchObject({
+      status: 400,
+      param: 'response_format',
+    });
     const withImage = request({
       messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:,' } }] }],
     });

@@ -16,6 +16,7 @@ import {
   finishChunk,
   newResponseIdentity,
   roleChunk,
+  toolCallChunks,
   usageChunk,
 } from './chat-completion-builders';
 import { ChatEngine, ModelStatus } from './chat-engine';
@@ -102,7 +103,13 @@ export class LlamaChatEngine implements ChatEngine {
     const result = await this.withChat(loaded, signal, (chat) =>
       generateChatResponse(chat, prepared, signal),
     );
-    return chatCompletion(identity, result.content, result.finishReason, result.usage);
+    return chatCompletion(
+      identity,
+      result.content,
+      result.finishReason,
+      result.usage,
+      result.toolCalls,
+    );
   }
 
   async *stream(
@@ -120,8 +127,12 @@ export class LlamaChatEngine implements ChatEngine {
     // The role chunk goes out only once a sequence is ours: a queued request has not started.
     const chat = await loaded.chats.acquire(generationSignal);
     const texts = new AsyncPushQueue<string>();
-    const generation = generateChatResponse(chat, prepared, generationSignal, (text) =>
-      texts.push(text),
+    // With tools the text is constrained JSON: it goes out once read, as content or tool calls.
+    const generation = generateChatResponse(
+      chat,
+      prepared,
+      generationSignal,
+      prepared.tools ? undefined : (text) => texts.push(text),
     );
     generation.then(
       () => texts.end(),
@@ -133,6 +144,8 @@ export class LlamaChatEngine implements ChatEngine {
         if (text !== '') yield contentChunk(identity, text);
       }
       const result: ChatGenerationResult = await generation;
+      if (result.toolCalls) yield* toolCallChunks(identity, result.toolCalls);
+      else if (prepared.tools && result.content) yield contentChunk(identity, result.content);
       yield finishChunk(identity, result.finishReason);
       if (request.stream_options?.include_usage) yield usageChunk(identity, result.usage);
     } finally {

@@ -1,4 +1,4 @@
-import { ChatCompletionRequest, GatewayError, Usage } from '@app/contracts';
+import { ChatCompletionRequest, GatewayError, ToolCall, Usage } from '@app/contracts';
 import type { ChatHistoryItem, Llama, LlamaChat, LlamaGrammar } from 'node-llama-cpp' with {
   'resolution-mode': 'import',
 };
@@ -6,17 +6,22 @@ import { chatHistoryFromMessages } from './chat-history-from-messages';
 import { usageOf } from './chat-completion-builders';
 import { GenerationSettings, generationSettingsFromRequest } from './generation-settings';
 import { grammarForResponseFormat } from './response-format-grammar';
+import { parseToolCallAnswer, ToolCallPlan, toolCallPlanFor } from './tool-call-grammar';
 
 /** A request translated for node-llama-cpp, before a context sequence is assigned. */
 export interface PreparedChatRequest {
   history: ChatHistoryItem[];
   settings: GenerationSettings;
   grammar?: LlamaGrammar;
+  /** Set when the request may call tools: the answer is then constrained JSON (see tool-call-grammar). */
+  tools?: ToolCallPlan;
 }
 
 export interface ChatGenerationResult {
   content: string;
-  finishReason: 'stop' | 'length';
+  /** The calls the model made, when it called tools (content is then empty). */
+  toolCalls?: ToolCall[];
+  finishReason: 'stop' | 'length' | 'tool_calls';
   usage: Usage;
 }
 
@@ -34,11 +39,30 @@ export async function prepareChatRequest(
   if (!Array.isArray(request.messages) || request.messages.length === 0) {
     throw GatewayError.invalidRequest('messages must contain at least one message', 'messages');
   }
+  const settings = generationSettingsFromRequest(request, options.defaultTemperature);
+  const tools = await toolCallPlanFor(llama, request);
+  if (tools && request.response_format && request.response_format.type !== 'text') {
+    throw GatewayError.invalidRequest(
+      'The local model cannot combine tool calls with response_format (both constrain the answer); send tool_choice "none" or no response_format',
+      'response_format',
+      'unsupported_parameter',
+    );
+  }
+  const history = chatHistoryFromMessages(request.messages, options.defaultSystemPrompt);
+  if (tools) withSystemLine(history, tools.instructions);
   return {
-    history: chatHistoryFromMessages(request.messages, options.defaultSystemPrompt),
-    settings: generationSettingsFromRequest(request, options.defaultTemperature),
-    grammar: await grammarForResponseFormat(llama, request.response_format),
+    history,
+    settings,
+    grammar: tools?.grammar ?? (await grammarForResponseFormat(llama, request.response_format)),
+    tools,
   };
+}
+
+/** Adds a line to the conversation's system message (a new one first when it has none). */
+function withSystemLine(history: ChatHistoryItem[], line: string): void {
+  const system = history.find((item) => item.type === 'system');
+  if (system && system.type === 'system') system.text = `${system.text}\n\n${line}`;
+  else history.unshift({ type: 'system', text: line });
 }
 
 /** Prompt tokens as the model sees them: the history rendered by the chat template, tokenized. */
@@ -82,9 +106,11 @@ export async function generateChatResponse(
   if (response.metadata.stopReason === 'abort') {
     throw signal?.reason ?? new Error('Generation aborted');
   }
-  return {
-    content: response.response,
-    finishReason: response.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
-    usage: usageOf(promptTokens, completionTokens),
-  };
+  const usage = usageOf(promptTokens, completionTokens);
+  const finishReason = response.metadata.stopReason === 'maxTokens' ? 'length' : 'stop';
+  if (!prepared.tools) return { content: response.response, finishReason, usage };
+  const answer = parseToolCallAnswer(response.response);
+  return 'toolCalls' in answer
+    ? { content: '', toolCalls: answer.toolCalls, finishReason: 'tool_calls', usage }
+    : { content: answer.content, finishReason, usage };
 }

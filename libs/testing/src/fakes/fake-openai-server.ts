@@ -9,6 +9,7 @@ import {
   promptFilterResults,
   type OpenAIAnswerBody,
 } from './fake-openai-answer';
+import { unknownParameterProblem } from './fake-openai-parameters';
 
 /** What the fake does with a request. */
 export type OpenAIFakeBehaviour =
@@ -43,6 +44,11 @@ export interface FakeOpenAIOptions {
   reasoningContent?: string;
   /** Azure OpenAI's content-filter annotations on answers and streams. Default false. */
   contentFilterAnnotations?: boolean;
+  /**
+   * How `GET /models` answers: the list, a 500, or never (a black-holed upstream). Chat is not
+   * affected. Default 'ok'.
+   */
+  modelList?: 'ok' | 'error-500' | 'hang';
 }
 
 interface ChatBody extends OpenAIAnswerBody {
@@ -91,6 +97,7 @@ export class FakeOpenAIServer {
       answerToolResults: false,
       reasoningContent: '',
       contentFilterAnnotations: false,
+      modelList: 'ok',
       ...options,
     };
   }
@@ -133,6 +140,16 @@ export class FakeOpenAIServer {
   private async handle(request: RecordedRequest, response: ServerResponse): Promise<void> {
     const path = request.path.split('?')[0];
     if (request.method === 'GET' && path.endsWith('/models')) {
+      if (this.options.modelList === 'hang') return void this.hanging.add(response);
+      if (this.options.modelList === 'error-500')
+        return sendJson(response, 500, {
+          error: {
+            message: 'The fake upstream failed',
+            type: 'server_error',
+            param: null,
+            code: null,
+          },
+        });
       return sendJson(response, 200, {
         object: 'list',
         data: this.options.models.map((id) => ({
@@ -262,7 +279,7 @@ export class FakeOpenAIServer {
     behaviour: OpenAIFakeBehaviour,
     response: ServerResponse,
   ): Promise<void> {
-    const invalid = jsonModeProblem(body);
+    const invalid = unknownParameterProblem(body) ?? jsonModeProblem(body);
     if (invalid) return sendJson(response, 400, invalid);
     const toolCalls = this.toolCalls(body);
     const toolCall = toolCalls[0];
@@ -281,6 +298,8 @@ export class FakeOpenAIServer {
             ...(toolCall ? { tool_calls: toolCalls } : {}),
             ...(reasoning ? { reasoning_content: reasoning } : {}),
             refusal: null,
+            // OpenAI's current messages carry their URL citations, an empty list by default.
+            annotations: [],
           },
           logprobs: null,
           finish_reason: toolCall ? 'tool_calls' : 'stop',
