@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { FakeOpenAIServer } from '@app/testing';
+import { postJson, startGateway, userMessage } from './support/gateway-harness';
 
 const MAIN = join(__dirname, '../../dist/gateway/src/main.js');
 
@@ -68,6 +69,24 @@ describe('the compiled gateway process', () => {
       run.child.kill('SIGTERM');
       expect(await run.exited).toBe(0);
       await upstream.stop();
+    }
+  });
+
+  it('answers a newcomer with no provider configured with a 503 that says what to set', async () => {
+    const gateway = await startGateway({});
+    try {
+      const answer = await postJson(`${gateway.baseUrl}/v1/chat/completions`, {
+        model: 'default',
+        messages: userMessage(),
+      });
+      expect(answer.status).toBe(503);
+      expect(answer.json.error).toMatchObject({
+        type: 'service_unavailable',
+        code: 'no_providers_configured',
+      });
+      expect(answer.json.error.message).toContain('OPENAI_API_KEY');
+    } finally {
+      await gateway.close();
     }
   });
 });

@@ -16,6 +16,19 @@ export interface ResolvedRoute {
   targets: ResolvedTarget[];
 }
 
+/**
+ * A gateway started with no provider answers every routed call with a 503 that says what to set
+ * (a newcomer's first request), rather than a 404 for the model.
+ */
+function noProviderConfigured(): GatewayError {
+  return new GatewayError(
+    503,
+    'No provider is configured: set OPENAI_API_KEY (or OPENAI_BASE_URL), OLLAMA_BASE_URL, ANTHROPIC_API_KEY, GEMINI_API_KEY, … or WORKER_LLM_MODEL_PATH, then restart the gateway',
+    'service_unavailable',
+    'no_providers_configured',
+  );
+}
+
 /** 403 for a model outside the caller's allow-list; long names are cut in the message. */
 export function modelNotAllowed(model: string): GatewayError {
   const shown = model.length > 128 ? `${model.slice(0, 128)}…` : model;
@@ -80,6 +93,7 @@ export class RouteResolver {
     kind: RouteKind = 'chat',
     allowedModels?: readonly string[],
   ): ResolvedRoute {
+    if (this.registry.providers.length === 0) throw noProviderConfigured();
     const pinned = pin === undefined ? undefined : this.registry.find(pin);
     if (pin !== undefined && !pinned) {
       throw new GatewayError(
