@@ -9,10 +9,12 @@ import {
   type EmbeddingsResult,
 } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
+import { GATEWAY, NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import type { AttemptController } from './attempt-controller';
+import { describeCompletion, StreamSpanFacts } from './attempt-span';
 import type { CircuitRegistry } from './circuit-registry';
 import { assertNativeFieldsSupported } from './native-request-support';
-import type { ResolvedTarget, RouteResolver } from './route-resolver';
+import type { ResolvedRoute, ResolvedTarget, RouteResolver } from './route-resolver';
 import type { AttemptRecord, RouterObserver } from './router-observer';
 import { TargetExecutor } from './target-executor';
 
@@ -59,17 +61,29 @@ export class ChatRouter {
     requestId: string,
     signal: AbortSignal,
     allowedModels?: readonly string[],
+    span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<ChatCompletion>> {
-    const route = this.resolver.resolve(request.model, request.provider, 'chat', allowedModels);
-    route.targets = this.supportingTargets(route.targets, request);
+    const route = this.resolveTraced(span, () => {
+      const resolved = this.resolver.resolve(
+        request.model,
+        request.provider,
+        'chat',
+        allowedModels,
+      );
+      resolved.targets = this.supportingTargets(resolved.targets, request);
+      return resolved;
+    });
     const execution = await this.executor.execute(
       route,
       'chat',
       requestId,
       signal,
       (target, context) => target.provider.chat(upstreamRequest(request, target.model), context),
+      span,
     );
     execution.attempt.dispose();
+    describeCompletion(execution.span, execution.result);
+    execution.span.end();
     return {
       result: execution.result,
       provider: execution.target.provider.id,
@@ -83,9 +97,18 @@ export class ChatRouter {
     requestId: string,
     signal: AbortSignal,
     allowedModels?: readonly string[],
+    span: TraceSpan = NOOP_SPAN,
   ): Promise<RoutedStream> {
-    const route = this.resolver.resolve(request.model, request.provider, 'chat', allowedModels);
-    route.targets = this.supportingTargets(route.targets, request);
+    const route = this.resolveTraced(span, () => {
+      const resolved = this.resolver.resolve(
+        request.model,
+        request.provider,
+        'chat',
+        allowedModels,
+      );
+      resolved.targets = this.supportingTargets(resolved.targets, request);
+      return resolved;
+    });
     const started = performance.now();
     const execution = await this.executor.execute(
       route,
@@ -103,6 +126,7 @@ export class ChatRouter {
           });
         return { first: first.value, iterator };
       },
+      span,
     );
     const { target, attempts, attempt } = execution;
     // Until the consumer asks for the next chunk, nobody is waiting on the upstream.
@@ -114,7 +138,13 @@ export class ChatRouter {
       provider: target.provider.id,
       model: target.model,
       attempts,
-      chunks: this.followStream(execution.result.first, execution.result.iterator, target, attempt),
+      chunks: this.followStream(
+        execution.result.first,
+        execution.result.iterator,
+        target,
+        attempt,
+        new StreamSpanFacts(execution.span),
+      ),
     };
   }
 
@@ -128,12 +158,10 @@ export class ChatRouter {
     requestId: string,
     signal: AbortSignal,
     allowedModels?: readonly string[],
+    span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<EmbeddingsResult>> {
-    const route = this.resolver.resolve(
-      request.model,
-      request.provider,
-      'embeddings',
-      allowedModels,
+    const route = this.resolveTraced(span, () =>
+      this.resolver.resolve(request.model, request.provider, 'embeddings', allowedModels),
     );
     route.targets = route.targets.filter((target) => target.provider.embed !== undefined);
     if (route.targets.length === 0) {
@@ -155,8 +183,10 @@ export class ChatRouter {
           { model: target.model, input: request.input, dimensions: request.dimensions },
           context,
         ),
+      span,
     );
     execution.attempt.dispose();
+    execution.span.end();
     return {
       result: execution.result,
       provider: execution.target.provider.id,
@@ -175,8 +205,11 @@ export class ChatRouter {
     requestId: string,
     signal: AbortSignal,
     allowedModels?: readonly string[],
+    span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<AnthropicTokenCount> | undefined> {
-    const route = this.resolver.resolve(request.model, request.provider, 'chat', allowedModels);
+    const route = this.resolveTraced(span, () =>
+      this.resolver.resolve(request.model, request.provider, 'chat', allowedModels),
+    );
     route.targets = route.targets.filter((target) => target.provider.countTokens !== undefined);
     if (route.targets.length === 0) return undefined;
     const execution = await this.executor.execute(
@@ -186,14 +219,37 @@ export class ChatRouter {
       signal,
       (target, context) =>
         target.provider.countTokens!(upstreamRequest(request, target.model), context),
+      span,
     );
     execution.attempt.dispose();
+    execution.span.end();
     return {
       result: execution.result,
       provider: execution.target.provider.id,
       model: execution.target.model,
       attempts: execution.attempts,
     };
+  }
+
+  /** Route resolution, as a span of the request when tracing is on. */
+  private resolveTraced(parent: TraceSpan, resolve: () => ResolvedRoute): ResolvedRoute {
+    if (parent === NOOP_SPAN) return resolve();
+    const span = parent.child('gateway.route');
+    try {
+      const route = resolve();
+      span.setAll({
+        [GATEWAY.route]: route.requested,
+        [GATEWAY.routeTargets]: route.targets.map(
+          (target) => `${target.provider.id}/${target.model}`,
+        ),
+      });
+      return route;
+    } catch (error) {
+      span.fail((error as { code?: string }).code ?? 'route_error');
+      throw error;
+    } finally {
+      span.end();
+    }
   }
 
   /**
@@ -226,8 +282,10 @@ export class ChatRouter {
     iterator: AsyncIterator<ChatCompletionChunk>,
     target: ResolvedTarget,
     attempt: AttemptController,
+    facts: StreamSpanFacts,
   ): AsyncGenerator<ChatCompletionChunk> {
     try {
+      facts.add(first);
       yield first;
       for (;;) {
         attempt.touchIdle();
@@ -241,14 +299,18 @@ export class ChatRouter {
             throw reason instanceof GatewayError ? reason : error;
           }
           this.circuits.get(target.provider.id).recordFailure();
-          throw attempt.abortReason ?? error;
+          const failure = attempt.abortReason ?? error;
+          facts.fail(failure);
+          throw failure;
         }
         // While the client takes the chunk, the upstream is not the one being slow.
         attempt.pauseIdle();
         if (next.done) return;
+        facts.add(next.value);
         yield next.value;
       }
     } finally {
+      facts.end();
       attempt.dispose();
       // Ends the upstream request when the consumer stops early (client gone).
       if (!attempt.signal.aborted)
