@@ -113,15 +113,12 @@ export class OtlpReceiver {
   /** Content types of the export requests received, in order. */
   readonly encodings: string[] = [];
 
-  private constructor(
-    private readonly server: Server,
-    readonly baseUrl: string,
-  ) {}
+  private readonly server: Server;
+  private url = '';
 
-  static async start(): Promise<OtlpReceiver> {
-    let receiver: OtlpReceiver | undefined;
-    const server = createServer((request, response) => {
-      void receiver!.accept(request).then(
+  private constructor() {
+    this.server = createServer((request, response) => {
+      void this.accept(request).then(
         (contentType) => {
           response.writeHead(200, { 'content-type': contentType });
           response.end(contentType === 'application/json' ? '{}' : undefined);
@@ -132,9 +129,18 @@ export class OtlpReceiver {
         },
       );
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    receiver = new OtlpReceiver(server, `http://127.0.0.1:${port}`);
+  }
+
+  /** Where exporters send (`OTEL_EXPORTER_OTLP_ENDPOINT`). */
+  get baseUrl(): string {
+    return this.url;
+  }
+
+  static async start(): Promise<OtlpReceiver> {
+    const receiver = new OtlpReceiver();
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.server.address() as AddressInfo;
+    receiver.url = `http://127.0.0.1:${port}`;
     return receiver;
   }
 
