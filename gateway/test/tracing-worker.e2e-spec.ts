@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ensureTestModels } from '@app/testing';
 import { OtlpReceiver } from '@app/testing/otlp/otlp-receiver';
 import { GatewayProcess } from '@app/testing/processes/gateway-process';
@@ -17,9 +20,11 @@ describe('OpenTelemetry traces across gateway, BullMQ and a worker', () => {
   let receiver: OtlpReceiver;
   let worker: WorkerProcess;
   let gateway: GatewayProcess;
+  let dataDir: string;
 
   beforeAll(async () => {
     const models = ensureTestModels();
+    dataDir = mkdtempSync(join(tmpdir(), 'otel-e2e-'));
     receiver = await OtlpReceiver.start();
     const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.baseUrl, OTEL_BSP_SCHEDULE_DELAY: '50' };
     worker = await WorkerProcess.start(
@@ -34,6 +39,8 @@ describe('OpenTelemetry traces across gateway, BullMQ and a worker', () => {
         WORKER_LLM_SYSTEM_PROMPT: 'Be brief.',
         WORKER_MODELS_DIR: models.embeddingModelsDir,
         WORKER_EMBEDDING_MODEL: models.embeddingModelId,
+        WORKER_EMBEDDING_BACKEND: 'transformers',
+        WORKER_DATA_DIR: dataDir,
         ...otel,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       },
@@ -55,6 +62,7 @@ describe('OpenTelemetry traces across gateway, BullMQ and a worker', () => {
     await worker?.kill();
     await receiver?.stop();
     await deleteKeysWithPrefix(queuePrefix);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it.each([false, true])(
@@ -126,4 +134,43 @@ describe('OpenTelemetry traces across gateway, BullMQ and a worker', () => {
     },
     60_000,
   );
+
+  it('traces a RAG query: the search in the worker (query embedding, vector search), then the answer', async () => {
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${gateway.baseUrl}/v1/rag/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const indexed = await post('index', {
+      collection: 'traced',
+      documents: [{ id: 'a', content: 'The gateway traces every request across its workers.' }],
+    });
+    expect(indexed.status).toBe(200);
+    const client = clientTraceContext();
+    const answered = await post(
+      'query',
+      { collection: 'traced', query: 'what is traced?', top_k: 1, max_tokens: 8 },
+      client.headers,
+    );
+    expect(answered.status).toBe(200);
+    const spans = await spansNamed(
+      () => receiver.trace(client.traceId),
+      [
+        'POST /v1/rag/query',
+        'rag search',
+        'process local-rag',
+        'rag embed',
+        'vector search',
+        'rag answer',
+        'process local-chat',
+      ],
+      20_000,
+    );
+    const search = spans.find((span) => span.name === 'rag search')!;
+    const job = spans.find((span) => span.name === 'process local-rag')!;
+    expect(job.parentSpanId).toBe(search.spanId);
+    for (const name of ['rag embed', 'vector search'])
+      expect(spans.find((span) => span.name === name)!.parentSpanId).toBe(job.spanId);
+  }, 60_000);
 });

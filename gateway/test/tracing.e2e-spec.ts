@@ -103,6 +103,7 @@ describe('OpenTelemetry traces across gateway and providers', () => {
       'http.route': '/v1/chat/completions',
       'gateway.provider.id': 'anthropic',
       'gateway.cache.result': 'miss',
+      'gateway.attempts': 3,
     });
     expect(Number(server.attributes['gen_ai.usage.input_tokens'])).toBeGreaterThan(0);
     // One tree: every span hangs off the client's span or another span of this trace.
@@ -157,6 +158,16 @@ describe('OpenTelemetry traces across gateway and providers', () => {
     // No prompt or completion text by default (LOG_PAYLOADS=false).
     expect(JSON.stringify(spans)).not.toContain(secret);
     expect(JSON.stringify(spans)).not.toContain('from anthropic');
+    // So do the failed attempts' log lines, each naming its attempt's span.
+    const failures = gateway.logs
+      .split('\n')
+      .filter((text) => text.includes('provider attempt failed'))
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .filter((entry) => entry.trace_id === client.traceId);
+    expect(failures.map((entry) => entry.span_id)).toEqual([
+      attempts[0].spanId,
+      attempts[1].spanId,
+    ]);
     // The request's log line names the trace.
     const line = gateway.logs
       .split('\n')

@@ -68,6 +68,7 @@ export class ChatCompletionsService {
         context.span,
       );
       for (const attempt of routed.attempts) context.upstreamMs += attempt.latencyMs;
+      context.span.set(GATEWAY.attempts, routed.attempts.length);
       const costUsd = this.usage.record(
         context,
         routed.provider,
@@ -106,6 +107,7 @@ export class ChatCompletionsService {
         allowedModelsOf(context.principal),
         context.span,
       );
+      context.span.set(GATEWAY.attempts, routed.attempts.length);
       const cache = this.missed(plan, context);
       return {
         ...routed,

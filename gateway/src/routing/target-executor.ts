@@ -205,7 +205,14 @@ export class TargetExecutor {
       firstByteMs: this.routing.firstByteTimeoutMs,
       idleMs: this.routing.streamIdleTimeoutMs,
     });
-    const base = { provider: run.target.provider.id, model: run.target.model };
+    const base: Pick<AttemptRecord, 'provider' | 'model' | 'traceId' | 'spanId'> = {
+      provider: run.target.provider.id,
+      model: run.target.model,
+    };
+    if (span.traceId !== undefined) {
+      base.traceId = span.traceId;
+      base.spanId = span.spanId;
+    }
     try {
       const context = {
         signal: attempt.signal,

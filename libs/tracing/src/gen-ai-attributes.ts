@@ -45,6 +45,7 @@ export const GATEWAY = {
   queue: 'messaging.destination.name',
   jobId: 'messaging.message.id',
   jobAttempt: 'gateway.job.attempt',
+  ragOperation: 'gateway.rag.operation',
 } as const;
 
 /**

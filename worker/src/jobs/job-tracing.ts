@@ -1,6 +1,7 @@
 import { QUEUE_NAMES, type ChatCompletion, type Usage } from '@app/contracts';
 import type { LocalQueueKey } from '@app/inference/dispatch';
 import type { ChatEngine, GenerationHooks } from '@app/inference';
+import type { RagSearchHooks } from '@app/inference/rag/rag-service';
 import { GATEWAY, GEN_AI, NOOP_SPAN, withSpan, type Tracing, type TraceSpan } from '@app/tracing';
 import type { Job } from 'bullmq';
 
@@ -95,6 +96,29 @@ export class GenerationSpans {
 
   /** Ends an open phase when the job failed. */
   abandon(): void {
+    this.phase.end();
+    this.phase = NOOP_SPAN;
+  }
+}
+
+/** A RAG search job as `rag embed` (the query's embedding) then `vector search` (the index). */
+export class RagSearchSpans {
+  private phase: TraceSpan = NOOP_SPAN;
+
+  constructor(private readonly job: TraceSpan) {}
+
+  hooks(): RagSearchHooks | undefined {
+    if (this.job === NOOP_SPAN) return undefined;
+    return {
+      onEmbedding: () => (this.phase = this.job.child('rag embed')),
+      onEmbedded: () => {
+        this.phase.end();
+        this.phase = this.job.child('vector search');
+      },
+    };
+  }
+
+  end(): void {
     this.phase.end();
     this.phase = NOOP_SPAN;
   }

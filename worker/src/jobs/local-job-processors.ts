@@ -27,7 +27,7 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { LocalModels } from '../models/local-models';
-import { GenerationSpans } from './job-tracing';
+import { GenerationSpans, RagSearchSpans } from './job-tracing';
 
 export interface ProcessorContext {
   redis: Redis;
@@ -189,11 +189,16 @@ export function embeddingsProcessor(
 
 /** One RAG operation on this worker's collections; its outcome goes back on the reply list. */
 export function ragProcessor(context: ProcessorContext): LocalJobProcessor<LocalRagJob, unknown> {
-  return replying(context, async (job, _token, signal) =>
-    runUnlessRefused(job, context, signal, (workSignal) =>
-      runRagOperation(context.rag, job.data.rag, workSignal),
-    ),
-  );
+  return replying(context, async (job, _token, signal, span = NOOP_SPAN) => {
+    const spans = new RagSearchSpans(span);
+    try {
+      return await runUnlessRefused(job, context, signal, (workSignal) =>
+        runRagOperation(context.rag, job.data.rag, workSignal, spans.hooks()),
+      );
+    } finally {
+      spans.end();
+    }
+  });
 }
 
 /**
