@@ -21,7 +21,7 @@ export function startAttemptSpan(
   kind: CallKind,
   target: ResolvedTarget,
   attempt: number,
-  breakerState: string,
+  breaker: { snapshot(): { state: string } } | 'open',
 ): TraceSpan {
   if (parent === NOOP_SPAN) return NOOP_SPAN;
   const operation = OPERATIONS[kind];
@@ -33,7 +33,7 @@ export function startAttemptSpan(
       [GEN_AI.requestModel]: target.model,
       [GATEWAY.providerId]: target.provider.id,
       [GATEWAY.attempt]: attempt,
-      [GATEWAY.breakerState]: breakerState,
+      [GATEWAY.breakerState]: breaker === 'open' ? 'open' : breaker.snapshot().state,
     },
   });
 }

@@ -9,7 +9,7 @@ import {
   type EmbeddingsResult,
 } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
-import { GATEWAY, NOOP_SPAN, type TraceSpan } from '@app/tracing';
+import { GATEWAY, GEN_AI, NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import type { AttemptController } from './attempt-controller';
 import { describeCompletion, StreamSpanFacts } from './attempt-span';
 import type { CircuitRegistry } from './circuit-registry';
@@ -186,7 +186,12 @@ export class ChatRouter {
       span,
     );
     execution.attempt.dispose();
-    execution.span.end();
+    execution.span
+      .setAll({
+        [GEN_AI.responseModel]: execution.result.model,
+        [GEN_AI.inputTokens]: execution.result.promptTokens,
+      })
+      .end();
     return {
       result: execution.result,
       provider: execution.target.provider.id,

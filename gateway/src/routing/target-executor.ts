@@ -199,7 +199,7 @@ export class TargetExecutor {
       run.kind,
       run.target,
       run.attempts.length + 1,
-      breaker.snapshot().state,
+      breaker,
     );
     const attempt = new AttemptController(run.clientSignal, run.deadline, {
       firstByteMs: this.routing.firstByteTimeoutMs,

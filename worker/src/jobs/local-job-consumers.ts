@@ -24,6 +24,12 @@ function outcomeLabel(outcome: LocalJobOutcome<unknown>): JobOutcomeLabel {
   return outcome.error.code === 'job_expired' ? 'expired' : 'rejected';
 }
 
+/** The trace id a job carries (its gateway attempt's `traceparent`), for log lines. */
+function traceIdOf(data: unknown): string | undefined {
+  const traceparent = (data as { trace?: Record<string, string> } | undefined)?.trace?.traceparent;
+  return traceparent?.split('-')[1];
+}
+
 /** Metrics and the job's spans around one processor; declares BullMQ's three parameters. */
 function instrumented<Data extends { requestId?: string; trace?: Record<string, string> }, Value>(
   queue: LocalQueueKey,
@@ -152,7 +158,13 @@ export class LocalJobConsumers {
     });
     worker.on('failed', (job, error) =>
       this.logger.warn(
-        { queue, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+        {
+          queue,
+          jobId: job?.id,
+          attempt: job?.attemptsMade,
+          err: error.message,
+          trace_id: traceIdOf(job?.data),
+        },
         'job failed',
       ),
     );
