@@ -228,4 +228,33 @@ describe('OpenTelemetry traces across gateway and providers', () => {
     expect(spans.find((span) => span.name === CHAT_SPAN)?.parentSpanId).toBe('');
     expect(receiver.encodings).toContain('application/x-protobuf');
   });
+
+  describe('with LOG_PAYLOADS=true', () => {
+    let capturing: GatewayProcess;
+    beforeAll(async () => {
+      capturing = await GatewayProcess.start({
+        OPENAI_BASE_URL: openai.baseUrl,
+        OPENAI_API_KEY: 'sk-openai',
+        LOG_PAYLOADS: 'true',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.baseUrl,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+      });
+    });
+    afterAll(() => capturing?.kill());
+
+    it('puts the prompt and the completion on the request span (the opt-in)', async () => {
+      const client = clientTraceContext();
+      const secret = `prompt-${randomUUID()}`;
+      const { response } = await chat(capturing, client.headers, {
+        model: 'default',
+        messages: [{ role: 'user', content: secret }],
+      });
+      expect(response.status).toBe(200);
+      const spans = await spansNamed(() => receiver.trace(client.traceId), [CHAT_SPAN]);
+      const server = spans.find((span) => span.name === CHAT_SPAN)!;
+      expect(String(server.attributes['gen_ai.input.messages'])).toContain(secret);
+      expect(String(server.attributes['gen_ai.output.messages'])).toContain('from openai');
+    });
+  });
 });
