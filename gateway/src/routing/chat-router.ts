@@ -9,12 +9,13 @@ import {
   type EmbeddingsResult,
 } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
-import { GATEWAY, GEN_AI, NOOP_SPAN, type TraceSpan } from '@app/tracing';
+import { GEN_AI, NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import type { AttemptController } from './attempt-controller';
 import { describeCompletion, StreamSpanFacts } from './attempt-span';
 import type { CircuitRegistry } from './circuit-registry';
 import { assertNativeFieldsSupported } from './native-request-support';
-import type { ResolvedRoute, ResolvedTarget, RouteResolver } from './route-resolver';
+import type { ResolvedTarget, RouteResolver } from './route-resolver';
+import { resolveTraced } from './route-span';
 import type { AttemptRecord, RouterObserver } from './router-observer';
 import { TargetExecutor } from './target-executor';
 
@@ -63,7 +64,7 @@ export class ChatRouter {
     allowedModels?: readonly string[],
     span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<ChatCompletion>> {
-    const route = this.resolveTraced(span, () => {
+    const route = resolveTraced(span, () => {
       const resolved = this.resolver.resolve(
         request.model,
         request.provider,
@@ -99,7 +100,7 @@ export class ChatRouter {
     allowedModels?: readonly string[],
     span: TraceSpan = NOOP_SPAN,
   ): Promise<RoutedStream> {
-    const route = this.resolveTraced(span, () => {
+    const route = resolveTraced(span, () => {
       const resolved = this.resolver.resolve(
         request.model,
         request.provider,
@@ -160,7 +161,7 @@ export class ChatRouter {
     allowedModels?: readonly string[],
     span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<EmbeddingsResult>> {
-    const route = this.resolveTraced(span, () =>
+    const route = resolveTraced(span, () =>
       this.resolver.resolve(request.model, request.provider, 'embeddings', allowedModels),
     );
     route.targets = route.targets.filter((target) => target.provider.embed !== undefined);
@@ -212,7 +213,7 @@ export class ChatRouter {
     allowedModels?: readonly string[],
     span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<AnthropicTokenCount> | undefined> {
-    const route = this.resolveTraced(span, () =>
+    const route = resolveTraced(span, () =>
       this.resolver.resolve(request.model, request.provider, 'chat', allowedModels),
     );
     route.targets = route.targets.filter((target) => target.provider.countTokens !== undefined);
@@ -234,27 +235,6 @@ export class ChatRouter {
       model: execution.target.model,
       attempts: execution.attempts,
     };
-  }
-
-  /** Route resolution, as a span of the request when tracing is on. */
-  private resolveTraced(parent: TraceSpan, resolve: () => ResolvedRoute): ResolvedRoute {
-    if (parent === NOOP_SPAN) return resolve();
-    const span = parent.child('gateway.route');
-    try {
-      const route = resolve();
-      span.setAll({
-        [GATEWAY.route]: route.requested,
-        [GATEWAY.routeTargets]: route.targets.map(
-          (target) => `${target.provider.id}/${target.model}`,
-        ),
-      });
-      return route;
-    } catch (error) {
-      span.fail((error as { code?: string }).code ?? 'route_error');
-      throw error;
-    } finally {
-      span.end();
-    }
   }
 
   /**
