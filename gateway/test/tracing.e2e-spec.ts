@@ -257,4 +257,23 @@ describe('OpenTelemetry traces across gateway and providers', () => {
       expect(String(server.attributes['gen_ai.output.messages'])).toContain('from openai');
     });
   });
+
+  it('answers and exits cleanly on SIGTERM when its collector is unreachable', async () => {
+    const orphan = await GatewayProcess.start({
+      OPENAI_BASE_URL: openai.baseUrl,
+      OPENAI_API_KEY: 'sk-openai',
+      // Port 9 (discard) on loopback: nothing listens, every export is refused.
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      SHUTDOWN_GRACE_MS: '500',
+    });
+    const { response } = await chat(orphan, clientTraceContext().headers, {
+      model: 'default',
+      messages: [{ role: 'user', content: randomUUID() }],
+    });
+    expect(response.status).toBe(200);
+    const signalledAt = Date.now();
+    orphan.signal('SIGTERM');
+    expect(await orphan.exit()).toBe(0);
+    expect(Date.now() - signalledAt).toBeLessThan(1_500);
+  });
 });

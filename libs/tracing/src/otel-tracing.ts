@@ -45,6 +45,9 @@ const KINDS: Record<SpanKind, OtelSpanKind> = {
 
 const propagator = new W3CTraceContextPropagator();
 
+/** Longest wait for the last export at shutdown. */
+const SHUTDOWN_EXPORT_MS = 500;
+
 function defined(attributes: SpanAttributes | undefined): Record<string, SpanAttributeValue> {
   const result: Record<string, SpanAttributeValue> = {};
   if (!attributes) return result;
@@ -183,7 +186,16 @@ export class OtelTracing implements Tracing {
     return startOtelSpan(this.tracer, name, parent, options);
   }
 
-  async shutdown(): Promise<void> {
-    await this.provider.shutdown();
+  /**
+   * Exports what is buffered, for at most `timeoutMs`: an unreachable collector costs spans, never
+   * a clean exit (the gateway's shutdown hooks have under a second, see graceful-shutdown.ts).
+   */
+  async shutdown(timeoutMs = SHUTDOWN_EXPORT_MS): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.provider.shutdown().catch(() => undefined),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
   }
 }

@@ -53,6 +53,6 @@ export interface Tracing {
     carrier: Readonly<Record<string, string | string[] | undefined>> | undefined,
     options?: SpanOptions,
   ): TraceSpan;
-  /** Exports what is buffered and stops. */
-  shutdown(): Promise<void>;
+  /** Exports what is buffered (best effort, bounded in time; never rejects) and stops. */
+  shutdown(timeoutMs?: number): Promise<void>;
 }
