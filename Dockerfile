@@ -14,6 +14,7 @@ COPY libs/contracts/src ./libs/contracts/src
 COPY libs/config/src ./libs/config/src
 COPY libs/http/src ./libs/http/src
 COPY libs/inference/src ./libs/inference/src
+COPY libs/tracing/src ./libs/tracing/src
 COPY ui ./ui
 RUN npm run build && npm prune --omit=dev
 

@@ -3,7 +3,7 @@
  * can cost (the floor) and next to Portkey's gateway.
  *
  *   npm run bench:overhead -- [--rounds 3] [--duration 15] [--warmup 3] [--connections 64]
- *                             [--rate 100,1000] [--only direct,floor,gateway,cache,portkey]
+ *                             [--rate 100,1000] [--only direct,floor,gateway,gateway-otel,cache,portkey]
  *                             [--stream-requests 50] [--chunk-delay 5] [--log-level info]
  *                             [--redis] [--keep-logs] [--quick]
  *
@@ -19,6 +19,9 @@
  * - gateway: `node dist/gateway/src/main.js` as in production: a tenant key (auth on), request,
  *   token and budget limits far above what the bench reaches (throttling on), metrics on, cache
  *   off, LOG_LEVEL=info (one log line per request, to a file);
+ * - gateway-otel: the same with OpenTelemetry on: every request sampled (OTEL_TRACES_SAMPLER=
+ *   always_on), spans exported over OTLP/protobuf to a sink in the upstream process, which
+ *   discards them (its CPU is not the proxy's);
  * - cache: the same with CACHE_ENABLED=true, the same request repeated (every answer a hit);
  * - portkey: @portkey-ai/gateway's start-server.js, when installed.
  * With two or more cores the proxy under test runs on core 1, and everything else (upstream, wrk,
@@ -148,6 +151,17 @@ async function upstreamChatCount(upstream: Upstream): Promise<number> {
   return ((await response.json()) as { chat_completions: number }).chat_completions;
 }
 
+/** The traced setup must really export: its first spans reach the sink within a few batches. */
+async function assertTracesExported(upstream: Upstream): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${upstream.origin}/bench/requests`);
+    if (((await response.json()) as { trace_exports: number }).trace_exports > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('gateway-otel: no OTLP export reached the sink in 5 s (tracing on?)');
+}
+
 async function startUpstream(directory: string): Promise<Upstream> {
   const port = await freePort();
   const server = ServerProcess.start({
@@ -219,10 +233,11 @@ async function startFloor(directory: string, upstream: Upstream): Promise<Setup>
 async function startGateway(
   directory: string,
   upstream: Upstream,
-  cache: boolean,
+  variant: 'gateway' | 'gateway-otel' | 'cache',
   redisPrefix: string,
 ): Promise<Setup> {
-  const id: SetupId = cache ? 'cache' : 'gateway';
+  const id: SetupId = variant;
+  const cache = variant === 'cache';
   const port = await freePort();
   const adminKey = `admin-${randomUUID()}`;
   const gateway = ServerProcess.start({
@@ -246,6 +261,17 @@ async function startGateway(
       RATE_LIMIT_TPM: String(TENANT_LIMITS.tokens_per_minute),
       METRICS_ENABLED: 'true',
       CACHE_ENABLED: String(cache),
+      ...(variant === 'gateway-otel'
+        ? {
+            OTEL_EXPORTER_OTLP_ENDPOINT: upstream.origin,
+            OTEL_TRACES_SAMPLER: 'always_on',
+            // Room for every span at thousands of requests per second (the default queue of 2048
+            // would drop most, which would understate the cost); exported in batches of 2048.
+            OTEL_BSP_MAX_QUEUE_SIZE: '65536',
+            OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
+            OTEL_BSP_SCHEDULE_DELAY: '200',
+          }
+        : {}),
       ...(SETTINGS.redisUrl
         ? {
             REDIS_URL: SETTINGS.redisUrl,
@@ -473,8 +499,8 @@ async function main(): Promise<void> {
           checkHeaders: () => undefined,
         });
       else if (id === 'floor') setup = await startFloor(directory, upstream);
-      else if (id === 'gateway' || id === 'cache')
-        setup = await startGateway(directory, upstream, id === 'cache', redisPrefix);
+      else if (id === 'gateway' || id === 'gateway-otel' || id === 'cache')
+        setup = await startGateway(directory, upstream, id, redisPrefix);
       else if (existsSync(PORTKEY_SERVER)) setup = await startPortkey(directory, upstream);
       else progress(`portkey: ${PORTKEY_SERVER} is not installed, skipped`);
       if (!setup) continue;
@@ -482,6 +508,7 @@ async function main(): Promise<void> {
       // The cache setup's first answer is a miss that fills the cache; from then on, hits.
       if (id === 'cache') await postChat(setup).then((response) => response.text());
       await verifySetup(setup);
+      if (id === 'gateway-otel') await assertTracesExported(upstream);
       if (setup.process) setup.idleRssMb = setup.process.rssBytes() / MEGABYTE;
       setups.push(setup);
     }

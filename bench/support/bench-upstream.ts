@@ -9,7 +9,8 @@
  * `--chunk-delay` ms apart (the first at once), a usage chunk when
  * `stream_options.include_usage`, then `data: [DONE]`. GET …/models lists the model.
  * GET /bench/requests counts the chat completions served (the bench checks that every request
- * reached the upstream, or for a cache hit that none did).
+ * reached the upstream, or for a cache hit that none did) and the OTLP trace exports received.
+ * POST /v1/traces is an OTLP/HTTP sink for the traced gateway setup: it reads and discards.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -122,10 +123,23 @@ function chat(response: ServerResponse, body: string): void {
   else sendJson(response, 200, completionBody);
 }
 
+let traceExports = 0;
+
 const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
   const path = (request.url ?? '/').split('?')[0];
   if (request.method === 'GET' && path === '/bench/requests') {
-    sendJson(response, 200, Buffer.from(JSON.stringify({ chat_completions: chatCompletions })));
+    const counts = { chat_completions: chatCompletions, trace_exports: traceExports };
+    sendJson(response, 200, Buffer.from(JSON.stringify(counts)));
+    return;
+  }
+  if (request.method === 'POST' && path === '/v1/traces') {
+    request.resume();
+    request.on('end', () => {
+      traceExports += 1;
+      // An empty ExportTraceServiceResponse: zero protobuf bytes.
+      response.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 });
+      response.end();
+    });
     return;
   }
   if (request.method === 'GET' && path.endsWith('/models')) {

@@ -12,12 +12,20 @@ export interface ReportSettings {
   chunkDelayMs: number;
 }
 
-export const SETUP_IDS = ['direct', 'floor', 'gateway', 'cache', 'portkey'] as const;
+export const SETUP_IDS = [
+  'direct',
+  'floor',
+  'gateway',
+  'gateway-otel',
+  'cache',
+  'portkey',
+] as const;
 export type SetupId = (typeof SETUP_IDS)[number];
 export const SETUP_TITLES: Record<SetupId, string> = {
   direct: 'direct',
   floor: 'floor',
   gateway: 'gateway',
+  'gateway-otel': 'gateway traced',
   cache: 'gateway cache hit',
   portkey: 'Portkey',
 };
@@ -166,6 +174,8 @@ export function buildRows(summaries: Map<SetupId, Summary>, settings: ReportSett
     { setup: 'gateway', ok: (value) => value <= 2 },
   ]);
   add('  × Portkey', ratio(portkey, cpu), fixed(2));
+  // OpenTelemetry on (every request sampled, exported over OTLP/protobuf) next to off.
+  add('  × gateway (tracing cost)', ratio(of('gateway'), cpu), fixed(2));
   add(
     `stream TTFB ms (${STREAM_CONTENT_CHUNKS} chunks, ${settings.chunkDelayMs} ms apart)`,
     (summary) => summary.ttfb,

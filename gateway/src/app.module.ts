@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { createTracing, TRACING } from '@app/tracing';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { AdminAuditInterceptor } from './access/admin-audit.interceptor';
@@ -41,6 +42,7 @@ import { LOGGER } from './logging/logger';
 import { AnthropicErrorShape } from './messages/anthropic-error-shape';
 import { MessagesService } from './messages/messages.service';
 import { RequestLogService } from './observability/request-log.service';
+import { TracingShutdown } from './observability/tracing-shutdown';
 import { CircuitStateMetrics } from './observability/circuit-state-metrics';
 import { GatewayMetrics } from './observability/gateway-metrics';
 import { MetricLabels } from './observability/metric-labels';
@@ -77,6 +79,9 @@ class CoreModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
+        // The OpenTelemetry SDK loads here only when an exporter is configured (OTEL_*).
+        { provide: TRACING, useFactory: () => createTracing(config.tracing, 'ai-gateway') },
+        TracingShutdown,
         { provide: PriceTable, useFactory: () => new PriceTable(config) },
         {
           provide: GatewayMetrics,
@@ -99,6 +104,7 @@ class CoreModule {
       exports: [
         APP_CONFIG,
         LOGGER,
+        TRACING,
         PriceTable,
         GatewayMetrics,
         ProviderStatsObserver,

@@ -7,6 +7,8 @@ import { httpEdgeServerOptions, installHttpEdge, OpenAIExceptionFilter } from '@
 import { AppModule } from './app.module';
 import { RequestLogService } from './observability/request-log.service';
 import { installRequestContext } from './request/request-scope';
+import { TRACING, type Tracing } from '@app/tracing';
+import { finishRequestSpan } from './observability/request-span';
 
 /**
  * Builds the gateway application (not yet listening). Used by `main.ts` and by e2e tests, which
@@ -39,8 +41,13 @@ export async function createGatewayApp(
   // Before app.init() registers the routes: every request gets its context, every client
   // request its log line.
   const requestLog = app.get(RequestLogService);
-  installRequestContext(app.getHttpAdapter().getInstance(), (context, status, path) =>
-    requestLog.finish(context, status, path),
+  installRequestContext(
+    app.getHttpAdapter().getInstance(),
+    app.get<Tracing>(TRACING),
+    (context, status, path) => {
+      requestLog.finish(context, status, path);
+      finishRequestSpan(context, status);
+    },
   );
   return app;
 }

@@ -7,6 +7,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { TRACING, type Tracing } from '@app/tracing';
 import { LocalJobConsumers } from './jobs/local-job-consumers';
 import { QueueDepthReader } from './jobs/queue-depth-reader';
 import { LocalModels } from './models/local-models';
@@ -22,6 +23,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     @Inject(LocalModels) private readonly models: LocalModels,
     @Inject(LocalJobConsumers) private readonly consumers: LocalJobConsumers,
     @Inject(QueueDepthReader) private readonly queues: QueueDepthReader,
+    @Inject(TRACING) private readonly tracing: Tracing,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,5 +45,7 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
     await this.queues.close();
     await this.models.close();
     await this.redis.quit().catch(() => undefined);
+    // Last: the drained jobs' spans have ended and are exported now.
+    await this.tracing.shutdown().catch(() => undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { createTracing, TRACING, type Tracing } from '@app/tracing';
 import { RagService } from '@app/inference/rag/rag-service';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -30,6 +31,8 @@ export class WorkerModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: WORKER_LOGGER, useValue: logger },
         { provide: WORKER_REDIS, useValue: redis },
+        // The OpenTelemetry SDK loads only when an exporter is configured (OTEL_*).
+        { provide: TRACING, useFactory: () => createTracing(config.tracing, 'ai-gateway-worker') },
         { provide: LocalModels, useFactory: () => new LocalModels(config.worker) },
         {
           provide: QueueDepthReader,
@@ -46,9 +49,13 @@ export class WorkerModule {
         },
         {
           provide: LocalJobConsumers,
-          inject: [LocalModels, WorkerMetrics, RagService],
-          useFactory: (models: LocalModels, metrics: WorkerMetrics, rag: RagService) =>
-            new LocalJobConsumers(config.worker, redis, models, metrics, rag, logger),
+          inject: [LocalModels, WorkerMetrics, RagService, TRACING],
+          useFactory: (
+            models: LocalModels,
+            metrics: WorkerMetrics,
+            rag: RagService,
+            tracing: Tracing,
+          ) => new LocalJobConsumers(config.worker, redis, models, metrics, rag, logger, tracing),
         },
         {
           provide: RagService,

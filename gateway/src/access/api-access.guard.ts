@@ -47,7 +47,12 @@ export class ApiAccessGuard implements CanActivate {
           key === undefined && (await this.consoleSessions.isSignedIn(request))
             ? ADMIN
             : await this.auth.authenticate(key);
-        await this.limiter.admit(context.principal, request.ip, http.getResponse<FastifyReply>());
+        await this.limiter.admit(
+          context.principal,
+          request.ip,
+          http.getResponse<FastifyReply>(),
+          context.span,
+        );
         return true;
       }
       case 'admin':

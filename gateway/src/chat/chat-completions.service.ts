@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { ChatCompletion, ChatCompletionRequest } from '@app/contracts';
+import { GATEWAY, GEN_AI, NOOP_SPAN, withSpan, type TraceSpan } from '@app/tracing';
 import type { CachedCompletion } from '../cache/cached-completion';
 import { replayAsStream } from '../cache/completion-replay';
 import { ResponseCache, type CachePlan, type SettleLead } from '../cache/response-cache';
@@ -47,20 +48,27 @@ export class ChatCompletionsService {
 
   async complete(request: ChatCompletionRequest, context: RequestContext): Promise<ChatAnswer> {
     const plan = this.cache.plan(request, subjectOf(context.principal), context.cacheDirectives);
+    const cacheSpan = this.startCacheSpan(plan, context);
     const shared = await this.answerInFlight(plan);
-    if (shared) return { ...this.served(shared, context), result: shared.completion };
+    if (shared) {
+      cacheSpan.set(GATEWAY.cacheResult, 'coalesced').end();
+      return { ...this.served(shared, context), result: shared.completion };
+    }
     const settle = plan ? this.cache.lead(plan) : undefined;
     try {
-      const cached = await this.lookup(plan, settle);
+      const cached = await this.lookup(plan, settle, cacheSpan);
       if (cached) return { ...this.served(cached, context), result: cached.completion };
-      await this.quota.assertWithinQuota(context.principal);
+      await this.assertWithinQuota(context);
+      this.keepPrompt(context, request);
       const routed = await this.router.complete(
         request,
         context.requestId,
         context.signal,
         allowedModelsOf(context.principal),
+        context.span,
       );
       for (const attempt of routed.attempts) context.upstreamMs += attempt.latencyMs;
+      context.span.set(GATEWAY.attempts, routed.attempts.length);
       const costUsd = this.usage.record(
         context,
         routed.provider,
@@ -78,22 +86,28 @@ export class ChatCompletionsService {
 
   async stream(request: ChatCompletionRequest, context: RequestContext): Promise<ChatAnswerStream> {
     const plan = this.cache.plan(request, subjectOf(context.principal), context.cacheDirectives);
+    const cacheSpan = this.startCacheSpan(plan, context);
     const shared = await this.answerInFlight(plan);
-    if (shared)
+    if (shared) {
+      cacheSpan.set(GATEWAY.cacheResult, 'coalesced').end();
       return { ...this.served(shared, context), chunks: replayAsStream(shared.completion) };
+    }
     const settle = plan ? this.cache.lead(plan) : undefined;
     try {
-      const cached = await this.lookup(plan, settle);
+      const cached = await this.lookup(plan, settle, cacheSpan);
       if (cached)
         return { ...this.served(cached, context), chunks: replayAsStream(cached.completion) };
-      await this.quota.assertWithinQuota(context.principal);
+      await this.assertWithinQuota(context);
+      this.keepPrompt(context, request);
       const started = performance.now();
       const routed = await this.router.openStream(
         request,
         context.requestId,
         context.signal,
         allowedModelsOf(context.principal),
+        context.span,
       );
+      context.span.set(GATEWAY.attempts, routed.attempts.length);
       const cache = this.missed(plan, context);
       return {
         ...routed,
@@ -141,11 +155,37 @@ export class ChatCompletionsService {
   private async lookup(
     plan: CachePlan | undefined,
     settle: SettleLead | undefined,
+    span: TraceSpan,
   ): Promise<CachedCompletion | undefined> {
     if (!plan?.lookup) return undefined;
-    const cached = await this.cache.lookup(plan);
-    if (cached) settle?.(cached, true);
-    return cached;
+    try {
+      const cached = await this.cache.lookup(plan);
+      span.set(GATEWAY.cacheResult, cached ? 'hit' : 'miss');
+      if (cached) settle?.(cached, true);
+      return cached;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** The cache lookup's span (its result: hit, miss, or coalesced with an identical request). */
+  private startCacheSpan(plan: CachePlan | undefined, context: RequestContext): TraceSpan {
+    return plan?.lookup && context.span !== NOOP_SPAN
+      ? context.span.child('gateway.cache.lookup')
+      : NOOP_SPAN;
+  }
+
+  /** The tenant's budget and tokens-per-minute, as one span of the request. */
+  private assertWithinQuota(context: RequestContext): Promise<void> {
+    return withSpan(context.span, 'gateway.quota_check', () =>
+      this.quota.assertWithinQuota(context.principal),
+    );
+  }
+
+  /** Prompts go into the request span only with LOG_PAYLOADS=true (they may hold private data). */
+  private keepPrompt(context: RequestContext, request: ChatCompletionRequest): void {
+    if (this.logPayloads && context.span.recording)
+      context.span.set(GEN_AI.inputMessages, JSON.stringify(request.messages));
   }
 
   /** An answer that cost nothing: from the cache or shared with an identical request in flight. */
@@ -174,7 +214,9 @@ export class ChatCompletionsService {
     request: ChatCompletionRequest,
     completion: ChatCompletion,
   ): void {
-    if (this.logPayloads)
-      context.payload = { messages: request.messages, completion: completion.choices };
+    if (!this.logPayloads) return;
+    context.payload = { messages: request.messages, completion: completion.choices };
+    if (context.span.recording)
+      context.span.set(GEN_AI.outputMessages, JSON.stringify(completion.choices));
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { withSpan } from '@app/tracing';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '@app/contracts';
 import { allowedModelsOf } from '../request/principal';
 import type { RequestContext } from '../request/request-context';
@@ -35,7 +36,9 @@ export class EmbeddingsService {
   ) {}
 
   async create(request: EmbeddingsRequest, context: RequestContext): Promise<EmbeddingsAnswer> {
-    await this.quota.assertWithinQuota(context.principal);
+    await withSpan(context.span, 'gateway.quota_check', () =>
+      this.quota.assertWithinQuota(context.principal),
+    );
     const routed = await this.router.embed(
       {
         model: request.model,
@@ -46,6 +49,7 @@ export class EmbeddingsService {
       context.requestId,
       context.signal,
       allowedModelsOf(context.principal),
+      context.span,
     );
     const promptTokens = routed.result.promptTokens;
     for (const attempt of routed.attempts) context.upstreamMs += attempt.latencyMs;

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { GATEWAY, NOOP_SPAN, withSpan, type TraceSpan } from '@app/tracing';
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '@app/contracts';
 import { GatewayMetrics } from '../observability/gateway-metrics';
@@ -25,11 +26,22 @@ export class RequestRateLimiter {
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
   ) {}
 
-  async admit(principal: Principal, ip: string, reply: FastifyReply): Promise<void> {
+  async admit(
+    principal: Principal,
+    ip: string,
+    reply: FastifyReply,
+    span: TraceSpan = NOOP_SPAN,
+  ): Promise<void> {
     const limit = this.policy.requestsPerMinute(principal);
     if (limit === 0) return;
     const key = this.policy.requestCounterKey(principal, ip);
-    const window = await this.store.increment(key, MINUTE_MS, limit, 0, 'default');
+    const window = await withSpan(span, 'gateway.rate_limit', async (limitSpan) => {
+      const counted = await this.store.increment(key, MINUTE_MS, limit, 0, 'default');
+      limitSpan
+        .set('gateway.limit.requests_per_minute', limit)
+        .set(GATEWAY.limited, counted.isBlocked);
+      return counted;
+    });
     if (window.isBlocked) {
       this.metrics.rateLimitExceeded('requests');
       const retryAfter = String(window.timeToBlockExpire);

@@ -102,6 +102,7 @@ export class MessagesService {
         context.requestId,
         context.signal,
         allowedModelsOf(context.principal),
+        context.span,
       );
       if (counted) {
         context.provider = counted.provider;

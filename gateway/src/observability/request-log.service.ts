@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { traceLogFields } from '@app/tracing';
 import type { Logger } from 'pino';
 import { GatewayMetrics } from './gateway-metrics';
 import { subjectOf } from '../request/principal';
@@ -32,6 +33,7 @@ export class RequestLogService {
     this.lines.info(
       {
         requestId: context.requestId,
+        ...traceLogFields(context.span),
         tenantId: subjectOf(context.principal),
         path,
         api: context.dialect,

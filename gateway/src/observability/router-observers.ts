@@ -33,6 +33,8 @@ export class LoggingRouterObserver implements RouterObserver {
         reason: record.reason,
         status: record.status,
         latencyMs: Math.round(record.latencyMs),
+        trace_id: record.traceId,
+        span_id: record.spanId,
       },
       'provider attempt failed',
     );

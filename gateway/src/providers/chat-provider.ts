@@ -6,12 +6,18 @@ import type {
   EmbeddingsResult,
 } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
+import type { TraceCarrier } from '@app/tracing';
 
 /** What the router hands to an adapter for one attempt. */
 export interface ProviderCallContext {
   /** Aborted when the client disconnects or a timeout fires; adapters pass it to their SDK. */
   signal: AbortSignal;
   requestId: string;
+  /**
+   * W3C trace context of this attempt (`traceparent`, `tracestate`): adapters send it upstream
+   * with their request's headers (or in the job, for local work). Empty when tracing is off.
+   */
+  traceHeaders?: TraceCarrier;
   /**
    * Call when response headers arrive, so the router's first-byte timeout stops; from then on
    * the idle timeout (STREAM_IDLE_TIMEOUT_MS) bounds reading the rest of the body.

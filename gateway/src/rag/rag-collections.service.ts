@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { GATEWAY, withSpan, type TraceSpan } from '@app/tracing';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import {
@@ -144,9 +145,15 @@ export class RagCollectionsService {
     waitMs = this.config.routing.requestTimeoutMs,
   ): Promise<RagResultOf<Operation['operation']>> {
     try {
-      return await this.dispatcher.rag(
-        { requestId: context.requestId, rag, deadline: Date.now() + waitMs },
-        context.signal,
+      return await withSpan(
+        context.span,
+        `rag ${rag.operation}`,
+        (span) =>
+          this.dispatcher.rag(
+            { requestId: context.requestId, ...traceOf(span), rag, deadline: Date.now() + waitMs },
+            context.signal,
+          ),
+        { attributes: { [GATEWAY.ragOperation]: rag.operation } },
       );
     } catch (error) {
       if (error instanceof GatewayError) throw error;
@@ -161,4 +168,10 @@ export class RagCollectionsService {
       );
     }
   }
+}
+
+/** The span's trace context for the job, so a worker's RAG spans join the request's trace. */
+function traceOf(span: TraceSpan): { trace?: Record<string, string> } {
+  const carrier = span.carrier();
+  return carrier.traceparent ? { trace: { ...carrier } } : {};
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { withSpan } from '@app/tracing';
 import type { RagQueryBody } from '@app/contracts';
 import { RagQuery, type RagCompletionPort } from '@app/inference/rag/rag-query';
 import { ChatCompletionsService, type AnswerControls } from '../chat/chat-completions.service';
@@ -40,11 +41,14 @@ export class RagQueryService {
 
   private port(context: RequestContext): RagCompletionPort<GatewayAnswered> {
     return {
-      complete: async (request) => {
-        const { result, ...answered } = await this.chat.complete(request, context);
-        return { ...answered, completion: result };
-      },
-      stream: (request) => this.chat.stream(request, context),
+      complete: (request) =>
+        withSpan(context.span, 'rag answer', async () => {
+          const { result, ...answered } = await this.chat.complete(request, context);
+          return { ...answered, completion: result };
+        }),
+      // Until the first chunk: the rest of the stream belongs to the attempt's own span.
+      stream: (request) =>
+        withSpan(context.span, 'rag answer', () => this.chat.stream(request, context)),
     };
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import { ANONYMOUS, type Principal } from './principal';
 import type { ApiDialect, ApiKind } from './api-kind';
 
@@ -29,6 +30,8 @@ export interface RequestContextInit {
   signal?: () => AbortSignal;
   /** The request's `Cache-Control` header. */
   cacheControl?: string | string[];
+  /** The request's server span (continuing the client's `traceparent`); no-op when tracing is off. */
+  span?: TraceSpan;
 }
 
 const NEVER_ABORTED = new AbortController().signal;
@@ -53,6 +56,8 @@ export class RequestContext {
   payload: { messages: unknown; completion: unknown } | undefined = undefined;
 
   readonly requestId: string;
+  /** Parent of every span this request records; the no-op span when tracing is off. */
+  readonly span: TraceSpan;
   readonly startedAt: number;
   readonly api: ApiKind;
   readonly dialect: ApiDialect;
@@ -62,6 +67,7 @@ export class RequestContext {
 
   constructor(init: RequestContextInit) {
     this.requestId = init.requestId;
+    this.span = init.span ?? NOOP_SPAN;
     this.startedAt = init.startedAt;
     this.api = init.api;
     this.dialect = init.dialect ?? 'openai';

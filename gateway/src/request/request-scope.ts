@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { inFlightRequestsOf } from '@app/http';
+import { HTTP, GATEWAY, NOOP_SPAN, type Tracing, type TraceSpan } from '@app/tracing';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiDialectOf, apiKindOf } from './api-kind';
 import { RequestContext, requestIdFrom } from './request-context';
@@ -16,7 +17,11 @@ export type RequestClosed = (context: RequestContext, status: number, path: stri
  * guards, so a request refused early (413, 401) is counted and logged like any other. Client
  * requests get one `close` listener, which both ends the lazy abort signal and reports the close.
  */
-export function installRequestContext(fastify: FastifyInstance, onClosed: RequestClosed): void {
+export function installRequestContext(
+  fastify: FastifyInstance,
+  tracing: Tracing,
+  onClosed: RequestClosed,
+): void {
   // Declared up front so every request object keeps one shape (Fastify's advice for speed).
   fastify.decorateRequest(CONTEXT, null);
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -29,6 +34,8 @@ export function installRequestContext(fastify: FastifyInstance, onClosed: Reques
       api === 'client' ? trackClose(reply, (status) => onClosed(context, status, path)) : undefined;
     const context = new RequestContext({
       requestId,
+      span:
+        api === 'client' && tracing.enabled ? serverSpan(tracing, request, requestId) : NOOP_SPAN,
       startedAt: performance.now(),
       api,
       dialect: api === 'client' ? apiDialectOf(request) : undefined,
@@ -37,6 +44,23 @@ export function installRequestContext(fastify: FastifyInstance, onClosed: Reques
     });
     (request as WithContext)[CONTEXT] = context;
     done();
+  });
+}
+
+/**
+ * The span of one client request, continuing the trace of the client's `traceparent` header (a
+ * new trace without one). Named by the route template, never the raw path (bounded names).
+ */
+function serverSpan(tracing: Tracing, request: FastifyRequest, requestId: string): TraceSpan {
+  const route = request.routeOptions.url ?? request.url.split('?')[0];
+  return tracing.startSpan(`${request.method} ${route}`, request.headers, {
+    kind: 'server',
+    attributes: {
+      [HTTP.method]: request.method,
+      [HTTP.route]: route,
+      [HTTP.path]: request.url.split('?')[0].slice(0, 256),
+      [GATEWAY.requestId]: requestId,
+    },
   });
 }
 

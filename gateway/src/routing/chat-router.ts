@@ -9,10 +9,13 @@ import {
   type EmbeddingsResult,
 } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
+import { GEN_AI, NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import type { AttemptController } from './attempt-controller';
+import { describeCompletion, StreamSpanFacts } from './attempt-span';
 import type { CircuitRegistry } from './circuit-registry';
 import { assertNativeFieldsSupported } from './native-request-support';
 import type { ResolvedTarget, RouteResolver } from './route-resolver';
+import { resolveTraced } from './route-span';
 import type { AttemptRecord, RouterObserver } from './router-observer';
 import { TargetExecutor } from './target-executor';
 
@@ -59,17 +62,29 @@ export class ChatRouter {
     requestId: string,
     signal: AbortSignal,
     allowedModels?: readonly string[],
+    span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<ChatCompletion>> {
-    const route = this.resolver.resolve(request.model, request.provider, 'chat', allowedModels);
-    route.targets = this.supportingTargets(route.targets, request);
+    const route = resolveTraced(span, () => {
+      const resolved = this.resolver.resolve(
+        request.model,
+        request.provider,
+        'chat',
+        allowedModels,
+      );
+      resolved.targets = this.supportingTargets(resolved.targets, request);
+      return resolved;
+    });
     const execution = await this.executor.execute(
       route,
       'chat',
       requestId,
       signal,
       (target, context) => target.provider.chat(upstreamRequest(request, target.model), context),
+      span,
     );
     execution.attempt.dispose();
+    describeCompletion(execution.span, execution.result);
+    execution.span.end();
     return {
       result: execution.result,
       provider: execution.target.provider.id,
@@ -83,9 +98,18 @@ export class ChatRouter {
     requestId: string,
     signal: AbortSignal,
     allowedModels?: readonly string[],
+    span: TraceSpan = NOOP_SPAN,
   ): Promise<RoutedStream> {
-    const route = this.resolver.resolve(request.model, request.provider, 'chat', allowedModels);
-    route.targets = this.supportingTargets(route.targets, request);
+    const route = resolveTraced(span, () => {
+      const resolved = this.resolver.resolve(
+        request.model,
+        request.provider,
+        'chat',
+        allowedModels,
+      );
+      resolved.targets = this.supportingTargets(resolved.targets, request);
+      return resolved;
+    });
     const started = performance.now();
     const execution = await this.executor.execute(
       route,
@@ -103,6 +127,7 @@ export class ChatRouter {
           });
         return { first: first.value, iterator };
       },
+      span,
     );
     const { target, attempts, attempt } = execution;
     // Until the consumer asks for the next chunk, nobody is waiting on the upstream.
@@ -114,7 +139,13 @@ export class ChatRouter {
       provider: target.provider.id,
       model: target.model,
       attempts,
-      chunks: this.followStream(execution.result.first, execution.result.iterator, target, attempt),
+      chunks: this.followStream(
+        execution.result.first,
+        execution.result.iterator,
+        target,
+        attempt,
+        new StreamSpanFacts(execution.span),
+      ),
     };
   }
 
@@ -128,12 +159,10 @@ export class ChatRouter {
     requestId: string,
     signal: AbortSignal,
     allowedModels?: readonly string[],
+    span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<EmbeddingsResult>> {
-    const route = this.resolver.resolve(
-      request.model,
-      request.provider,
-      'embeddings',
-      allowedModels,
+    const route = resolveTraced(span, () =>
+      this.resolver.resolve(request.model, request.provider, 'embeddings', allowedModels),
     );
     route.targets = route.targets.filter((target) => target.provider.embed !== undefined);
     if (route.targets.length === 0) {
@@ -155,8 +184,15 @@ export class ChatRouter {
           { model: target.model, input: request.input, dimensions: request.dimensions },
           context,
         ),
+      span,
     );
     execution.attempt.dispose();
+    execution.span
+      .setAll({
+        [GEN_AI.responseModel]: execution.result.model,
+        [GEN_AI.inputTokens]: execution.result.promptTokens,
+      })
+      .end();
     return {
       result: execution.result,
       provider: execution.target.provider.id,
@@ -175,8 +211,11 @@ export class ChatRouter {
     requestId: string,
     signal: AbortSignal,
     allowedModels?: readonly string[],
+    span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<AnthropicTokenCount> | undefined> {
-    const route = this.resolver.resolve(request.model, request.provider, 'chat', allowedModels);
+    const route = resolveTraced(span, () =>
+      this.resolver.resolve(request.model, request.provider, 'chat', allowedModels),
+    );
     route.targets = route.targets.filter((target) => target.provider.countTokens !== undefined);
     if (route.targets.length === 0) return undefined;
     const execution = await this.executor.execute(
@@ -186,8 +225,10 @@ export class ChatRouter {
       signal,
       (target, context) =>
         target.provider.countTokens!(upstreamRequest(request, target.model), context),
+      span,
     );
     execution.attempt.dispose();
+    execution.span.end();
     return {
       result: execution.result,
       provider: execution.target.provider.id,
@@ -226,8 +267,10 @@ export class ChatRouter {
     iterator: AsyncIterator<ChatCompletionChunk>,
     target: ResolvedTarget,
     attempt: AttemptController,
+    facts: StreamSpanFacts,
   ): AsyncGenerator<ChatCompletionChunk> {
     try {
+      facts.add(first);
       yield first;
       for (;;) {
         attempt.touchIdle();
@@ -241,14 +284,18 @@ export class ChatRouter {
             throw reason instanceof GatewayError ? reason : error;
           }
           this.circuits.get(target.provider.id).recordFailure();
-          throw attempt.abortReason ?? error;
+          const failure = attempt.abortReason ?? error;
+          facts.fail(failure);
+          throw failure;
         }
         // While the client takes the chunk, the upstream is not the one being slow.
         attempt.pauseIdle();
         if (next.done) return;
+        facts.add(next.value);
         yield next.value;
       }
     } finally {
+      facts.end();
       attempt.dispose();
       // Ends the upstream request when the consumer stops early (client gone).
       if (!attempt.signal.aborted)

@@ -9,6 +9,9 @@ export interface AttemptRecord {
   reason?: string;
   status?: number;
   latencyMs: number;
+  /** The attempt's span, for log lines (absent when tracing is off). */
+  traceId?: string;
+  spanId?: string;
 }
 
 export interface RouterObserver {

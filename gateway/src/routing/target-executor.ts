@@ -1,9 +1,11 @@
 import { GatewayError, isClientFault, ProviderError } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
+import { GATEWAY, NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import type { ProviderCallContext } from '../providers/chat-provider';
 import { recognizedTransportError } from '../providers/shared/transport-error';
 import { allProvidersFailed } from './all-providers-failed';
 import { AttemptController } from './attempt-controller';
+import { startAttemptSpan } from './attempt-span';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { CircuitRegistry } from './circuit-registry';
 import { providerClientError } from './provider-client-error';
@@ -17,6 +19,8 @@ export interface ExecutionResult<T> {
   attempts: AttemptRecord[];
   /** Still live for streams: the caller keeps using its signal and must dispose it. */
   attempt: AttemptController;
+  /** The successful attempt's span, still open: the caller adds what the answer says and ends it. */
+  span: TraceSpan;
 }
 
 export type TargetCall<T> = (
@@ -54,6 +58,19 @@ interface TargetRun<T> {
   deadline: number;
   attempts: AttemptRecord[];
   call: TargetCall<T>;
+  /** The request's span: each attempt is a child span of it. */
+  parent: TraceSpan;
+}
+
+type AttemptOutcome<T> =
+  | { result: T; attempt: AttemptController; span: TraceSpan }
+  | { verdict: Verdict; span: TraceSpan };
+
+/** `error.type` of a failed attempt: a low-cardinality class (HTTP status, or the failure kind). */
+function errorTypeOf(verdict: Exclude<Verdict, { kind: 'aborted' }>): string {
+  if (verdict.kind === 'internal') return '_OTHER';
+  if (verdict.error.status) return String(verdict.error.status);
+  return verdict.kind === 'provider' ? verdict.error.kind : 'invalid_request';
 }
 
 function reasonOf(verdict: Exclude<Verdict, { kind: 'aborted' }>): string {
@@ -105,6 +122,7 @@ export class TargetExecutor {
     requestId: string,
     clientSignal: AbortSignal,
     call: TargetCall<T>,
+    parent: TraceSpan = NOOP_SPAN,
   ): Promise<ExecutionResult<T>> {
     const deadline = Date.now() + this.routing.requestTimeoutMs;
     const attempts: AttemptRecord[] = [];
@@ -119,12 +137,15 @@ export class TargetExecutor {
           reason: 'circuit open',
           latencyMs: 0,
         });
+        startAttemptSpan(parent, kind, target, attempts.length, 'open')
+          .set(GATEWAY.outcome, 'skipped')
+          .end();
         continue;
       }
       if (previous)
         this.observers.forEach((observer) => observer.fallback?.(previous!, target.provider.id));
       previous = target.provider.id;
-      const run = { target, kind, requestId, clientSignal, deadline, attempts, call };
+      const run = { target, kind, requestId, clientSignal, deadline, attempts, call, parent };
       const outcome = await this.runWithRetries(run, breaker);
       if (outcome) return { ...outcome, target, attempts };
       if (Date.now() >= deadline) break;
@@ -136,14 +157,15 @@ export class TargetExecutor {
   private async runWithRetries<T>(
     run: TargetRun<T>,
     breaker: CircuitBreaker,
-  ): Promise<{ result: T; attempt: AttemptController } | undefined> {
+  ): Promise<{ result: T; attempt: AttemptController; span: TraceSpan } | undefined> {
     const halfOpenTrial = breaker.snapshot().state !== 'closed';
     for (let retry = 0; ; retry += 1) {
       // Another request's failures (or this one's) may have opened the circuit meanwhile.
       if (retry > 0 && !breaker.allowRequest()) return undefined;
       const outcome = await this.attemptOnce(run, breaker);
       if ('result' in outcome) return outcome;
-      const { verdict } = outcome;
+      const { verdict, span } = outcome;
+      if (verdict.kind !== 'provider') span.end();
       if (verdict.kind === 'aborted') {
         breaker.releaseTrial();
         throw clientSignalError(run.clientSignal);
@@ -159,7 +181,10 @@ export class TargetExecutor {
         return undefined;
       }
       breaker.recordFailure();
-      if (!(await this.waitBeforeRetry(verdict.error, retry, halfOpenTrial, run))) return undefined;
+      const delay = this.retryDelay(verdict.error, retry, halfOpenTrial, run);
+      span.set(GATEWAY.retryDelayMs, delay ?? undefined).end();
+      if (delay === null) return undefined;
+      await this.waitBeforeRetry(delay, run);
     }
   }
 
@@ -167,17 +192,32 @@ export class TargetExecutor {
   private async attemptOnce<T>(
     run: TargetRun<T>,
     breaker: CircuitBreaker,
-  ): Promise<{ result: T; attempt: AttemptController } | { verdict: Verdict }> {
+  ): Promise<AttemptOutcome<T>> {
     const started = performance.now();
+    const span = startAttemptSpan(
+      run.parent,
+      run.kind,
+      run.target,
+      run.attempts.length + 1,
+      breaker,
+    );
     const attempt = new AttemptController(run.clientSignal, run.deadline, {
       firstByteMs: this.routing.firstByteTimeoutMs,
       idleMs: this.routing.streamIdleTimeoutMs,
     });
-    const base = { provider: run.target.provider.id, model: run.target.model };
+    const base: Pick<AttemptRecord, 'provider' | 'model' | 'traceId' | 'spanId'> = {
+      provider: run.target.provider.id,
+      model: run.target.model,
+    };
+    if (span.traceId !== undefined) {
+      base.traceId = span.traceId;
+      base.spanId = span.spanId;
+    }
     try {
       const context = {
         signal: attempt.signal,
         requestId: run.requestId,
+        traceHeaders: span.carrier(),
         markFirstByte: attempt.markFirstByte,
         markStarted: attempt.markStarted,
         markRequeued: attempt.markRequeued,
@@ -190,10 +230,13 @@ export class TargetExecutor {
         outcome: 'success',
         latencyMs: performance.now() - started,
       });
-      return { result, attempt };
+      span.set(GATEWAY.outcome, 'success');
+      return { result, attempt, span };
     } catch (thrown) {
       attempt.dispose();
       const verdict = this.judge(thrown, run.target.provider.id, attempt, run.clientSignal);
+      span.set(GATEWAY.outcome, verdict.kind === 'aborted' ? 'aborted' : 'error');
+      if (verdict.kind !== 'aborted') span.fail(errorTypeOf(verdict), reasonOf(verdict));
       if (verdict.kind !== 'aborted') {
         this.record(run.kind, run.attempts, {
           ...base,
@@ -203,25 +246,28 @@ export class TargetExecutor {
           latencyMs: performance.now() - started,
         });
       }
-      return { verdict };
+      return { verdict, span };
     }
   }
 
-  /** Waits out the backoff; false when this target should not be retried (or time is up). */
-  private async waitBeforeRetry(
+  /** The backoff before retrying this target; null when it should not be retried (or time is up). */
+  private retryDelay(
     error: ProviderError,
     retry: number,
     halfOpenTrial: boolean,
     run: TargetRun<unknown>,
-  ): Promise<boolean> {
+  ): number | null {
     const delay = halfOpenTrial ? null : this.retryPolicy.delayBeforeRetry(error, retry + 1);
-    if (delay === null || Date.now() + delay >= run.deadline) return false;
+    if (delay === null || Date.now() + delay >= run.deadline) return null;
+    return delay;
+  }
+
+  private async waitBeforeRetry(delay: number, run: TargetRun<unknown>): Promise<void> {
     try {
       await sleep(delay, run.clientSignal);
     } catch {
       throw clientSignalError(run.clientSignal);
     }
-    return true;
   }
 
   private judge(

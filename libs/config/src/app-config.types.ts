@@ -181,4 +181,18 @@ export interface AppConfig {
   controls: ControlsConfig;
   console: ConsoleConfig;
   persistence: PersistenceConfig;
+  tracing: TracingConfig;
+}
+
+/**
+ * OpenTelemetry traces. The SDK reads the rest of the OTEL_* variables itself (endpoint, headers,
+ * sampler, resource, batching); these are the decisions the apps make before loading it.
+ */
+export interface TracingConfig {
+  /** Empty: tracing is off and the SDK is never loaded. @defaultValue [] */
+  exporters: ('otlp' | 'console')[];
+  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL. @defaultValue 'http/protobuf' */
+  protocol: 'http/protobuf' | 'http/json' | 'grpc';
+  /** Prompt and completion text in spans (LOG_PAYLOADS=true). @defaultValue false */
+  captureContent: boolean;
 }

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { envBoolean, envInt, envList, envNumber, envString, envUrl } from './env-parsers';
+import { otelEnvShape } from './otel-env.schema';
 
 /**
  * The core environment variables, which the gateway and the worker both read. Each provider's own
@@ -148,6 +149,9 @@ export const coreEnvShape = {
   UI_ENABLED: envBoolean(true),
   /** How long a console sign-in lasts before the admin key must be entered again. */
   UI_SESSION_TTL_MINUTES: envInt(480, { min: 1, max: 7 * 24 * 60 }),
+
+  // --- OpenTelemetry traces (the standard OTEL_* variables; off while none asks for an exporter) --
+  ...otelEnvShape,
 };
 
 export const coreEnvSchema = z.object(coreEnvShape);

@@ -4,6 +4,7 @@ export * from './env-parsers';
 export * from './env.schema';
 export * from './gateway-yaml.schema';
 export * from './load-config';
+export { traceExportersOf, type OtlpProtocol, type TraceExporterName } from './otel-env.schema';
 export * from './provider-descriptor';
 export { providerEnvSchema } from './providers-from-env';
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -4,6 +4,7 @@ import type { AppConfig, ModelPrice, ProviderConfig, RouteConfig } from './app-c
 import { ConfigError } from './config-error';
 import { coreEnvSchema, type CoreEnv } from './env.schema';
 import type { GatewayYaml } from './gateway-yaml.schema';
+import { traceExportersOf } from './otel-env.schema';
 import type { ProviderConfigDescriptor } from './provider-descriptor';
 import { providerEnvSchema, providersFromEnv } from './providers-from-env';
 import {
@@ -172,6 +173,15 @@ function appConfig(
       metricsEnabled: env.METRICS_ENABLED ?? true,
       metricsAuth: env.METRICS_AUTH ?? false,
       prices,
+    },
+    tracing: {
+      exporters: traceExportersOf(env),
+      protocol:
+        env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ??
+        env.OTEL_EXPORTER_OTLP_PROTOCOL ??
+        'http/protobuf',
+      // Prompts and completions go into spans only where they may go into logs.
+      captureContent: env.LOG_PAYLOADS ?? false,
     },
     console: {
       enabled: env.UI_ENABLED ?? true,

@@ -21,8 +21,15 @@ export const QUEUE_NAMES = {
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
+/**
+ * W3C trace context of the gateway attempt that queued a job (`traceparent`, `tracestate`): the
+ * worker's spans continue that trace. Absent when the gateway does not trace.
+ */
+export type JobTraceContext = Record<string, string>;
+
 export interface LocalChatJob {
   requestId: string;
+  trace?: JobTraceContext;
   request: ChatCompletionRequest;
   /** Epoch ms after which the gateway has given up: the worker drops the job instead of running it. */
   deadline: number;
@@ -37,6 +44,7 @@ export type LocalChatResult = ChatCompletion;
 
 export interface LocalEmbeddingsJob {
   requestId: string;
+  trace?: JobTraceContext;
   model: string;
   input: string[];
   deadline: number;
@@ -67,6 +75,7 @@ export type RagOperationName = RagOperation['operation'];
 
 export interface LocalRagJob {
   requestId: string;
+  trace?: JobTraceContext;
   rag: RagOperation;
   deadline: number;
   /** As `LocalChatJob.replyTo`. */

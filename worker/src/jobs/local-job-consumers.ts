@@ -4,6 +4,7 @@ import { CancellationListener, type LocalQueueKey } from '@app/inference/dispatc
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Tracing } from '@app/tracing';
 import type { JobOutcomeLabel, WorkerMetrics } from '../metrics/worker-metrics';
 import type { LocalModels } from '../models/local-models';
 import type { RagService } from '@app/inference/rag/rag-service';
@@ -15,6 +16,7 @@ import {
   type LocalJobProcessor,
   type ProcessorContext,
 } from './local-job-processors';
+import { startJobSpan } from './job-tracing';
 
 function outcomeLabel(outcome: LocalJobOutcome<unknown>): JobOutcomeLabel {
   if (outcome.ok) return 'completed';
@@ -22,20 +24,35 @@ function outcomeLabel(outcome: LocalJobOutcome<unknown>): JobOutcomeLabel {
   return outcome.error.code === 'job_expired' ? 'expired' : 'rejected';
 }
 
-function instrumented<Data, Value>(
+/** The trace id a job carries (its gateway attempt's `traceparent`), for log lines. */
+function traceIdOf(data: unknown): string | undefined {
+  const traceparent = (data as { trace?: Record<string, string> } | undefined)?.trace?.traceparent;
+  return traceparent?.split('-')[1];
+}
+
+/** Metrics and the job's spans around one processor; declares BullMQ's three parameters. */
+function instrumented<Data extends { requestId?: string; trace?: Record<string, string> }, Value>(
   queue: LocalQueueKey,
   processor: LocalJobProcessor<Data, Value>,
   metrics: WorkerMetrics,
+  tracing: Tracing,
 ): LocalJobProcessor<Data, Value> {
   return async (job, token, signal) => {
     const finish = metrics.startJob(queue);
+    const span = startJobSpan(tracing, queue, job);
     try {
-      const outcome = await processor(job, token, signal);
-      finish(outcomeLabel(outcome));
+      const outcome = await processor(job, token, signal, span);
+      const label = outcomeLabel(outcome);
+      finish(label);
+      span.set('gateway.job.outcome', label);
+      if (!outcome.ok) span.fail(outcome.error.code ?? String(outcome.error.status));
       return outcome;
     } catch (error) {
       finish('failed');
+      span.set('gateway.job.outcome', 'failed').fail('_OTHER', (error as Error)?.message);
       throw error;
+    } finally {
+      span.end();
     }
   };
 }
@@ -57,6 +74,7 @@ export class LocalJobConsumers {
     private readonly metrics: WorkerMetrics,
     private readonly rag: RagService,
     private readonly logger: Logger,
+    private readonly tracing: Tracing,
   ) {}
 
   async start(): Promise<void> {
@@ -75,23 +93,27 @@ export class LocalJobConsumers {
     this.workers = [
       this.consume(
         'chat',
-        instrumented('chat', chatProcessor(context), this.metrics),
+        instrumented('chat', chatProcessor(context), this.metrics, this.tracing),
         chatConcurrency,
       ),
       this.consume(
         'chatStream',
-        instrumented('chatStream', chatStreamProcessor(context), this.metrics),
+        instrumented('chatStream', chatStreamProcessor(context), this.metrics, this.tracing),
         chatConcurrency,
       ),
       this.consume(
         'embeddings',
-        instrumented('embeddings', embeddingsProcessor(context), this.metrics),
+        instrumented('embeddings', embeddingsProcessor(context), this.metrics, this.tracing),
         1,
       ),
       // One RAG job at a time per worker: several workers may share one data directory (a lock
       // file per collection serializes their writes), and every worker consuming this queue must
       // see the same directory, or jobs land on different copies.
-      this.consume('rag', instrumented('rag', ragProcessor(context), this.metrics), 1),
+      this.consume(
+        'rag',
+        instrumented('rag', ragProcessor(context), this.metrics, this.tracing),
+        1,
+      ),
     ];
     this.cancellations = await CancellationListener.start(
       this.redis.duplicate(),
@@ -136,7 +158,13 @@ export class LocalJobConsumers {
     });
     worker.on('failed', (job, error) =>
       this.logger.warn(
-        { queue, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+        {
+          queue,
+          jobId: job?.id,
+          attempt: job?.attemptsMade,
+          err: error.message,
+          trace_id: traceIdOf(job?.data),
+        },
         'job failed',
       ),
     );

@@ -9,6 +9,7 @@ import {
   type LocalJobOutcome,
   type LocalRagJob,
   type StreamEvent,
+  type Usage,
 } from '@app/contracts';
 import {
   appendStreamEvent,
@@ -21,10 +22,12 @@ import {
 } from '@app/inference/dispatch';
 import { runRagOperation } from '@app/inference/rag/rag-operations';
 import type { RagService } from '@app/inference/rag/rag-service';
+import { NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { LocalModels } from '../models/local-models';
+import { GenerationSpans, RagSearchSpans } from './job-tracing';
 
 export interface ProcessorContext {
   redis: Redis;
@@ -35,11 +38,15 @@ export interface ProcessorContext {
   rag: RagService;
 }
 
-/** BullMQ passes the signal only to processors that declare three parameters. */
+/**
+ * BullMQ passes the signal only to processors that declare three parameters. The fourth, the
+ * job's span, is given by the consumers' wrapper (`instrumented`), never by BullMQ.
+ */
 export type LocalJobProcessor<Data, Value> = (
   job: Job<Data>,
   token: string | undefined,
   signal: AbortSignal | undefined,
+  span?: TraceSpan,
 ) => Promise<LocalJobOutcome<Value>>;
 
 const CANCELLED: LocalJobError = {
@@ -130,8 +137,8 @@ function replying<Data extends { replyTo?: string }, Value>(
   context: ProcessorContext,
   processor: LocalJobProcessor<Data, Value>,
 ): LocalJobProcessor<Data, Value | null> {
-  return async (job, token, signal) => {
-    const outcome = await processor(job, token, signal);
+  return async (job, token, signal, span) => {
+    const outcome = await processor(job, token, signal, span);
     if (!job.data.replyTo) return outcome;
     await sendJobReply(context.redis, job.data.replyTo, { jobId: String(job.id), outcome });
     return outcome.ok ? { ok: true, value: null } : outcome;
@@ -141,11 +148,17 @@ function replying<Data extends { replyTo?: string }, Value>(
 export function chatProcessor(
   context: ProcessorContext,
 ): LocalJobProcessor<LocalChatJob, ChatCompletion | null> {
-  return replying(context, async (job, _token, signal) => {
+  return replying(context, async (job, _token, signal, span = NOOP_SPAN) => {
     const started = performance.now();
-    const outcome = await runUnlessRefused(job, context, signal, (workSignal) =>
-      context.models.chat.complete(job.data.request, workSignal),
-    );
+    const engine = context.models.chat;
+    const spans = new GenerationSpans(span);
+    const outcome = await runUnlessRefused(job, context, signal, async (workSignal) => {
+      await spans.loadModel(engine);
+      const completion = await engine.complete(job.data.request, workSignal, spans.hooks(engine));
+      spans.finishCompletion(completion);
+      return completion;
+    });
+    spans.abandon();
     if (outcome.ok) {
       const seconds = (performance.now() - started) / 1000;
       context.metrics.recordGeneration(
@@ -176,11 +189,16 @@ export function embeddingsProcessor(
 
 /** One RAG operation on this worker's collections; its outcome goes back on the reply list. */
 export function ragProcessor(context: ProcessorContext): LocalJobProcessor<LocalRagJob, unknown> {
-  return replying(context, async (job, _token, signal) =>
-    runUnlessRefused(job, context, signal, (workSignal) =>
-      runRagOperation(context.rag, job.data.rag, workSignal),
-    ),
-  );
+  return replying(context, async (job, _token, signal, span = NOOP_SPAN) => {
+    const spans = new RagSearchSpans(span);
+    try {
+      return await runUnlessRefused(job, context, signal, (workSignal) =>
+        runRagOperation(context.rag, job.data.rag, workSignal, spans.hooks()),
+      );
+    } finally {
+      spans.end();
+    }
+  });
 }
 
 /**
@@ -191,7 +209,7 @@ export function ragProcessor(context: ProcessorContext): LocalJobProcessor<Local
 export function chatStreamProcessor(
   context: ProcessorContext,
 ): LocalJobProcessor<LocalChatJob, null> {
-  return async (job, token, signal) => {
+  return async (job, token, signal, span = NOOP_SPAN) => {
     const key = streamKeyForJob(context.queuePrefix, String(job.id));
     const run = token ?? randomUUID();
     const write = (event: StreamEvent) => appendStreamEvent(context.redis, key, run, event);
@@ -201,7 +219,7 @@ export function chatStreamProcessor(
       return { ok: false, error: refused };
     }
     try {
-      await streamChunks(job, signal, context, write);
+      await streamChunks(job, signal, context, write, new GenerationSpans(span));
       await write({ type: 'done' });
       return { ok: true, value: null };
     } catch (error) {
@@ -222,16 +240,29 @@ async function streamChunks(
   signal: AbortSignal | undefined,
   context: ProcessorContext,
   write: (event: StreamEvent) => Promise<void>,
+  spans: GenerationSpans,
 ): Promise<void> {
   const started = performance.now();
-  for await (const chunk of context.models.chat.stream(job.data.request, signal)) {
-    await write({ type: 'chunk', chunk });
-    if (chunk.usage) {
-      context.metrics.recordGeneration(
-        'chatStream',
-        chunk.usage.completion_tokens,
-        (performance.now() - started) / 1000,
-      );
+  const engine = context.models.chat;
+  const finishReasons: string[] = [];
+  let usage: Usage | undefined;
+  try {
+    await spans.loadModel(engine);
+    for await (const chunk of engine.stream(job.data.request, signal, spans.hooks(engine))) {
+      await write({ type: 'chunk', chunk });
+      for (const choice of chunk.choices)
+        if (choice.finish_reason) finishReasons.push(choice.finish_reason);
+      if (chunk.usage) {
+        usage = chunk.usage;
+        context.metrics.recordGeneration(
+          'chatStream',
+          chunk.usage.completion_tokens,
+          (performance.now() - started) / 1000,
+        );
+      }
     }
+    spans.finish({ usage, finishReasons, model: engine.modelName });
+  } finally {
+    spans.abandon();
   }
 }

@@ -8,6 +8,8 @@ import {
   type ChatCompletion,
   type ChatCompletionChunk,
 } from '@app/contracts';
+import type { ProviderCallContext } from '../chat-provider';
+import { upstreamHeaders } from '../shared/upstream-headers';
 import { AnthropicMessageAccumulator } from './anthropic-message-accumulator';
 import { toChatCompletion } from './anthropic-response';
 import { AnthropicStreamTranslator } from './anthropic-stream';
@@ -33,9 +35,9 @@ export function nativeBody(
 
 export function nativeHeaders(
   attachment: AnthropicRequestAttachment,
-  requestId: string,
+  context: ProviderCallContext,
 ): Record<string, string> {
-  return { ...attachment.headers, 'x-request-id': requestId };
+  return { ...attachment.headers, ...upstreamHeaders(context) };
 }
 
 /** Anthropic's message → the internal completion, which carries the message itself. */

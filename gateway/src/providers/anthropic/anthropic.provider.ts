@@ -12,6 +12,7 @@ import {
 import type { ProviderConfig } from '@app/config';
 import type { ChatProvider, ProviderCallContext } from '../chat-provider';
 import { assertFieldsSupported } from '../shared/field-support';
+import { upstreamHeaders } from '../shared/upstream-headers';
 import { ANTHROPIC_FIELDS } from './anthropic-fields';
 import { toAnthropicProviderError } from './anthropic-error-mapper';
 import { toMessagesCall } from './anthropic-request';
@@ -86,7 +87,7 @@ export class AnthropicProvider implements ChatProvider {
         .capture(body.model, () =>
           this.client.messages.create(body, {
             signal: context.signal,
-            headers: { 'x-request-id': context.requestId },
+            headers: upstreamHeaders(context),
           }),
         )
         .asResponse();
@@ -113,7 +114,7 @@ export class AnthropicProvider implements ChatProvider {
       const events = await this.sdkLog.capture(body.model, () =>
         this.client.messages.create(body, {
           signal: context.signal,
-          headers: { 'x-request-id': context.requestId },
+          headers: upstreamHeaders(context),
         }),
       );
       for await (const event of events) {
@@ -138,9 +139,7 @@ export class AnthropicProvider implements ChatProvider {
       const response = await this.client.messages
         .countTokens(body as unknown as Anthropic.MessageCountTokensParams, {
           signal: context.signal,
-          headers: native
-            ? nativeHeaders(native, context.requestId)
-            : { 'x-request-id': context.requestId },
+          headers: native ? nativeHeaders(native, context) : upstreamHeaders(context),
         })
         .asResponse();
       context.markFirstByte?.();
@@ -182,7 +181,7 @@ export class AnthropicProvider implements ChatProvider {
         .capture(model, () =>
           this.client.messages.create(body, {
             signal: context.signal,
-            headers: nativeHeaders(native, context.requestId),
+            headers: nativeHeaders(native, context),
           }),
         )
         .asResponse();
@@ -204,7 +203,7 @@ export class AnthropicProvider implements ChatProvider {
       const events = await this.sdkLog.capture(model, () =>
         this.client.messages.create(body, {
           signal: context.signal,
-          headers: nativeHeaders(native, context.requestId),
+          headers: nativeHeaders(native, context),
         }),
       );
       for await (const event of events) yield* relay.relay(event as unknown as NativeEvent);

@@ -72,9 +72,10 @@ export class BedrockProvider implements ChatProvider {
     const call = toConverseCall(request, this.config);
     try {
       if (context.signal.aborted) throw context.signal.reason;
-      const response = await this.client.send(new ConverseCommand(call.input), {
-        abortSignal: context.signal,
-      });
+      const response = await this.client.send(
+        withTraceHeaders(new ConverseCommand(call.input), context),
+        { abortSignal: context.signal },
+      );
       context.markFirstByte?.();
       return toChatCompletion(
         response,
@@ -94,9 +95,10 @@ export class BedrockProvider implements ChatProvider {
     const call = toConverseCall(request, this.config);
     try {
       if (context.signal.aborted) throw context.signal.reason;
-      const response = await this.client.send(new ConverseStreamCommand(call.input), {
-        abortSignal: context.signal,
-      });
+      const response = await this.client.send(
+        withTraceHeaders(new ConverseStreamCommand(call.input), context),
+        { abortSignal: context.signal },
+      );
       const translator = new BedrockStreamTranslator(
         completionId(response.$metadata.requestId),
         request.model,
@@ -110,6 +112,28 @@ export class BedrockProvider implements ChatProvider {
       throw toBedrockProviderError(error, context.signal);
     }
   }
+}
+
+/**
+ * The attempt's trace context (`traceparent`, `tracestate`) on this one command's HTTP request:
+ * the SDK takes no per-call headers, but each command has its own middleware stack.
+ */
+function withTraceHeaders<Command extends ConverseCommand | ConverseStreamCommand>(
+  command: Command,
+  context: ProviderCallContext,
+): Command {
+  const headers = context.traceHeaders;
+  if (!headers || Object.keys(headers).length === 0) return command;
+  // Both commands' stacks take the same build-step middleware; one type keeps TypeScript's overloads apart.
+  (command.middlewareStack as ConverseCommand['middlewareStack']).add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) Object.assign(request.headers, headers);
+      return next(args);
+    },
+    { step: 'build', name: 'gatewayTraceContext' },
+  );
+  return command;
 }
 
 function completionId(requestId: string | undefined): string {

@@ -10,9 +10,12 @@ import {
  * A `fetch` for the Gemini SDK that turns error statuses into ProviderError itself: the SDK's
  * ApiError keeps only status and message, dropping Retry-After. It also reports the first byte.
  */
-export function geminiFetch(markFirstByte?: () => void): typeof fetch {
+export function geminiFetch(
+  markFirstByte?: () => void,
+  extraHeaders?: Readonly<Record<string, string>>,
+): typeof fetch {
   return async (input, init) => {
-    const response = await fetch(input, init);
+    const response = await fetch(input, withHeaders(init, extraHeaders));
     markFirstByte?.();
     if (response.ok) return response;
     const text = await response.text().catch(() => '');
@@ -25,6 +28,19 @@ export function geminiFetch(markFirstByte?: () => void): typeof fetch {
       message: typeof error?.message === 'string' ? error.message : undefined,
     });
   };
+}
+
+/** The call's own headers (the attempt's trace context) on top of the SDK's. */
+function withHeaders(
+  init: RequestInit | undefined,
+  extra: Readonly<Record<string, string>> | undefined,
+): RequestInit | undefined {
+  if (!extra) return init;
+  const names = Object.keys(extra);
+  if (names.length === 0) return init;
+  const headers = new Headers(init?.headers);
+  for (const name of names) headers.set(name, extra[name]);
+  return { ...init, headers };
 }
 
 /** The SDK's ApiError message is the response body as JSON text; its inner message is Google's. */

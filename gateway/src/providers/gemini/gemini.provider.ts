@@ -103,7 +103,7 @@ export class GeminiProvider implements ChatProvider {
         contents: (request.input as string[]).map((text) => ({ parts: [{ text }] })),
         config: {
           abortSignal: context.signal,
-          httpOptions: { fetch: geminiFetch(context.markFirstByte) },
+          httpOptions: { fetch: geminiFetch(context.markFirstByte, context.traceHeaders) },
           ...(request.dimensions ? { outputDimensionality: request.dimensions } : {}),
         },
       });
@@ -136,7 +136,7 @@ export class GeminiProvider implements ChatProvider {
       config: {
         ...parameters.config,
         abortSignal: context.signal,
-        httpOptions: { fetch: geminiFetch(context.markFirstByte) },
+        httpOptions: { fetch: geminiFetch(context.markFirstByte, context.traceHeaders) },
       },
     };
   }

@@ -13,6 +13,12 @@ import type { ChatProvider, ProviderCallContext } from '../chat-provider';
 import { assertFieldsSupported } from '../shared/field-support';
 import { LOCAL_FIELDS } from './local-fields';
 
+/** The attempt's trace context, carried in the job so the worker continues the trace. */
+function traceOf(context: ProviderCallContext): { trace?: Record<string, string> } {
+  const headers = context.traceHeaders;
+  return headers && headers.traceparent ? { trace: { ...headers } } : {};
+}
+
 export interface LocalProviderOptions {
   /** Waiting jobs beyond which the provider answers 503 at once (WORKER_MAX_QUEUE). */
   maxQueue: number;
@@ -86,6 +92,7 @@ export class LocalProvider implements ChatProvider {
     await this.assertQueueHasRoom();
     const job = {
       requestId: context.requestId,
+      ...traceOf(context),
       model: request.model,
       input,
       deadline: this.deadline(),
@@ -94,7 +101,12 @@ export class LocalProvider implements ChatProvider {
   }
 
   private chatJob(request: ChatCompletionRequest, context: ProviderCallContext): LocalChatJob {
-    return { requestId: context.requestId, request, deadline: this.deadline() };
+    return {
+      requestId: context.requestId,
+      ...traceOf(context),
+      request,
+      deadline: this.deadline(),
+    };
   }
 
   private deadline(): number {

@@ -8,6 +8,7 @@ import type { ProviderConfig } from '@app/config';
 import type { ProviderError } from '@app/contracts';
 import type { ChatProvider, ProviderCallContext } from '../chat-provider';
 import { withPlainToolCallIds } from '../shared/tool-call-id-codec';
+import { upstreamHeaders } from '../shared/upstream-headers';
 import { ChoicelessChunkFilter } from './choiceless-chunks';
 import { OpenAIHttpClient, upstreamBaseUrl, type OpenAIOperation } from './openai-http-client';
 
@@ -183,7 +184,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
 
   /** Hook for subclasses (Copilot adds a fresh token). */
   protected requestHeaders(context: ProviderCallContext): Record<string, string> {
-    return { 'x-request-id': context.requestId };
+    return upstreamHeaders(context);
   }
 }
 

@@ -19,7 +19,7 @@ import {
   toolCallChunks,
   usageChunk,
 } from './chat-completion-builders';
-import { ChatEngine, ModelStatus } from './chat-engine';
+import { ChatEngine, GenerationHooks, ModelStatus } from './chat-engine';
 import {
   ChatGenerationResult,
   generateChatResponse,
@@ -96,12 +96,16 @@ export class LlamaChatEngine implements ChatEngine {
     await this.model.get();
   }
 
-  async complete(request: ChatCompletionRequest, signal?: AbortSignal): Promise<ChatCompletion> {
+  async complete(
+    request: ChatCompletionRequest,
+    signal?: AbortSignal,
+    hooks?: GenerationHooks,
+  ): Promise<ChatCompletion> {
     const loaded = await this.model.get();
     const prepared = await this.prepare(loaded, request);
     const identity = newResponseIdentity(this.modelName);
     const result = await this.withChat(loaded, signal, (chat) =>
-      generateChatResponse(chat, prepared, signal),
+      generateChatResponse(chat, prepared, signal, undefined, hooks),
     );
     return chatCompletion(
       identity,
@@ -115,6 +119,7 @@ export class LlamaChatEngine implements ChatEngine {
   async *stream(
     request: ChatCompletionRequest,
     signal?: AbortSignal,
+    hooks?: GenerationHooks,
   ): AsyncIterable<ChatCompletionChunk> {
     const loaded = await this.model.get();
     const prepared = await this.prepare(loaded, request);
@@ -133,6 +138,7 @@ export class LlamaChatEngine implements ChatEngine {
       prepared,
       generationSignal,
       prepared.tools ? undefined : (text) => texts.push(text),
+      hooks,
     );
     generation.then(
       () => texts.end(),

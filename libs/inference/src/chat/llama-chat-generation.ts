@@ -2,6 +2,7 @@ import { ChatCompletionRequest, GatewayError, ToolCall, Usage } from '@app/contr
 import type { ChatHistoryItem, Llama, LlamaChat, LlamaGrammar } from 'node-llama-cpp' with {
   'resolution-mode': 'import',
 };
+import type { GenerationHooks } from './chat-engine';
 import { chatHistoryFromMessages } from './chat-history-from-messages';
 import { usageOf } from './chat-completion-builders';
 import { GenerationSettings, generationSettingsFromRequest } from './generation-settings';
@@ -80,6 +81,7 @@ export async function generateChatResponse(
   prepared: PreparedChatRequest,
   signal: AbortSignal | undefined,
   onTextChunk?: (text: string) => void,
+  hooks?: GenerationHooks,
 ): Promise<ChatGenerationResult> {
   const promptTokens = countPromptTokens(chat, prepared.history);
   const roomLeft = chat.sequence.contextSize - promptTokens;
@@ -100,7 +102,10 @@ export async function generateChatResponse(
     customStopTriggers: settings.stopSequences.length > 0 ? settings.stopSequences : undefined,
     grammar: prepared.grammar,
     signal,
-    onToken: (tokens) => (completionTokens += tokens.length),
+    onToken: (tokens) => {
+      if (completionTokens === 0 && tokens.length > 0) hooks?.onPromptEvaluated?.();
+      completionTokens += tokens.length;
+    },
     onTextChunk,
   });
   if (response.metadata.stopReason === 'abort') {

@@ -1,5 +1,5 @@
 import type { RagOperation, RagOperationName } from '@app/contracts';
-import type { RagService } from './rag-service';
+import type { RagSearchHooks, RagService } from './rag-service';
 import type {
   RagDeleteDocumentResult,
   RagIndexResult,
@@ -27,12 +27,13 @@ export async function runRagOperation(
   service: RagService,
   operation: RagOperation,
   signal?: AbortSignal,
+  hooks?: RagSearchHooks,
 ): Promise<RagResults[RagOperationName]> {
   switch (operation.operation) {
     case 'index':
       return service.index(operation.body, signal);
     case 'search':
-      return service.search(operation.body, signal);
+      return service.search(operation.body, signal, hooks);
     case 'delete_document':
       return service.deleteDocument(operation.id, operation.collection);
     case 'delete_collection':

@@ -53,6 +53,12 @@ export interface RagServiceOptions {
   onBackgroundError?: (error: unknown, collection: string) => void;
 }
 
+/** Progress of one search, for tracing: the query's embedding, then the index search. */
+export interface RagSearchHooks {
+  onEmbedding?: () => void;
+  onEmbedded?: () => void;
+}
+
 /**
  * Index documents (chunk → embed → store), search them, and build cited prompts. All bad input
  * throws GatewayError (400, or 413 for an oversized document, 404 for unknown collections and
@@ -101,12 +107,18 @@ export class RagService {
     };
   }
 
-  async search(request: RagSearchRequest, signal?: AbortSignal): Promise<RagSearchResult> {
+  async search(
+    request: RagSearchRequest,
+    signal?: AbortSignal,
+    hooks?: RagSearchHooks,
+  ): Promise<RagSearchResult> {
     const valid = validateSearchRequest(request, this.config);
     const collection = await this.registry.get(valid.collection);
     if (!collection) throw collectionNotFound(valid.collection);
     assertSameEmbedding(valid.collection, collection.embedding, await this.currentEmbedding());
+    hooks?.onEmbedding?.();
     const [vector] = await this.embedder.embed([valid.query], signal);
+    hooks?.onEmbedded?.();
     const results = collection.search(vector, {
       topK: valid.topK,
       filter: valid.filter,
