@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common'
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { GatewayError } from '@app/contracts';
 import type { Logger } from 'pino';
-import { safeEqual } from '@app/http';
+import { secretMatcher } from '@app/http';
 import { LOGGER } from '../logging/logger';
 import { ADMIN, ANONYMOUS, type Principal } from '../request/principal';
 import { API_KEY_PREFIX, cachedApiKeyHash } from '../tenants/api-key';
@@ -18,13 +18,22 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 @Injectable()
 export class ClientAuthService implements OnApplicationBootstrap {
   private locked: boolean;
+  /**
+   * Whether a key is the admin key (constant time). Undefined without ADMIN_API_KEY, or when it
+   * has the tenant key prefix none of whose keys can equal it, so tenant keys skip the hash.
+   */
+  private readonly isAdminKey: ((token: string) => boolean) | undefined;
+  private readonly adminKeyHasTenantPrefix: boolean;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CredentialCache) private readonly credentials: CredentialCache,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.locked = Boolean(config.controls.adminApiKey);
+    const adminKey = config.controls.adminApiKey;
+    this.locked = Boolean(adminKey);
+    this.isAdminKey = adminKey ? secretMatcher(adminKey) : undefined;
+    this.adminKeyHasTenantPrefix = adminKey?.startsWith(API_KEY_PREFIX) ?? false;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,9 +52,11 @@ export class ClientAuthService implements OnApplicationBootstrap {
   }
 
   async authenticate(token: string | undefined): Promise<Principal> {
-    const adminKey = this.config.controls.adminApiKey;
-    if (token && adminKey && safeEqual(token, adminKey)) return ADMIN;
-    if (token?.startsWith(API_KEY_PREFIX)) return this.tenantPrincipal(token);
+    const tenantKey = token?.startsWith(API_KEY_PREFIX) ?? false;
+    // A tenant-prefixed key can equal the admin key only if the admin key has that prefix too.
+    if (token && this.isAdminKey && (!tenantKey || this.adminKeyHasTenantPrefix))
+      if (this.isAdminKey(token)) return ADMIN;
+    if (tenantKey) return this.tenantPrincipal(token!);
     if (!(await this.isLocked())) return ANONYMOUS;
     if (!token)
       throw new GatewayError(

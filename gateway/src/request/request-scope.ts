@@ -74,6 +74,7 @@ function trackClose(reply: FastifyReply, closed: (status: number) => void): () =
   let controller: AbortController | undefined;
   let clientGone = false;
   reply.raw.once('close', () => {
+    if (controller) inFlightRequestsOf(reply.server).untrack(controller);
     if (!reply.raw.writableFinished) {
       clientGone = true;
       controller?.abort();
@@ -84,7 +85,7 @@ function trackClose(reply: FastifyReply, closed: (status: number) => void): () =
     if (!controller) {
       controller = new AbortController();
       if (clientGone) controller.abort();
-      else inFlightRequestsOf(reply.server).register(controller, reply.raw);
+      else inFlightRequestsOf(reply.server).track(controller);
     }
     return controller.signal;
   };

@@ -13,14 +13,27 @@ export interface AttemptTimeouts {
  * (a non-stream body that stalls after its headers, or a stream between chunks). Every attempt
  * gets its own timers, so a stalled provider costs one attempt's deadline, never the request's.
  * The abort reason is a `ProviderError` so adapters map a fired timer to `kind: 'timeout'`.
+ *
+ * The three deadlines share one Node timer, armed for the earliest of them: moving a deadline
+ * later (the idle gap restarted on every stream chunk, the first byte arriving) only updates a
+ * number, and the timer, when it fires early, re-arms itself for what is then due. A request
+ * costs one timer instead of three created and two cleared per attempt (and one per chunk).
  */
 export class AttemptController {
   private readonly controller = new AbortController();
-  private firstByteTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private readonly deadlineTimer: NodeJS.Timeout;
+  /** The request's deadline (Date.now() time); first byte and idle below, undefined when off. */
+  private readonly deadline: number;
+  private firstByteDue: number | undefined;
+  private idleDue: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** When `timer` fires; Infinity when none is armed. */
+  private timerDue = Infinity;
+  private disposed = false;
+  /** A started job went back to waiting: a first-byte timeout then says so. */
+  private requeued = false;
   private readonly onClientAbort = () =>
     this.abort(new ProviderError('client disconnected', { kind: 'aborted' }));
+  private readonly onTimer = () => this.timerFired();
 
   constructor(
     private readonly clientSignal: AbortSignal,
@@ -29,23 +42,9 @@ export class AttemptController {
   ) {
     if (clientSignal.aborted) this.onClientAbort();
     else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
-    this.deadlineTimer = setTimeout(
-      () =>
-        this.abort(
-          new ProviderError('request timed out', { kind: 'timeout', code: 'total_timeout' }),
-        ),
-      Math.max(0, deadline - Date.now()),
-    );
-    this.firstByteTimer = setTimeout(
-      () =>
-        this.abort(
-          new ProviderError('no first byte in time', {
-            kind: 'timeout',
-            code: 'first_byte_timeout',
-          }),
-        ),
-      timeouts.firstByteMs,
-    );
+    this.deadline = deadline;
+    this.firstByteDue = Date.now() + timeouts.firstByteMs;
+    this.arm();
   }
 
   get signal(): AbortSignal {
@@ -66,9 +65,8 @@ export class AttemptController {
    * and the idle timer starts, so a body that stalls after its headers fails this attempt.
    */
   markFirstByte = (): void => {
-    if (this.firstByteTimer === undefined) return;
-    clearTimeout(this.firstByteTimer);
-    this.firstByteTimer = undefined;
+    if (this.firstByteDue === undefined) return;
+    this.firstByteDue = undefined;
     this.touchIdle();
   };
 
@@ -78,41 +76,25 @@ export class AttemptController {
    * answer arrives whole when generation ends.
    */
   markStarted = (): void => {
-    clearTimeout(this.firstByteTimer);
-    this.firstByteTimer = undefined;
+    this.firstByteDue = undefined;
   };
 
   /** The started work went back to waiting (its worker died): time to first byte runs again. */
   markRequeued = (): void => {
-    clearTimeout(this.firstByteTimer);
-    this.firstByteTimer = setTimeout(
-      () =>
-        this.abort(
-          new ProviderError('no worker restarted the job in time', {
-            kind: 'timeout',
-            code: 'first_byte_timeout',
-          }),
-        ),
-      this.timeouts.firstByteMs,
-    );
+    this.requeued = true;
+    this.firstByteDue = Date.now() + this.timeouts.firstByteMs;
+    this.arm();
   };
 
   /** (Re)starts the idle timer; call before waiting for each stream chunk. */
   touchIdle(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(
-      () =>
-        this.abort(
-          new ProviderError('upstream went idle', { kind: 'timeout', code: 'idle_timeout' }),
-        ),
-      this.timeouts.idleMs,
-    );
+    this.idleDue = Date.now() + this.timeouts.idleMs;
+    this.arm();
   }
 
   /** Stops the idle timer while the consumer (a slow client) holds the stream, not the upstream. */
   pauseIdle(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    this.idleDue = undefined;
   }
 
   abort(reason: ProviderError): void {
@@ -128,11 +110,54 @@ export class AttemptController {
   }
 
   dispose(): void {
-    clearTimeout(this.firstByteTimer);
-    clearTimeout(this.idleTimer);
-    clearTimeout(this.deadlineTimer);
-    this.firstByteTimer = undefined;
-    this.idleTimer = undefined;
+    this.disposed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDue = Infinity;
+    this.firstByteDue = undefined;
+    this.idleDue = undefined;
     this.clientSignal.removeEventListener('abort', this.onClientAbort);
   }
+
+  /** Arms the timer for the earliest deadline, unless it already fires no later than that. */
+  private arm(): void {
+    if (this.disposed || this.controller.signal.aborted) return;
+    const due = Math.min(this.deadline, this.firstByteDue ?? Infinity, this.idleDue ?? Infinity);
+    if (this.timer !== undefined && this.timerDue <= due) return;
+    clearTimeout(this.timer);
+    this.timerDue = due;
+    this.timer = setTimeout(this.onTimer, Math.max(0, due - Date.now()));
+  }
+
+  /** Aborts with the reason of the earliest deadline that has passed, or re-arms for the next. */
+  private timerFired(): void {
+    this.timer = undefined;
+    this.timerDue = Infinity;
+    if (this.disposed) return;
+    const now = Date.now();
+    const expired = [
+      { due: this.deadline, error: totalTimeout },
+      { due: this.firstByteDue, error: this.requeued ? requeueTimeout : firstByteTimeout },
+      { due: this.idleDue, error: idleTimeout },
+    ]
+      .filter(
+        (entry): entry is { due: number; error: () => ProviderError } =>
+          entry.due !== undefined && entry.due <= now,
+      )
+      .sort((a, b) => a.due - b.due)[0];
+    if (expired) this.abort(expired.error());
+    else this.arm();
+  }
 }
+
+const totalTimeout = () =>
+  new ProviderError('request timed out', { kind: 'timeout', code: 'total_timeout' });
+const firstByteTimeout = () =>
+  new ProviderError('no first byte in time', { kind: 'timeout', code: 'first_byte_timeout' });
+const requeueTimeout = () =>
+  new ProviderError('no worker restarted the job in time', {
+    kind: 'timeout',
+    code: 'first_byte_timeout',
+  });
+const idleTimeout = () =>
+  new ProviderError('upstream went idle', { kind: 'timeout', code: 'idle_timeout' });

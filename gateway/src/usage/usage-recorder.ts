@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Usage } from '@app/contracts';
 import type { Logger } from 'pino';
@@ -9,6 +8,7 @@ import { subjectOf } from '../request/principal';
 import type { RequestContext } from '../request/request-context';
 import type { TokenCounterStore } from '../state/token-counter-store';
 import { TOKEN_COUNTER_STORE } from '../topology/topology.tokens';
+import { usageEventId } from './usage-event-id';
 import { toNanoUsd, usagePeriod } from './usage-period';
 import { UsageLedgerWriter } from './usage-ledger-writer';
 
@@ -55,7 +55,7 @@ export class UsageRecorder {
           );
         });
     this.ledger.enqueue({
-      id: randomUUID(),
+      id: usageEventId(),
       occurredAt: new Date().toISOString(),
       day: period.day,
       subject,

@@ -43,9 +43,26 @@ export class InFlightRequests {
 
   /** A signal for upstream work of one request; aborted at once if the app already stopped. */
   register(controller: AbortController, response: ServerResponse): void {
-    if (this.stopReason) return controller.abort(this.stopReason);
+    if (!this.track(controller)) return;
+    response.once('close', () => this.untrack(controller));
+  }
+
+  /**
+   * `register` for a caller that already listens to the response's `close`: it calls `untrack`
+   * there (one listener per request instead of two). False when the app already stopped (the
+   * controller is then aborted).
+   */
+  track(controller: AbortController): boolean {
+    if (this.stopReason) {
+      controller.abort(this.stopReason);
+      return false;
+    }
     this.controllers.add(controller);
-    response.once('close', () => this.controllers.delete(controller));
+    return true;
+  }
+
+  untrack(controller: AbortController): void {
+    this.controllers.delete(controller);
   }
 
   /** Resolves when no request is running, or after `timeoutMs` (false then). */
