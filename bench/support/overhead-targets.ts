@@ -1,0 +1,166 @@
+/**
+ * Issue #16's targets, each a ratio of two setups measured side by side in the same run, printed
+ * as "target vs measured" for this build's gateway (and for the baseline build, when measured),
+ * then the comparisons the other rows ask for (Redis, OTel, Responses, Messages, before/after).
+ */
+import { printGrid, type SetupId, type Summary } from './overhead-report';
+
+interface Target {
+  name: string;
+  wanted: string;
+  /** The measured value for a gateway summary (`gateway` or `baseline`), or NaN when a setup is missing. */
+  value(gateway: Summary, of: (id: SetupId) => Summary | undefined): number;
+  format(value: number): string;
+  met(value: number): boolean;
+}
+
+const pick = (summary: Summary | undefined, field: (summary: Summary) => number) =>
+  summary ? field(summary) : Number.NaN;
+const times = (value: number) => `${value.toFixed(2)}×`;
+const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
+
+function targets(rate1000: number): Target[] {
+  return [
+    {
+      name: 'throughput vs floor (embedded, auth + throttling + metrics)',
+      wanted: '≥ 50%',
+      value: (gateway, of) => gateway.throughput / pick(of('floor'), (s) => s.throughput),
+      format: percent,
+      met: (value) => value >= 0.5,
+    },
+    {
+      name: 'throughput vs Portkey',
+      wanted: '≥ 6×',
+      value: (gateway, of) => gateway.throughput / pick(of('portkey'), (s) => s.throughput),
+      format: times,
+      met: (value) => value >= 6,
+    },
+    {
+      name: 'CPU per request vs floor',
+      wanted: '≤ 2×',
+      value: (gateway, of) =>
+        gateway.cpuSecondsPer10k / pick(of('floor'), (s) => s.cpuSecondsPer10k),
+      format: times,
+      met: (value) => value <= 2,
+    },
+    {
+      name: 'p50 at 1 connection, over the floor',
+      wanted: '≤ +0.15 ms',
+      value: (gateway, of) => gateway.sequentialP50 - pick(of('floor'), (s) => s.sequentialP50),
+      format: (value) => `${value >= 0 ? '+' : ''}${value.toFixed(3)} ms`,
+      met: (value) => value <= 0.15,
+    },
+    {
+      name: 'p99 at 1,000 req/s open loop vs floor',
+      wanted: '≤ 2×',
+      value: (gateway, of) =>
+        rate1000 < 0
+          ? Number.NaN
+          : gateway.rateP99[rate1000] / pick(of('floor'), (s) => s.rateP99[rate1000]),
+      format: times,
+      met: (value) => value <= 2,
+    },
+    {
+      name: 'cache hit throughput vs floor',
+      wanted: '≥ 100%',
+      value: (_, of) =>
+        pick(of('cache'), (s) => s.throughput) / pick(of('floor'), (s) => s.throughput),
+      format: percent,
+      met: (value) => value >= 1,
+    },
+    {
+      name: 'RSS peak under load, no flags',
+      wanted: '≤ 150 MB',
+      value: (gateway) => gateway.peakRssMb,
+      format: (value) => `${value.toFixed(0)} MB`,
+      met: (value) => value <= 150,
+    },
+    {
+      name: 'Redis topology throughput vs embedded',
+      wanted: '≥ 80%',
+      value: (gateway, of) => pick(of('gateway-redis'), (s) => s.throughput) / gateway.throughput,
+      format: percent,
+      met: (value) => value >= 0.8,
+    },
+  ];
+}
+
+export function printTargets(summaries: Map<SetupId, Summary>, rates: number[]): void {
+  const of = (id: SetupId) => summaries.get(id);
+  const gateway = of('gateway');
+  if (!gateway) return;
+  const baseline = of('baseline');
+  const judged = (target: Target, summary: Summary | undefined) => {
+    const value = summary ? target.value(summary, of) : Number.NaN;
+    return Number.isFinite(value)
+      ? [target.format(value), target.met(value) ? 'met' : 'MISSED']
+      : ['–', 'n/a'];
+  };
+  console.log('');
+  printGrid(
+    [
+      'target (issue #16)',
+      'wanted',
+      'gateway',
+      'result',
+      ...(baseline ? ['baseline build', 'result'] : []),
+    ],
+    targets(rates.indexOf(1000)).map((target) => [
+      target.name,
+      target.wanted,
+      ...judged(target, gateway),
+      ...(baseline ? judged(target, baseline) : []),
+    ]),
+  );
+}
+
+/** Side-by-side ratios with no target: what each feature or build costs over the plain gateway. */
+export function printComparisons(
+  summaries: Map<SetupId, Summary>,
+  otlp: { requests: number; bytes: number; spansOf: number } | undefined,
+): void {
+  const of = (id: SetupId) => summaries.get(id);
+  const lines: string[][] = [];
+  const compare = (label: string, id: SetupId, reference: SetupId) => {
+    const a = of(id);
+    const b = of(reference);
+    if (!a || !b) return;
+    lines.push([
+      label,
+      times(a.throughput / b.throughput),
+      times(a.cpuSecondsPer10k / b.cpuSecondsPer10k),
+      `${(a.cpuSecondsPer10k / 10).toFixed(3)} vs ${(b.cpuSecondsPer10k / 10).toFixed(3)}`,
+      `${(a.sequentialP50 - b.sequentialP50).toFixed(3)}`,
+      `${a.peakRssMb.toFixed(0)} vs ${b.peakRssMb.toFixed(0)}`,
+    ]);
+  };
+  compare('Redis topology vs embedded', 'gateway-redis', 'gateway');
+  compare('OTel tracing on (sampling 1.0) vs off', 'gateway-otel', 'gateway');
+  compare('/v1/responses vs /v1/chat/completions', 'responses', 'gateway');
+  compare('/v1/messages (Anthropic target) vs chat', 'messages', 'gateway');
+  compare('this build vs baseline build', 'gateway', 'baseline');
+  const messages = of('messages');
+  const direct = of('messages-direct');
+  if (messages && direct)
+    lines.push([
+      '/v1/messages vs Anthropic direct',
+      times(messages.throughput / direct.throughput),
+      '–',
+      '–',
+      `${(messages.sequentialP50 - direct.sequentialP50).toFixed(3)}`,
+      '–',
+    ]);
+  if (!lines.length) return;
+  console.log('');
+  printGrid(
+    ['comparison', 'throughput', 'CPU/request', 'CPU ms/request', 'p50 added ms', 'RSS peak MB'],
+    lines,
+  );
+  if (otlp)
+    console.log(
+      `OTLP sink: ${otlp.requests} export requests, ${(otlp.bytes / 1024 / 1024).toFixed(1)} MB` +
+        (otlp.bytes === 0
+          ? ' (nothing exported: this build has no OTel tracing yet, so the OTel column measures the plain gateway)'
+          : `, ${(otlp.bytes / Math.max(1, otlp.spansOf)).toFixed(0)} bytes per gateway request`),
+    );
+}

@@ -1,0 +1,173 @@
+/**
+ * Load of the soak bench, run as its own process on the load core: open loop at `rate` requests
+ * per second to the gateway and, at the same instants, the same kind of request to the floor
+ * proxy. Every request's prompt is new (the cache misses and fills); `streamShare` of them stream,
+ * `flakyShare` of the gateway's name a route whose first target is a flaky upstream (failover).
+ * Latency is from the scheduled send time (a stall counts for every request it delays); for a
+ * stream it is the time to its first byte, and a stream that does not end with [DONE] is an error.
+ * Prints one JSON line per window (by completion time): per target the count, p50/p99/max and
+ * errors by class (HTTP status, `transport`, `stream-cut`).
+ *
+ *   node dist-tools/bench/support/soak-client.js '<SoakJob as JSON>'
+ */
+import { Pool } from 'undici';
+import { percentile } from './latency-client';
+
+export interface SoakTarget {
+  origin: string;
+  headers: Record<string, string>;
+  /** Models to ask: the plain one, and the flaky route's (the floor has none). */
+  model: string;
+  flakyModel?: string;
+}
+
+export interface SoakJob {
+  gateway: SoakTarget;
+  floor: SoakTarget;
+  rate: number;
+  seconds: number;
+  windowSeconds: number;
+  streamShare: number;
+  flakyShare: number;
+}
+
+export interface SoakSide {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  errors: Record<string, number>;
+}
+
+export interface SoakWindow {
+  window: number;
+  gateway: SoakSide;
+  floor: SoakSide;
+  /** How late this client sent (p99, ms): a busy load core shows here. */
+  sendLagP99Ms: number;
+}
+
+interface Bucket {
+  latencies: number[];
+  errors: Record<string, number>;
+}
+
+const newBucket = (): Bucket => ({ latencies: [], errors: {} });
+
+function bodyOf(model: string, index: number, stream: boolean): string {
+  return JSON.stringify({
+    model,
+    messages: [{ role: 'user', content: `Say hello in twenty words. (soak request ${index})` }],
+    ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
+  });
+}
+
+/** One call; resolves with the error class, or undefined when it succeeded. */
+async function call(pool: Pool, target: SoakTarget, body: string, stream: boolean) {
+  try {
+    const { statusCode, body: response } = await pool.request({
+      path: '/v1/chat/completions',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...target.headers },
+      body,
+    });
+    if (!stream || statusCode !== 200) {
+      await response.dump({ limit: Number.MAX_SAFE_INTEGER });
+      return { error: statusCode === 200 ? undefined : String(statusCode), firstByte: undefined };
+    }
+    let firstByte: number | undefined;
+    let tail = '';
+    for await (const part of response) {
+      firstByte ??= performance.now();
+      tail = (tail + (part as Buffer).toString()).slice(-64);
+    }
+    return { error: tail.includes('data: [DONE]') ? undefined : 'stream-cut', firstByte };
+  } catch {
+    return { error: 'transport', firstByte: undefined };
+  }
+}
+
+function summarise(bucket: Bucket): SoakSide {
+  const sorted = Float64Array.from(bucket.latencies).sort();
+  return {
+    count: sorted.length,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.length ? sorted[sorted.length - 1] : Number.NaN,
+    errors: bucket.errors,
+  };
+}
+
+async function run(job: SoakJob): Promise<void> {
+  const pools = {
+    gateway: new Pool(job.gateway.origin, { connections: 128, pipelining: 1 }),
+    floor: new Pool(job.floor.origin, { connections: 128, pipelining: 1 }),
+  };
+  let buckets = { gateway: newBucket(), floor: newBucket() };
+  let sendLags: number[] = [];
+  let window = 0;
+  const flush = () => {
+    window += 1;
+    const line: SoakWindow = {
+      window,
+      gateway: summarise(buckets.gateway),
+      floor: summarise(buckets.floor),
+      sendLagP99Ms: percentile(Float64Array.from(sendLags).sort(), 99),
+    };
+    buckets = { gateway: newBucket(), floor: newBucket() };
+    sendLags = [];
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  };
+  const inFlight = new Set<Promise<void>>();
+  const fire = (side: 'gateway' | 'floor', index: number, scheduled: number) => {
+    const target = job[side];
+    // The same draw for both sides: the floor gets the same kinds at the same instants.
+    const stream = (index * 0.618034) % 1 < job.streamShare;
+    const flaky =
+      !stream &&
+      (index * 0.414214) % 1 < job.flakyShare / (1 - job.streamShare) &&
+      target.flakyModel;
+    const body = bodyOf(flaky ? target.flakyModel! : target.model, index, stream);
+    const request = call(pools[side], target, body, stream).then(({ error, firstByte }) => {
+      const bucket = buckets[side];
+      if (error) bucket.errors[error] = (bucket.errors[error] ?? 0) + 1;
+      else bucket.latencies.push((firstByte ?? performance.now()) - scheduled);
+      inFlight.delete(request);
+    });
+    inFlight.add(request);
+  };
+  const total = Math.round(job.rate * job.seconds);
+  const intervalMs = 1000 / job.rate;
+  const start = performance.now() + 20;
+  const windowTimer = setInterval(flush, job.windowSeconds * 1000);
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * intervalMs <= now) {
+        const scheduled = start + sent * intervalMs;
+        sendLags.push(now - scheduled);
+        fire('gateway', sent, scheduled);
+        fire('floor', sent, scheduled);
+        sent += 1;
+      }
+      if (sent < total)
+        setTimeout(tick, Math.max(0, start + sent * intervalMs - performance.now()));
+      else resolve();
+    };
+    setTimeout(tick, Math.max(0, start - performance.now()));
+  });
+  while (inFlight.size > 0) await Promise.race(inFlight);
+  clearInterval(windowTimer);
+  flush();
+  await Promise.all([pools.gateway.close(), pools.floor.close()]);
+}
+
+if (require.main === module)
+  run(JSON.parse(process.argv[2]) as SoakJob).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
