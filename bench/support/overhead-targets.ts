@@ -114,53 +114,109 @@ export function printTargets(summaries: Map<SetupId, Summary>, rates: number[]):
   );
 }
 
-/** Side-by-side ratios with no target: what each feature or build costs over the plain gateway. */
+interface Comparison {
+  label: string;
+  setup: SetupId;
+  reference: SetupId;
+  /** What the issue asks of the pair, and the judge of it; none: reported only. */
+  wanted?: string;
+  met?: (setup: Summary, reference: Summary, of: (id: SetupId) => Summary | undefined) => boolean;
+}
+
+/** p50 at one connection over the direct call of the same API. */
+const p50Added = (summary: Summary, direct: Summary | undefined) =>
+  summary.sequentialP50 - pick(direct, (s) => s.sequentialP50);
+
+const COMPARISONS: Comparison[] = [
+  {
+    label: 'Redis topology vs embedded',
+    setup: 'gateway-redis',
+    reference: 'gateway',
+    wanted: '#16: throughput ≥ 0.80×',
+    met: (setup, reference) => setup.throughput >= 0.8 * reference.throughput,
+  },
+  {
+    label: 'OTel on (sampling 1.0) vs off',
+    setup: 'gateway-otel',
+    reference: 'gateway',
+    wanted: '#15: reported',
+  },
+  {
+    label: '/v1/responses vs chat',
+    setup: 'responses',
+    reference: 'gateway',
+    wanted: '#12: CPU/request ≤ 1.00×',
+    met: (setup, reference) => setup.cpuSecondsPer10k <= reference.cpuSecondsPer10k,
+  },
+  {
+    label: '/v1/messages vs chat',
+    setup: 'messages',
+    reference: 'gateway',
+    wanted: '#13: CPU/req ≤ 1.00×, p50 added ≤ chat',
+    met: (setup, reference, of) =>
+      setup.cpuSecondsPer10k <= reference.cpuSecondsPer10k &&
+      p50Added(setup, of('messages-direct')) <= p50Added(reference, of('direct')),
+  },
+  {
+    label: 'this build vs baseline build',
+    setup: 'gateway',
+    reference: 'baseline',
+    wanted: '#14, #19: throughput ≥ 1.00×, CPU/req ≤ 1.00×',
+    met: (setup, reference) =>
+      setup.throughput >= reference.throughput &&
+      setup.cpuSecondsPer10k <= reference.cpuSecondsPer10k,
+  },
+];
+
+/**
+ * Side-by-side ratios of a setup to its reference: what a feature, an API or a build costs over
+ * the plain gateway, with what the other issues ask of it. p50 added is over the direct call of
+ * the same API (chat: `direct`, Messages: `messages-direct`).
+ */
 export function printComparisons(
   summaries: Map<SetupId, Summary>,
   otlp: { requests: number; bytes: number; spansOf: number } | undefined,
 ): void {
   const of = (id: SetupId) => summaries.get(id);
-  const lines: string[][] = [];
-  const compare = (label: string, id: SetupId, reference: SetupId) => {
-    const a = of(id);
+  const directOf = (id: SetupId) => of(id === 'messages' ? 'messages-direct' : 'direct');
+  const lines = COMPARISONS.flatMap(({ label, setup, reference, wanted, met }) => {
+    const a = of(setup);
     const b = of(reference);
-    if (!a || !b) return;
-    lines.push([
-      label,
-      times(a.throughput / b.throughput),
-      times(a.cpuSecondsPer10k / b.cpuSecondsPer10k),
-      `${(a.cpuSecondsPer10k / 10).toFixed(3)} vs ${(b.cpuSecondsPer10k / 10).toFixed(3)}`,
-      `${(a.sequentialP50 - b.sequentialP50).toFixed(3)}`,
-      `${a.peakRssMb.toFixed(0)} vs ${b.peakRssMb.toFixed(0)}`,
-    ]);
-  };
-  compare('Redis topology vs embedded', 'gateway-redis', 'gateway');
-  compare('OTel tracing on (sampling 1.0) vs off', 'gateway-otel', 'gateway');
-  compare('/v1/responses vs /v1/chat/completions', 'responses', 'gateway');
-  compare('/v1/messages (Anthropic target) vs chat', 'messages', 'gateway');
-  compare('this build vs baseline build', 'gateway', 'baseline');
-  const messages = of('messages');
-  const direct = of('messages-direct');
-  if (messages && direct)
-    lines.push([
-      '/v1/messages vs Anthropic direct',
-      times(messages.throughput / direct.throughput),
-      '–',
-      '–',
-      `${(messages.sequentialP50 - direct.sequentialP50).toFixed(3)}`,
-      '–',
-    ]);
+    if (!a || !b) return [];
+    const judged = !met ? '' : met(a, b, of) ? 'met' : 'MISSED';
+    return [
+      [
+        label,
+        times(a.throughput / b.throughput),
+        times(a.cpuSecondsPer10k / b.cpuSecondsPer10k),
+        `${(a.cpuSecondsPer10k / 10).toFixed(3)} vs ${(b.cpuSecondsPer10k / 10).toFixed(3)}`,
+        `${p50Added(a, directOf(setup)).toFixed(3)} vs ${p50Added(b, directOf(reference)).toFixed(3)}`,
+        `${a.peakRssMb.toFixed(0)} vs ${b.peakRssMb.toFixed(0)}`,
+        wanted ?? '',
+        judged,
+      ],
+    ];
+  });
   if (!lines.length) return;
   console.log('');
   printGrid(
-    ['comparison', 'throughput', 'CPU/request', 'CPU ms/request', 'p50 added ms', 'RSS peak MB'],
+    [
+      'comparison (A vs B)',
+      'throughput',
+      'CPU/request',
+      'CPU ms/request',
+      'p50 added ms',
+      'RSS peak MB',
+      'wanted',
+      'result',
+    ],
     lines,
   );
   if (otlp)
     console.log(
       `OTLP sink: ${otlp.requests} export requests, ${(otlp.bytes / 1024 / 1024).toFixed(1)} MB` +
         (otlp.bytes === 0
-          ? ' (nothing exported: this build has no OTel tracing yet, so the OTel column measures the plain gateway)'
+          ? ' (nothing exported: this build has no OTel tracing, so the OTel column measures the plain gateway)'
           : `, ${(otlp.bytes / Math.max(1, otlp.spansOf)).toFixed(0)} bytes per gateway request`),
     );
 }

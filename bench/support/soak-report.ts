@@ -18,6 +18,7 @@ export interface WindowRecord extends SoakWindow {
 }
 
 interface SummarySettings {
+  rate: number;
   windowSeconds: number;
   warmupWindows: number;
   /** Issue #16: every window's gateway p99 ≤ this many times the floor's. */
@@ -110,7 +111,10 @@ export async function printSoakSummary(
   counts: { upstream: UpstreamCounts; flaky: UpstreamCounts },
   probe: RedisProbe,
 ): Promise<void> {
-  const full = records.filter((record) => record.gateway.count > 0);
+  // The last window is short (the requests still in flight when the timetable ended).
+  const full = records.filter(
+    (record) => record.gateway.count >= 0.5 * settings.rate * settings.windowSeconds,
+  );
   const ratio = settings.p99Ratio ?? 3;
   const within = full.filter((record) => record.gateway.p99Ms <= ratio * record.floor.p99Ms);
   const after = full.slice(settings.warmupWindows);
@@ -133,7 +137,7 @@ export async function printSoakSummary(
     `  upstream served ${counts.upstream.chat_completions}; flaky upstream served ${counts.flaky.chat_completions} ` +
       `and failed ${counts.flaky.failed} (each failure retried or failed over by the gateway)`,
   );
-  const flat = (value: number, limit: number) => (Math.abs(value) <= limit ? 'flat' : 'GROWS');
+  const flat = (value: number, limit: number) => (value <= limit ? 'flat' : 'GROWS');
   console.log(
     `  after ${settings.warmupWindows} warm-up windows, slope per minute: RSS ${slope.rss.toFixed(2)} MB (${flat(slope.rss, 1)}), ` +
       `heap ${slope.heap.toFixed(2)} MB, Redis used_memory ${slope.redis.toFixed(3)} MB (${flat(slope.redis, 0.05)}; shared with other users of this Redis), ` +
