@@ -4,7 +4,8 @@
  * bench does not: latency swings, errors, and memory (the gateway's and Redis') that grows.
  *
  *   npm run bench:soak -- [--minutes 5] [--rate 200] [--window 30] [--stream-share 0.2]
- *                         [--flaky-share 0.1] [--fail-rate 0.3] [--warmup-windows 2] [--keep-logs]
+ *                         [--flaky-share 0.1] [--fail-rate 0.3] [--responses-share 0]
+ *                         [--warmup-windows 2] [--gateway-env NAME=VALUE ...] [--keep-logs]
  *
  * The gateway (`node dist/gateway/src/main.js`, pinned to core 1 with the floor proxy) runs with
  * REDIS_URL (else 127.0.0.1:6379) under a unique key prefix (deleted at the end), a tenant key
@@ -12,7 +13,9 @@
  * on), metrics on, the cache on (every prompt is new: it fills to CACHE_MAX_ENTRIES), LOG_LEVEL=info
  * to a file. `--stream-share` of the calls stream; `--flaky-share` name a route (GATEWAY_CONFIG)
  * whose first target is a second upstream answering `--fail-rate` of its calls 503, so the
- * gateway retries and fails over. The load (bench/support/soak-client.ts) runs on core 0.
+ * gateway retries and fails over; `--responses-share` go to POST /v1/responses, stored as by
+ * default (RESPONSES_TTL_SECONDS). `--gateway-env` adds a setting (e.g. RESPONSES_MAX_STORED=2000).
+ * The load (bench/support/soak-client.ts) runs on core 0.
  *
  * Per window: p50/p99 of gateway and floor (time to first byte for streams), the ratio of the
  * p99s (issue #16: ≤ 3×), errors by class, the gateway's RSS, heap used and event-loop delay (its
@@ -56,11 +59,13 @@ const { values: options } = parseArgs({
     'stream-share': { type: 'string', default: '0.2' },
     'flaky-share': { type: 'string', default: '0.1' },
     'fail-rate': { type: 'string', default: '0.3' },
+    'responses-share': { type: 'string', default: '0' },
     'warmup-windows': { type: 'string', default: '2' },
+    'gateway-env': { type: 'string', multiple: true, default: [] },
     'keep-logs': { type: 'boolean', default: false },
   },
 });
-const number = (name: keyof typeof options) => {
+const number = (name: Exclude<keyof typeof options, 'gateway-env' | 'keep-logs'>) => {
   const value = Number(options[name]);
   if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);
   return value;
@@ -72,6 +77,7 @@ const SETTINGS = {
   streamShare: number('stream-share'),
   flakyShare: number('flaky-share'),
   failRate: number('fail-rate'),
+  responsesShare: number('responses-share'),
   warmupWindows: number('warmup-windows'),
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
 };
@@ -111,6 +117,13 @@ async function startGateway(
     env: {
       GATEWAY_CONFIG: writeConfigFile(context, 'soak-gateway.yaml', flakyConfig(flaky)),
       FLAKY_API_KEY: UPSTREAM_KEY,
+      ...Object.fromEntries(
+        options['gateway-env'].map((pair) => {
+          const split = pair.indexOf('=');
+          if (split < 1) throw new Error(`--gateway-env ${pair}: expected NAME=VALUE`);
+          return [pair.slice(0, split), pair.slice(split + 1)];
+        }),
+      ),
     },
   });
 }
@@ -151,6 +164,7 @@ async function soak(
       headers: { authorization: `Bearer ${gateway.tenantKey}` },
       model: BENCH_MODEL,
       flakyModel: FLAKY_ROUTE,
+      responses: true,
     },
     floor: {
       origin: floorOrigin,
@@ -162,6 +176,7 @@ async function soak(
     windowSeconds: SETTINGS.windowSeconds,
     streamShare: SETTINGS.streamShare,
     flakyShare: SETTINGS.flakyShare,
+    responsesShare: SETTINGS.responsesShare,
   };
   const records: WindowRecord[] = [];
   let sampling = Promise.resolve();

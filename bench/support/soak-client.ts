@@ -2,7 +2,9 @@
  * Load of the soak bench, run as its own process on the load core: open loop at `rate` requests
  * per second to the gateway and, at the same instants, the same kind of request to the floor
  * proxy. Every request's prompt is new (the cache misses and fills); `streamShare` of them stream,
- * `flakyShare` of the gateway's name a route whose first target is a flaky upstream (failover).
+ * `flakyShare` of the gateway's name a route whose first target is a flaky upstream (failover),
+ * `responsesShare` of the gateway's go to POST /v1/responses (stored, as by default; the floor
+ * gets a plain chat call at that instant).
  * Latency is from the scheduled send time (a stall counts for every request it delays); for a
  * stream it is the time to its first byte, and a stream that does not end with [DONE] is an error.
  * Prints one JSON line per window (by completion time): per target the count, p50/p99/max and
@@ -19,6 +21,8 @@ export interface SoakTarget {
   /** Models to ask: the plain one, and the flaky route's (the floor has none). */
   model: string;
   flakyModel?: string;
+  /** Whether it serves POST /v1/responses (the gateway does, the floor proxy's upstream not). */
+  responses?: boolean;
 }
 
 export interface SoakJob {
@@ -29,6 +33,7 @@ export interface SoakJob {
   windowSeconds: number;
   streamShare: number;
   flakyShare: number;
+  responsesShare: number;
 }
 
 export interface SoakSide {
@@ -54,7 +59,9 @@ interface Bucket {
 
 const newBucket = (): Bucket => ({ latencies: [], errors: {} });
 
-function bodyOf(model: string, index: number, stream: boolean): string {
+function bodyOf(model: string, index: number, stream: boolean, responses: boolean): string {
+  if (responses)
+    return JSON.stringify({ model, input: `Say hello in twenty words. (soak request ${index})` });
   return JSON.stringify({
     model,
     messages: [{ role: 'user', content: `Say hello in twenty words. (soak request ${index})` }],
@@ -63,10 +70,10 @@ function bodyOf(model: string, index: number, stream: boolean): string {
 }
 
 /** One call; resolves with the error class, or undefined when it succeeded. */
-async function call(pool: Pool, target: SoakTarget, body: string, stream: boolean) {
+async function call(pool: Pool, target: SoakTarget, body: string, stream: boolean, path: string) {
   try {
     const { statusCode, body: response } = await pool.request({
-      path: '/v1/chat/completions',
+      path,
       method: 'POST',
       headers: { 'content-type': 'application/json', ...target.headers },
       body,
@@ -122,13 +129,18 @@ async function run(job: SoakJob): Promise<void> {
   const fire = (side: 'gateway' | 'floor', index: number, scheduled: number) => {
     const target = job[side];
     // The same draw for both sides: the floor gets the same kinds at the same instants.
-    const stream = (index * 0.618034) % 1 < job.streamShare;
+    const draw = (index * 0.618034) % 1;
+    const stream = draw < job.streamShare;
+    const responses =
+      !stream && draw < job.streamShare + job.responsesShare && target.responses === true;
     const flaky =
       !stream &&
-      (index * 0.414214) % 1 < job.flakyShare / (1 - job.streamShare) &&
+      !responses &&
+      (index * 0.414214) % 1 < job.flakyShare / (1 - job.streamShare - job.responsesShare) &&
       target.flakyModel;
-    const body = bodyOf(flaky ? target.flakyModel! : target.model, index, stream);
-    const request = call(pools[side], target, body, stream).then(({ error, firstByte }) => {
+    const body = bodyOf(flaky ? target.flakyModel! : target.model, index, stream, responses);
+    const path = responses ? '/v1/responses' : '/v1/chat/completions';
+    const request = call(pools[side], target, body, stream, path).then(({ error, firstByte }) => {
       const bucket = buckets[side];
       if (error) bucket.errors[error] = (bucket.errors[error] ?? 0) + 1;
       else bucket.latencies.push((firstByte ?? performance.now()) - scheduled);
