@@ -214,6 +214,8 @@ async function soak(
 }
 
 let logDirectory: string | undefined;
+/** The run's Redis key prefix, deleted at the end or on an interrupt. */
+let runPrefix: string | undefined;
 
 async function main(): Promise<void> {
   for (const path of [
@@ -232,6 +234,7 @@ async function main(): Promise<void> {
     chunkDelayMs: 5,
   };
   const prefix = `bench-soak-${randomUUID().slice(0, 8)}-`;
+  runPrefix = prefix;
   const probe = new RedisProbe(SETTINGS.redisUrl, prefix);
   const servers: ServerProcess[] = [];
   let succeeded = false;
@@ -268,7 +271,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const)
   process.once(signal, () => {
     killEveryChildNow();
     progress(`interrupted${logDirectory ? `; logs kept in ${logDirectory}` : ''}`);
-    process.exit(130);
+    // The run's Redis keys go too (at most 3 s: an interrupt must end the run).
+    const cleanup = runPrefix ? deleteKeysWithPrefix(runPrefix, SETTINGS.redisUrl) : undefined;
+    void Promise.race([cleanup, new Promise((resolve) => setTimeout(resolve, 3000))]).finally(() =>
+      process.exit(130),
+    );
   });
 
 main().then(

@@ -59,6 +59,19 @@ interface Bucket {
 
 const newBucket = (): Bucket => ({ latencies: [], errors: {} });
 
+/**
+ * A request that has no answer within 30 s counts as a `transport` error (an overloaded proxy
+ * shows as errors, not as a backlog that outlives the run); once the timetable ends, what is
+ * still in flight gets the same 30 s at most.
+ */
+const TIMEOUT_MS = 30_000;
+const POOL_OPTIONS = {
+  connections: 128,
+  pipelining: 1,
+  headersTimeout: TIMEOUT_MS,
+  bodyTimeout: TIMEOUT_MS,
+};
+
 function bodyOf(model: string, index: number, stream: boolean, responses: boolean): string {
   if (responses)
     return JSON.stringify({ model, input: `Say hello in twenty words. (soak request ${index})` });
@@ -107,8 +120,8 @@ function summarise(bucket: Bucket): SoakSide {
 
 async function run(job: SoakJob): Promise<void> {
   const pools = {
-    gateway: new Pool(job.gateway.origin, { connections: 128, pipelining: 1 }),
-    floor: new Pool(job.floor.origin, { connections: 128, pipelining: 1 }),
+    gateway: new Pool(job.gateway.origin, POOL_OPTIONS),
+    floor: new Pool(job.floor.origin, POOL_OPTIONS),
   };
   let buckets = { gateway: newBucket(), floor: newBucket() };
   let sendLags: number[] = [];
@@ -169,10 +182,11 @@ async function run(job: SoakJob): Promise<void> {
     };
     setTimeout(tick, Math.max(0, start - performance.now()));
   });
-  while (inFlight.size > 0) await Promise.race(inFlight);
+  const drained = Promise.all(inFlight);
+  await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS + 1000))]);
   clearInterval(windowTimer);
   flush();
-  await Promise.all([pools.gateway.close(), pools.floor.close()]);
+  await Promise.all([pools.gateway.destroy(), pools.floor.destroy()]);
 }
 
 if (require.main === module)

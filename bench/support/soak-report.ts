@@ -1,7 +1,8 @@
 /**
  * What the soak bench prints: one line per window as it ends, then the summary: the p99 target
  * per window, errors, slopes of memory after warm-up, what the upstreams served, and the run's
- * Redis keys by shape, type and TTL.
+ * Redis keys by shape, type and TTL. `lag p99` is how late the load client sent (its core was
+ * busy): latencies count from the scheduled time, so a late client raises both sides' numbers.
  */
 import type { UpstreamCounts } from './overhead-setups';
 import type { SoakSide, SoakWindow } from './soak-client';
@@ -52,6 +53,7 @@ const HEADER = [
   'prefix keys',
   'prefix MB',
   'fallbacks',
+  'lag p99',
   'load',
 ];
 const WIDTHS = HEADER.map((title) => Math.max(title.length, 7));
@@ -85,6 +87,7 @@ export function printWindow(record: WindowRecord): void {
     String(record.prefix.keys),
     (record.prefix.bytes / MB).toFixed(3),
     String(metrics.fallbacks),
+    ms(record.sendLagP99Ms),
     record.loadAverage.toFixed(2),
   ]);
 }
