@@ -50,9 +50,12 @@ export interface RoundMeasurement {
   stream?: StreamResult;
 }
 
+/** The median; of an even count, the mean of the middle two (two rounds: their mean, not the larger). */
 const median = (values: number[]) => {
   const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
-  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : Number.NaN;
+  if (!sorted.length) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
 export interface Summary {
@@ -180,6 +183,9 @@ export function printGrid(header: string[], lines: string[][]): void {
 export function printTable(rows: Row[], setups: SetupId[]): void {
   printGrid(
     ['metric (median of rounds)', ...setups.map((id) => SETUP_TITLES[id])],
-    rows.map((row) => [row.metric, ...setups.map((id) => row.cells[id] ?? '')]),
+    rows
+      // A ratio to a setup that was not run (--only) is a row of dashes: left out.
+      .filter((row) => setups.some((id) => (row.cells[id] ?? '–') !== '–'))
+      .map((row) => [row.metric, ...setups.map((id) => row.cells[id] ?? '')]),
   );
 }
