@@ -46,6 +46,8 @@ export interface ServerProcessOptions {
   /** CPU core to pin to; undefined leaves it to the scheduler. */
   core?: number;
   env: NodeJS.ProcessEnv;
+  /** Working directory; this process's by default (another build of the gateway runs in its own). */
+  cwd?: string;
   /** stdout and stderr go to this file (a pipe would cost the orchestrator CPU under load). */
   logFile: string;
 }
@@ -66,7 +68,7 @@ export class ServerProcess {
     const [command, args] = pinned(options.core, options.command, options.args);
     const log = openSync(options.logFile, 'a');
     const child = spawn(command, args, {
-      cwd: process.cwd(),
+      cwd: options.cwd ?? process.cwd(),
       env: options.env,
       stdio: ['ignore', log, log],
     });
@@ -184,6 +186,40 @@ export function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a command pinned to `core`, handing each line of its stdout to `onLine` as it comes. */
+export function runStreamingLines(
+  command: string,
+  args: string[],
+  core: number | undefined,
+  onLine: (line: string) => void,
+): Promise<CommandResult> {
+  const [pinnedCommand, pinnedArgs] = pinned(core, command, args);
+  const child = spawn(pinnedCommand, pinnedArgs, {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.add(child);
+  let pending = '';
+  let stderr = '';
+  child.stdout!.on('data', (data: Buffer) => {
+    const lines = (pending + data.toString()).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) if (line.trim()) onLine(line);
+  });
+  child.stderr!.on('data', (data: Buffer) => (stderr += data.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => {
+      started.delete(child);
+      reject(error);
+    });
+    child.once('close', (code) => {
+      started.delete(child);
+      if (pending.trim()) onLine(pending);
+      resolve({ code, stdout: '', stderr });
     });
   });
 }

@@ -3,27 +3,36 @@
  * from precomputed bodies, so that almost all the time measured is the proxy's. It is a child
  * process of its own so that it can be pinned to the load generator's core.
  *
- *   node dist-tools/bench/support/bench-upstream.js --port 9000 [--chunk-delay 5]
+ *   node dist-tools/bench/support/bench-upstream.js --port 9000 [--chunk-delay 5] [--fail-rate 0]
  *
  * POST …/chat/completions: a JSON completion with usage; with `"stream": true`, 20 content chunks
  * `--chunk-delay` ms apart (the first at once), a usage chunk when
  * `stream_options.include_usage`, then `data: [DONE]`. GET …/models lists the model.
- * GET /bench/requests counts the chat completions served (the bench checks that every request
- * reached the upstream, or for a cache hit that none did) and the OTLP trace exports received.
- * POST /v1/traces is an OTLP/HTTP sink for the traced gateway setup: it reads and discards.
+ * POST /v1/messages: Anthropic's Messages API, the same 20 pieces as a `message` or its events.
+ * --fail-rate: that fraction of chat and messages calls is answered 503 (a flaky upstream, for
+ * the soak's failover). GET /bench/requests counts the calls served and failed (the bench checks
+ * that every request reached the upstream, or for a cache hit that none did).
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
+import {
+  anthropicDeltaFrames,
+  anthropicMessageBody,
+  anthropicStreamHead,
+  anthropicStreamTail,
+} from './bench-upstream-anthropic';
 import { BENCH_MODEL, STREAM_CONTENT_CHUNKS } from './overhead-requests';
 
 const { values: options } = parseArgs({
   options: {
     port: { type: 'string' },
     'chunk-delay': { type: 'string', default: '5' },
+    'fail-rate': { type: 'string', default: '0' },
   },
 });
 const port = Number(options.port);
 const chunkDelayMs = Number(options['chunk-delay']);
+const failRate = Number(options['fail-rate']);
 
 const created = Math.floor(Date.now() / 1000);
 const pieces = Array.from({ length: STREAM_CONTENT_CHUNKS }, (_, index) =>
@@ -79,32 +88,41 @@ const modelsBody = Buffer.from(
   }),
 );
 
-let chatCompletions = 0;
+const counts = { chat_completions: 0, messages: 0, failed: 0 };
+const overloadedBody = Buffer.from(
+  '{"error":{"message":"bench upstream: overloaded (flaky on purpose)","type":"server_error","param":null,"code":null}}',
+);
 
 function sendJson(response: ServerResponse, status: number, body: Buffer): void {
   response.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
   response.end(body);
 }
 
-function stream(response: ServerResponse, includeUsage: boolean): void {
+/** `head` at once, then `frames` `--chunk-delay` ms apart (the first at once), then `tail`. */
+function stream(
+  response: ServerResponse,
+  head: Buffer | undefined,
+  frames: Buffer[],
+  tail: Buffer,
+) {
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  if (head) response.write(head);
   let next = 0;
   let timer: NodeJS.Timeout | undefined;
   const writeNext = () => {
-    response.write(contentFrames[next]);
+    response.write(frames[next]);
     next += 1;
-    if (next < contentFrames.length) {
+    if (next < frames.length) {
       timer = setTimeout(writeNext, chunkDelayMs);
       return;
     }
-    if (includeUsage) response.write(usageFrame);
-    response.end(doneFrame);
+    response.end(tail);
   };
   response.once('close', () => clearTimeout(timer));
   writeNext();
 }
 
-function chat(response: ServerResponse, body: string): void {
+function chat(response: ServerResponse, body: string, kind: 'chat' | 'messages'): void {
   let parsed: { stream?: boolean; stream_options?: { include_usage?: boolean } };
   try {
     parsed = JSON.parse(body) as typeof parsed;
@@ -118,38 +136,52 @@ function chat(response: ServerResponse, body: string): void {
     );
     return;
   }
-  chatCompletions += 1;
-  if (parsed.stream) stream(response, parsed.stream_options?.include_usage === true);
+  if (failRate > 0 && Math.random() < failRate) {
+    counts.failed += 1;
+    sendJson(response, 503, overloadedBody);
+    return;
+  }
+  if (kind === 'messages') {
+    counts.messages += 1;
+    if (parsed.stream)
+      stream(response, anthropicStreamHead, anthropicDeltaFrames, anthropicStreamTail);
+    else sendJson(response, 200, anthropicMessageBody);
+    return;
+  }
+  counts.chat_completions += 1;
+  const usageTail = parsed.stream_options?.include_usage === true;
+  if (parsed.stream)
+    stream(
+      response,
+      undefined,
+      contentFrames,
+      usageTail ? Buffer.concat([usageFrame, doneFrame]) : doneFrame,
+    );
   else sendJson(response, 200, completionBody);
 }
-
-let traceExports = 0;
 
 const server = createServer({ keepAliveTimeout: 60_000 }, (request, response) => {
   const path = (request.url ?? '/').split('?')[0];
   if (request.method === 'GET' && path === '/bench/requests') {
-    const counts = { chat_completions: chatCompletions, trace_exports: traceExports };
     sendJson(response, 200, Buffer.from(JSON.stringify(counts)));
-    return;
-  }
-  if (request.method === 'POST' && path === '/v1/traces') {
-    request.resume();
-    request.on('end', () => {
-      traceExports += 1;
-      // An empty ExportTraceServiceResponse: zero protobuf bytes.
-      response.writeHead(200, { 'content-type': 'application/x-protobuf', 'content-length': 0 });
-      response.end();
-    });
     return;
   }
   if (request.method === 'GET' && path.endsWith('/models')) {
     sendJson(response, 200, modelsBody);
     return;
   }
-  if (request.method === 'POST' && path.endsWith('/chat/completions')) {
+  const kind =
+    request.method !== 'POST'
+      ? undefined
+      : path.endsWith('/chat/completions')
+        ? 'chat'
+        : path === '/v1/messages'
+          ? 'messages'
+          : undefined;
+  if (kind) {
     const parts: Buffer[] = [];
     request.on('data', (part: Buffer) => parts.push(part));
-    request.on('end', () => chat(response, Buffer.concat(parts).toString()));
+    request.on('end', () => chat(response, Buffer.concat(parts).toString(), kind));
     return;
   }
   request.resume();

@@ -16,3 +16,19 @@ export const STREAM_BODY = JSON.stringify({
   stream: true,
   stream_options: { include_usage: true },
 });
+
+/** The Responses API form of the same request (OpenAI's defaults: `store` true, not streamed). */
+export const RESPONSES_BODY = JSON.stringify({
+  model: BENCH_MODEL,
+  input: 'Say hello in twenty words.',
+});
+
+/** Anthropic's Messages API form of it (the model routes to the gateway's Anthropic target). */
+export const MESSAGES_BODY = JSON.stringify({
+  model: 'claude-sonnet-5-5',
+  max_tokens: 256,
+  messages: [{ role: 'user', content: 'Say hello in twenty words.' }],
+});
+
+/** Headers an Anthropic client sends besides its key. */
+export const ANTHROPIC_HEADERS = { 'anthropic-version': '2023-06-01' };

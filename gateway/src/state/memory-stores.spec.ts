@@ -8,7 +8,7 @@ describeStoreConformance('memory', {
   cache: async (maxEntries) => new MemoryCacheStore(maxEntries),
   tokenCounters: async () => new MemoryTokenCounterStore(),
   rateLimit: async () => new MemoryRateLimitStore(),
-  responses: async () => new MemoryResponseStore(100),
+  responses: async (maxStored = 100) => new MemoryResponseStore(maxStored),
   cleanup: async () => undefined,
 });
 

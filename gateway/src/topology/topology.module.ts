@@ -114,7 +114,7 @@ const providers: Provider[] = [
     inject: [APP_CONFIG, REDIS_CLIENT],
     useFactory: (config: AppConfig, client: Redis | null) =>
       client
-        ? new RedisResponseStore(client, config.redisKeyPrefix)
+        ? new RedisResponseStore(client, config.redisKeyPrefix, config.controls.responsesMaxStored)
         : new MemoryResponseStore(config.controls.responsesMaxStored),
   },
   { provide: LOCAL_DISPATCHER, inject: [APP_CONFIG, LOGGER], useFactory: createDispatcher },

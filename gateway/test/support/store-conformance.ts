@@ -12,12 +12,12 @@ export interface StoreFactories {
   cache(maxEntries: number): Promise<CacheStore<{ value: string }>>;
   tokenCounters(): Promise<TokenCounterStore>;
   rateLimit(): Promise<RateLimitStore>;
-  responses(): Promise<ResponseStore>;
+  responses(maxStored?: number): Promise<ResponseStore>;
   cleanup(): Promise<void>;
 }
 
 /** A stored response with one message and one function call, for the response-store cases. */
-function storedResponse(id: string): StoredResponse {
+export function storedResponse(id: string): StoredResponse {
   return {
     response: {
       id,
@@ -155,6 +155,25 @@ export function describeStoreConformance(name: string, factories: StoreFactories
       expect(await responses.get('tenant-a', 'resp_3')).toBeUndefined();
       expect(await responses.getItem('tenant-a', 'msg_resp_3')).toBeUndefined();
       expect(await responses.delete('tenant-a', 'resp_3')).toBe(false);
+    });
+
+    it('responses: holds at most maxStored, the least recently used going first with their items', async () => {
+      const responses = await factories.responses(2);
+      await responses.put('tenant-a', storedResponse('resp_5'), 60);
+      await sleep(5);
+      await responses.put('tenant-b', storedResponse('resp_6'), 60);
+      await sleep(5);
+      expect(await responses.get('tenant-a', 'resp_5')).toEqual(storedResponse('resp_5'));
+      await sleep(5);
+      await responses.put('tenant-a', storedResponse('resp_7'), 60);
+      expect(await responses.get('tenant-b', 'resp_6')).toBeUndefined();
+      expect(await responses.getItem('tenant-b', 'fc_resp_6')).toBeUndefined();
+      expect(await responses.get('tenant-a', 'resp_5')).toEqual(storedResponse('resp_5'));
+      expect(await responses.getItem('tenant-a', 'fc_resp_7')).toMatchObject({ name: 'weather' });
+      expect(await responses.delete('tenant-a', 'resp_5')).toBe(true);
+      await responses.put('tenant-b', storedResponse('resp_8'), 60);
+      expect(await responses.get('tenant-a', 'resp_7')).toEqual(storedResponse('resp_7'));
+      expect(await responses.get('tenant-b', 'resp_8')).toEqual(storedResponse('resp_8'));
     });
 
     it('responses: a response and its items expire after the TTL', async () => {

@@ -117,7 +117,7 @@ export interface ControlsConfig {
   cacheMaxEntries: number;
   /** Life of a stored Responses API response (RESPONSES_TTL_SECONDS). @defaultValue 604800 */
   responsesTtlSeconds: number;
-  /** Responses kept in memory without Redis (RESPONSES_MAX_STORED). @defaultValue 10000 */
+  /** Most responses kept, in memory or in Redis (RESPONSES_MAX_STORED). @defaultValue 10000 */
   responsesMaxStored: number;
   rateLimitRpm: number;
   rateLimitTpm: number;

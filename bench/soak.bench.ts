@@ -1,0 +1,288 @@
+/**
+ * Soak: the gateway in the Redis topology at a steady open-loop rate for minutes, next to the
+ * floor proxy at the same rate and the same instants, watching what a long run shows and a short
+ * bench does not: latency swings, errors, and memory (the gateway's and Redis') that grows.
+ *
+ *   npm run bench:soak -- [--minutes 5] [--rate 200] [--window 30] [--stream-share 0.2]
+ *                         [--flaky-share 0.1] [--fail-rate 0.3] [--responses-share 0]
+ *                         [--warmup-windows 2] [--gateway-env NAME=VALUE ...] [--keep-logs]
+ *
+ * The gateway (`node dist/gateway/src/main.js`, pinned to core 1 with the floor proxy) runs with
+ * REDIS_URL (else 127.0.0.1:6379) under a unique key prefix (deleted at the end), a tenant key
+ * (auth on), request and token limits checked on every request but never reached (throttling
+ * on), metrics on, the cache on (every prompt is new: it fills to CACHE_MAX_ENTRIES), LOG_LEVEL=info
+ * to a file. `--stream-share` of the calls stream; `--flaky-share` name a route (GATEWAY_CONFIG)
+ * whose first target is a second upstream answering `--fail-rate` of its calls 503, so the
+ * gateway retries and fails over; `--responses-share` go to POST /v1/responses, stored as by
+ * default (RESPONSES_TTL_SECONDS). `--gateway-env` adds a setting (e.g. RESPONSES_MAX_STORED=2000).
+ * The load (bench/support/soak-client.ts) runs on core 0.
+ *
+ * Per window: p50/p99 of gateway and floor (time to first byte for streams), the ratio of the
+ * p99s (issue #16: ≤ 3×), errors by class, the gateway's RSS, heap used and event-loop delay (its
+ * /metrics), Redis used_memory and the prefix's keys and bytes. Then a summary: slopes per minute
+ * of RSS and Redis memory after `--warmup-windows`, and the prefix's keys by shape, type and TTL.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { deleteKeysWithPrefix } from '../libs/testing/src/redis/delete-keys-with-prefix';
+import {
+  killEveryChildNow,
+  pinThisProcess,
+  runStreamingLines,
+  type ServerProcess,
+} from './support/bench-process';
+import { startGatewayProcess, type StartedGateway } from './support/overhead-gateway';
+import { BENCH_MODEL } from './support/overhead-requests';
+import {
+  DIST_SUPPORT,
+  startFloor,
+  startUpstream,
+  upstreamCounts,
+  UPSTREAM_KEY,
+  writeConfigFile,
+  type BenchContext,
+  type Upstream,
+} from './support/overhead-setups';
+import type { SoakJob, SoakWindow } from './support/soak-client';
+import { sampleGateway } from './support/soak-metrics';
+import { RedisProbe } from './support/soak-redis';
+import { printSoakSummary, printWindow, type WindowRecord } from './support/soak-report';
+
+const { values: options } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '5' },
+    rate: { type: 'string', default: '200' },
+    window: { type: 'string', default: '30' },
+    'stream-share': { type: 'string', default: '0.2' },
+    'flaky-share': { type: 'string', default: '0.1' },
+    'fail-rate': { type: 'string', default: '0.3' },
+    'responses-share': { type: 'string', default: '0' },
+    'warmup-windows': { type: 'string', default: '2' },
+    'gateway-env': { type: 'string', multiple: true, default: [] },
+    'keep-logs': { type: 'boolean', default: false },
+  },
+});
+const number = (name: Exclude<keyof typeof options, 'gateway-env' | 'keep-logs'>) => {
+  const value = Number(options[name]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);
+  return value;
+};
+const SETTINGS = {
+  minutes: number('minutes'),
+  rate: number('rate'),
+  windowSeconds: number('window'),
+  streamShare: number('stream-share'),
+  flakyShare: number('flaky-share'),
+  failRate: number('fail-rate'),
+  responsesShare: number('responses-share'),
+  warmupWindows: number('warmup-windows'),
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+};
+const [LOAD_CORE, PROXY_CORE] = availableParallelism() >= 2 ? [0, 1] : [undefined, undefined];
+const FLAKY_ROUTE = 'flaky-first';
+const progress = (message: string) => process.stderr.write(`${message}\n`);
+
+/** A second provider on the flaky upstream, and a route that tries it first, then OpenAI. */
+function flakyConfig(flaky: Upstream): string {
+  return [
+    'providers:',
+    '  flaky:',
+    '    type: openai-compatible',
+    `    base_url: ${flaky.origin}/v1`,
+    '    api_key_env: FLAKY_API_KEY',
+    `    models: [${BENCH_MODEL}]`,
+    'routes:',
+    `  ${FLAKY_ROUTE}: [flaky/${BENCH_MODEL}, openai/${BENCH_MODEL}]`,
+    'default_route: [openai]',
+    '',
+  ].join('\n');
+}
+
+async function startGateway(
+  context: BenchContext,
+  upstream: Upstream,
+  flaky: Upstream,
+  prefix: string,
+) {
+  return startGatewayProcess(context, upstream, {
+    id: 'gateway-redis',
+    root: process.cwd(),
+    endpoint: 'chat',
+    cache: true,
+    redis: { url: SETTINGS.redisUrl, prefix },
+    logLevel: 'info',
+    env: {
+      GATEWAY_CONFIG: writeConfigFile(context, 'soak-gateway.yaml', flakyConfig(flaky)),
+      FLAKY_API_KEY: UPSTREAM_KEY,
+      ...Object.fromEntries(
+        options['gateway-env'].map((pair) => {
+          const split = pair.indexOf('=');
+          if (split < 1) throw new Error(`--gateway-env ${pair}: expected NAME=VALUE`);
+          return [pair.slice(0, split), pair.slice(split + 1)];
+        }),
+      ),
+    },
+  });
+}
+
+/** One plain, one flaky-route and one streamed call must answer 200 before the soak starts. */
+async function verify(gateway: StartedGateway): Promise<void> {
+  for (const [model, stream] of [
+    [BENCH_MODEL, false],
+    [FLAKY_ROUTE, false],
+    [BENCH_MODEL, true],
+  ] as const) {
+    const response = await fetch(`${gateway.origin}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${gateway.tenantKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model,
+        stream,
+        messages: [{ role: 'user', content: `check ${randomUUID()}` }],
+      }),
+    });
+    const text = await response.text();
+    if (response.status !== 200)
+      throw new Error(
+        `soak check (${model}${stream ? ', stream' : ''}) answered ${response.status}: ${text.slice(0, 300)}`,
+      );
+  }
+}
+
+async function soak(
+  context: BenchContext,
+  gateway: StartedGateway,
+  floorOrigin: string,
+  probe: RedisProbe,
+) {
+  const job: SoakJob = {
+    gateway: {
+      origin: gateway.origin,
+      headers: { authorization: `Bearer ${gateway.tenantKey}` },
+      model: BENCH_MODEL,
+      flakyModel: FLAKY_ROUTE,
+      responses: true,
+    },
+    floor: {
+      origin: floorOrigin,
+      headers: { authorization: `Bearer ${UPSTREAM_KEY}` },
+      model: BENCH_MODEL,
+    },
+    rate: SETTINGS.rate,
+    seconds: SETTINGS.minutes * 60,
+    windowSeconds: SETTINGS.windowSeconds,
+    streamShare: SETTINGS.streamShare,
+    flakyShare: SETTINGS.flakyShare,
+    responsesShare: SETTINGS.responsesShare,
+  };
+  const records: WindowRecord[] = [];
+  let sampling = Promise.resolve();
+  const started = Date.now();
+  const result = await runStreamingLines(
+    process.execPath,
+    [join(DIST_SUPPORT, 'soak-client.js'), JSON.stringify(job)],
+    LOAD_CORE,
+    (line) => {
+      const window = JSON.parse(line) as SoakWindow;
+      const minute = (Date.now() - started) / 60_000;
+      // Samples in order, one window at a time, without holding up the client's output.
+      sampling = sampling.then(async () => {
+        const [metrics, usedMemory, prefix] = await Promise.all([
+          sampleGateway(gateway.origin, gateway.adminKey),
+          probe.usedMemory(),
+          probe.prefixStats(),
+        ]);
+        const record = {
+          ...window,
+          minute,
+          metrics,
+          usedMemory,
+          prefix,
+          loadAverage: loadavg()[0],
+        };
+        records.push(record);
+        printWindow(record);
+      });
+    },
+  );
+  await sampling;
+  if (result.code !== 0) throw new Error(`soak client failed (${result.code}):\n${result.stderr}`);
+  return records;
+}
+
+let logDirectory: string | undefined;
+/** The run's Redis key prefix, deleted at the end or on an interrupt. */
+let runPrefix: string | undefined;
+
+async function main(): Promise<void> {
+  for (const path of [
+    join(process.cwd(), 'dist/gateway/src/main.js'),
+    join(DIST_SUPPORT, 'soak-client.js'),
+  ])
+    if (!existsSync(path))
+      throw new Error(`${path} is missing: npm run build && npm run build:tools`);
+  pinThisProcess(LOAD_CORE);
+  const directory = mkdtempSync(join(tmpdir(), 'gateway-soak-'));
+  logDirectory = directory;
+  const context: BenchContext = {
+    directory,
+    loadCore: LOAD_CORE,
+    proxyCore: PROXY_CORE,
+    chunkDelayMs: 5,
+  };
+  const prefix = `bench-soak-${randomUUID().slice(0, 8)}-`;
+  runPrefix = prefix;
+  const probe = new RedisProbe(SETTINGS.redisUrl, prefix);
+  const servers: ServerProcess[] = [];
+  let succeeded = false;
+  try {
+    const upstream = await startUpstream(context);
+    const flaky = await startUpstream(context, SETTINGS.failRate, 'flaky upstream');
+    servers.push(upstream.process, flaky.process);
+    const floor = await startFloor(context, upstream);
+    servers.push(floor.process!);
+    const gateway = await startGateway(context, upstream, flaky, prefix);
+    servers.push(gateway.process);
+    await verify(gateway);
+    progress(
+      `soak: ${SETTINGS.minutes} min at ${SETTINGS.rate} req/s to the gateway (Redis prefix ${prefix}) and to the floor; ` +
+        `load average ${loadavg()
+          .map((value) => value.toFixed(2))
+          .join(' ')}`,
+    );
+    const records = await soak(context, gateway, new URL(floor.url).origin, probe);
+    const counts = { upstream: await upstreamCounts(upstream), flaky: await upstreamCounts(flaky) };
+    await printSoakSummary(records, SETTINGS, counts, probe);
+    succeeded = true;
+  } finally {
+    probe.close();
+    await Promise.all(servers.map((server) => server.stop()));
+    await deleteKeysWithPrefix(prefix, SETTINGS.redisUrl);
+    if (succeeded && !options['keep-logs']) rmSync(directory, { recursive: true, force: true });
+    else progress(`logs kept in ${directory}`);
+  }
+}
+
+process.once('exit', killEveryChildNow);
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    killEveryChildNow();
+    progress(`interrupted${logDirectory ? `; logs kept in ${logDirectory}` : ''}`);
+    // The run's Redis keys go too (at most 3 s: an interrupt must end the run).
+    const cleanup = runPrefix ? deleteKeysWithPrefix(runPrefix, SETTINGS.redisUrl) : undefined;
+    void Promise.race([cleanup, new Promise((resolve) => setTimeout(resolve, 3000))]).finally(() =>
+      process.exit(130),
+    );
+  });
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    killEveryChildNow();
+    process.exit(1);
+  },
+);
