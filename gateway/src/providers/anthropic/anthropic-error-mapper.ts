@@ -63,6 +63,26 @@ function fromApiError(error: InstanceType<typeof Anthropic.APIError>): ProviderE
   });
 }
 
+/** An error status from `POST /v1/messages` (the HTTP client): Anthropic's envelope, read. */
+export function anthropicHttpError(
+  status: number,
+  body: unknown,
+  headers: { get(name: string): string | null },
+): ProviderError {
+  const inner = innerError(body);
+  return httpProviderError({ status, headers, code: inner?.type, message: inner?.message });
+}
+
+/**
+ * An `error` event inside a stream has no status of its own: it is read from the error's type, a
+ * server error when unknown (so the router may fail over).
+ */
+export function anthropicStreamError(payload: unknown): ProviderError {
+  const inner = innerError(payload);
+  const status = (inner?.type && ANTHROPIC_ERROR_STATUS[inner.type]) || 500;
+  return httpProviderError({ status, code: inner?.type, message: inner?.message });
+}
+
 function innerError(body: unknown): { type?: string; message?: string } | undefined {
   if (!body || typeof body !== 'object') return undefined;
   const envelope = body as { error?: unknown; type?: unknown; message?: unknown };

@@ -15,6 +15,7 @@ import { assertFieldsSupported } from '../shared/field-support';
 import { upstreamHeaders } from '../shared/upstream-headers';
 import { ANTHROPIC_FIELDS } from './anthropic-fields';
 import { toAnthropicProviderError } from './anthropic-error-mapper';
+import { AnthropicHttpClient } from './anthropic-http-client';
 import { toMessagesCall } from './anthropic-request';
 import { toChatCompletion } from './anthropic-response';
 import {
@@ -48,6 +49,8 @@ export class AnthropicProvider implements ChatProvider {
   readonly type = 'anthropic' as const;
   readonly nativeDialects = ['anthropic'] as const;
   private readonly client: Anthropic;
+  /** The pass-through path (`/v1/messages` clients): Anthropic's HTTP contract, no SDK. */
+  private readonly http: AnthropicHttpClient;
   private readonly sdkLog: AnthropicSdkLog;
 
   constructor(
@@ -64,6 +67,12 @@ export class AnthropicProvider implements ChatProvider {
       defaultHeaders: config.headers,
       logger: this.sdkLog.sdkLogger(),
       logLevel: 'warn',
+    });
+    this.http = new AnthropicHttpClient({
+      baseUrl: config.baseUrl,
+      apiKey: config.apiKey,
+      headers: config.headers,
+      timeoutMs: options.timeoutMs,
     });
   }
 
@@ -170,23 +179,22 @@ export class AnthropicProvider implements ChatProvider {
     return body;
   }
 
+  /**
+   * An Anthropic client's own request, on the HTTP client: its SDK already told its user about a
+   * deprecated model, so the gateway's SDK (whose notices are all it would add) stays off this path.
+   */
   private async chatNative(
     model: string,
     native: AnthropicRequestAttachment,
     context: ProviderCallContext,
   ): Promise<ChatCompletion> {
-    const body = nativeBody(native, model, false) as unknown as SdkParams;
     try {
-      const response = await this.sdkLog
-        .capture(model, () =>
-          this.client.messages.create(body, {
-            signal: context.signal,
-            headers: nativeHeaders(native, context),
-          }),
-        )
-        .asResponse();
-      context.markFirstByte?.();
-      return nativeCompletion((await response.json()) as AnthropicMessage);
+      const message = await this.http.message<AnthropicMessage>(nativeBody(native, model, false), {
+        signal: context.signal,
+        headers: nativeHeaders(native, context),
+        onHeaders: context.markFirstByte,
+      });
+      return nativeCompletion(message);
     } catch (error) {
       throw toAnthropicProviderError(error, context.signal);
     }
@@ -197,16 +205,13 @@ export class AnthropicProvider implements ChatProvider {
     native: AnthropicRequestAttachment,
     context: ProviderCallContext,
   ): AsyncIterable<ChatCompletionChunk> {
-    const body = nativeBody(native, model, true) as unknown as SdkStreamParams;
     const relay = new NativeStreamRelay(model);
     try {
-      const events = await this.sdkLog.capture(model, () =>
-        this.client.messages.create(body, {
-          signal: context.signal,
-          headers: nativeHeaders(native, context),
-        }),
-      );
-      for await (const event of events) yield* relay.relay(event as unknown as NativeEvent);
+      const events = this.http.events<NativeEvent>(nativeBody(native, model, true), {
+        signal: context.signal,
+        headers: nativeHeaders(native, context),
+      });
+      for await (const event of events) yield* relay.relay(event);
     } catch (error) {
       throw toAnthropicProviderError(error, context.signal);
     }
