@@ -6,6 +6,7 @@ import {
   httpProviderError,
   invalidResponseError,
 } from '../shared/upstream-error';
+import type { HeaderReader } from '../shared/upstream-pool';
 
 /** Anthropic's "overloaded" status: retryable like a 503. */
 export const ANTHROPIC_OVERLOADED_STATUS = 529;
@@ -67,7 +68,7 @@ function fromApiError(error: InstanceType<typeof Anthropic.APIError>): ProviderE
 export function anthropicHttpError(
   status: number,
   body: unknown,
-  headers: { get(name: string): string | null },
+  headers: HeaderReader,
 ): ProviderError {
   const inner = innerError(body);
   return httpProviderError({ status, headers, code: inner?.type, message: inner?.message });

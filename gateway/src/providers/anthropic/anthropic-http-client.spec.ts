@@ -9,7 +9,10 @@ describe('AnthropicHttpClient', () => {
   let client: AnthropicHttpClient;
   let answer: (response: import('node:http').ServerResponse) => void;
   const seen: { path?: string; headers?: IncomingHttpHeaders; body?: string } = {};
-  const call = () => ({ signal: new AbortController().signal, headers: { 'anthropic-beta': 'b1' } });
+  const call = () => ({
+    signal: new AbortController().signal,
+    headers: { 'anthropic-beta': 'b1' },
+  });
 
   beforeAll(async () => {
     server = createServer((request, response) => {

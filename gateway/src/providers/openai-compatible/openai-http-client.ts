@@ -1,8 +1,11 @@
-import { Pool, type Dispatcher } from 'undici';
-import { ProviderError } from '@app/contracts';
-import { decodeServerSentEvents } from '../shared/sse-decoder';
-import { mapTransportError, serializeRequestBody } from '../shared/transport-error';
+import type { ProviderError } from '@app/contracts';
 import { httpProviderError } from '../shared/upstream-error';
+import {
+  END_OF_STREAM,
+  UpstreamPool,
+  type HeaderReader,
+  type UpstreamCall,
+} from '../shared/upstream-pool';
 
 /** The OpenAI REST operations the gateway calls. */
 export type OpenAIOperation = 'chat/completions' | 'embeddings' | 'models';
@@ -21,13 +24,8 @@ export interface OpenAIHttpClientOptions {
   pathFor?: (operation: OpenAIOperation, model: string | undefined) => string;
 }
 
-export interface OpenAICallOptions {
-  signal: AbortSignal;
-  /** Per-call headers (request id, a fresh token), over the client's own. */
-  headers?: Record<string, string>;
-  /** Called when response headers arrive (stops the router's first-byte timer). */
-  onHeaders?: () => void;
-}
+/** Per-call signal, headers (request id, a fresh token) and first-byte callback. */
+export type OpenAICallOptions = UpstreamCall;
 
 /**
  * The OpenAI wire contract over HTTP/1.1 keep-alive, on one undici connection pool per upstream.
@@ -37,29 +35,20 @@ export interface OpenAICallOptions {
  * POST, an SSE stream, a GET) and the conformance suite pins it against the wire-format fakes.
  */
 export class OpenAIHttpClient {
-  private readonly pool: Pool;
+  private readonly pool: UpstreamPool;
   private readonly basePath: string;
   private readonly headers: Record<string, string>;
 
   constructor(private readonly options: OpenAIHttpClientOptions) {
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, {
-      keepAliveTimeout: 30_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    });
+    this.pool = new UpstreamPool(url.origin, options.timeoutMs, openAIStatusError);
     this.headers = { accept: 'application/json', ...options.headers };
   }
 
   /** POSTs (or GETs, without a body) and parses the JSON answer. */
   async json<T>(operation: OpenAIOperation, body: unknown, call: OpenAICallOptions): Promise<T> {
-    const response = await this.send(operation, body, call);
-    try {
-      return (await response.body.json()) as T;
-    } catch (error) {
-      throw mapTransportError(error, call.signal);
-    }
+    return this.pool.json<T>(await this.send(operation, body, call), call.signal);
   }
 
   /**
@@ -76,23 +65,14 @@ export class OpenAIHttpClient {
       ...call,
       headers: { ...call.headers, accept: 'text/event-stream' },
     });
-    response.body.setEncoding('utf8');
-    try {
-      for await (const message of decodeServerSentEvents(response.body)) {
-        if (message.data.startsWith('[DONE]')) return;
-        const payload = JSON.parse(message.data) as { error?: unknown };
-        // Like the SDK: an `error` event, or an error object in a data line, fails the stream.
-        if (message.event === 'error' || (payload && payload.error !== undefined))
-          throw streamError(payload);
-        const accepted = accept(payload as T);
-        if (accepted !== undefined) yield accepted;
-      }
-    } catch (error) {
-      throw mapTransportError(error, call.signal);
-    } finally {
-      // An early exit (client gone, router timeout) must release the connection now.
-      if (!response.body.readableEnded) response.body.destroy();
-    }
+    yield* this.pool.readEvents(response, call.signal, (message) => {
+      if (message.data.startsWith('[DONE]')) return END_OF_STREAM;
+      const payload = JSON.parse(message.data) as { error?: unknown };
+      // Like the SDK: an `error` event, or an error object in a data line, fails the stream.
+      if (message.event === 'error' || (payload && payload.error !== undefined))
+        throw streamError(payload);
+      return accept(payload as T);
+    });
   }
 
   /**
@@ -100,12 +80,8 @@ export class OpenAIHttpClient {
    * parses the JSON answer.
    */
   async getFromOrigin<T>(path: string, call: OpenAICallOptions): Promise<T> {
-    const response = await this.send(undefined, undefined, call, path);
-    try {
-      return (await response.body.json()) as T;
-    } catch (error) {
-      throw mapTransportError(error, call.signal);
-    }
+    const response = await this.pool.send(path, this.headers, undefined, call);
+    return this.pool.json<T>(response, call.signal);
   }
 
   /** The path of the base URL (`/v1`), which the operations are appended to. */
@@ -117,62 +93,16 @@ export class OpenAIHttpClient {
     return this.pool.close();
   }
 
-  private async send(
-    operation: OpenAIOperation | undefined,
-    body: unknown,
-    call: OpenAICallOptions,
-    originPath?: string,
-  ): Promise<Dispatcher.ResponseData> {
-    // Serialized before the call, outside its try: a body that cannot be serialized is the
-    // client's fault and must not be reported as a failure of the upstream.
-    const payload = body === undefined ? undefined : serializeRequestBody(body);
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await this.pool.request({
-        method: body === undefined ? 'GET' : 'POST',
-        path:
-          originPath ??
-          this.options.pathFor?.(operation!, modelOf(body)) ??
-          `${this.basePath}/${operation}`,
-        headers:
-          body === undefined
-            ? { ...this.headers, ...call.headers }
-            : { ...this.headers, 'content-type': 'application/json', ...call.headers },
-        body: payload,
-        signal: call.signal,
-      });
-    } catch (error) {
-      throw mapTransportError(error, call.signal);
-    }
-    call.onHeaders?.();
-    if (response.statusCode >= 400) throw await statusError(response, call.signal);
-    return response;
+  private send(operation: OpenAIOperation, body: unknown, call: OpenAICallOptions) {
+    const path =
+      this.options.pathFor?.(operation, modelOf(body)) ?? `${this.basePath}/${operation}`;
+    return this.pool.send(path, this.headers, body, call);
   }
 }
 
 /** An error status, with the upstream's `error` object (code or type) and its Retry-After. */
-async function statusError(
-  response: Dispatcher.ResponseData,
-  signal: AbortSignal,
-): Promise<ProviderError> {
-  let text: string;
-  try {
-    text = await response.body.text();
-  } catch (error) {
-    return mapTransportError(error, signal);
-  }
-  const error = errorObjectOf(parseJson(text));
-  const headers = response.headers;
-  return httpProviderError({
-    status: response.statusCode,
-    ...errorFields(error),
-    headers: {
-      get: (name) => {
-        const value = headers[name];
-        return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
-      },
-    },
-  });
+function openAIStatusError(status: number, body: unknown, headers: HeaderReader): ProviderError {
+  return httpProviderError({ status, ...errorFields(errorObjectOf(body)), headers });
 }
 
 /** OpenAI error types that name the status a mid-stream error would have had. */
@@ -219,14 +149,6 @@ function errorFields(error: Record<string, unknown> | undefined): {
 function errorObjectOf(parsed: unknown): Record<string, unknown> | undefined {
   const error = (parsed as { error?: unknown } | undefined)?.error;
   return error && typeof error === 'object' ? (error as Record<string, unknown>) : undefined;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function modelOf(body: unknown): string | undefined {
