@@ -188,6 +188,10 @@ describe('local tier in-process (embedded mode, no Redis)', () => {
         .create({
           ...messageBody('local/local-llm'),
           max_tokens: 128,
+          // Greedy decoding of the seeded test model: the same call every run. Sampled, a
+          // random-weight model sometimes reached max_tokens before closing the call. (The
+          // SDK's param types leave `temperature` out; the Messages API takes it.)
+          ...({ temperature: 0 } as object),
           tools: [tool],
           tool_choice: { type: 'any' },
         })
