@@ -44,8 +44,7 @@ export class AnthropicHttpClient {
 
   /** A non-streamed message: the parsed answer. */
   async message<T>(body: unknown, call: AnthropicCallOptions): Promise<T> {
-    const response = await this.pool.send(this.path, this.headers, body, call);
-    return this.pool.json<T>(response, call.signal);
+    return this.pool.requestJson<T>(this.path, this.headers, body, call);
   }
 
   /** A streamed message: each event's parsed `data`, as it arrives (`ping` included). */

@@ -48,7 +48,7 @@ export class OpenAIHttpClient {
 
   /** POSTs (or GETs, without a body) and parses the JSON answer. */
   async json<T>(operation: OpenAIOperation, body: unknown, call: OpenAICallOptions): Promise<T> {
-    return this.pool.json<T>(await this.send(operation, body, call), call.signal);
+    return this.pool.requestJson<T>(this.pathOf(operation, body), this.headers, body, call);
   }
 
   /**
@@ -80,8 +80,7 @@ export class OpenAIHttpClient {
    * parses the JSON answer.
    */
   async getFromOrigin<T>(path: string, call: OpenAICallOptions): Promise<T> {
-    const response = await this.pool.send(path, this.headers, undefined, call);
-    return this.pool.json<T>(response, call.signal);
+    return this.pool.requestJson<T>(path, this.headers, undefined, call);
   }
 
   /** The path of the base URL (`/v1`), which the operations are appended to. */
@@ -94,9 +93,11 @@ export class OpenAIHttpClient {
   }
 
   private send(operation: OpenAIOperation, body: unknown, call: OpenAICallOptions) {
-    const path =
-      this.options.pathFor?.(operation, modelOf(body)) ?? `${this.basePath}/${operation}`;
-    return this.pool.send(path, this.headers, body, call);
+    return this.pool.send(this.pathOf(operation, body), this.headers, body, call);
+  }
+
+  private pathOf(operation: OpenAIOperation, body: unknown): string {
+    return this.options.pathFor?.(operation, modelOf(body)) ?? `${this.basePath}/${operation}`;
   }
 }
 

@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { ProviderError } from '@app/contracts';
+import { exchangeJson } from './json-exchange';
 import { decodeServerSentEvents, type ServerSentEvent } from './sse-decoder';
 import { mapTransportError, serializeRequestBody } from './transport-error';
 
@@ -47,6 +48,42 @@ export class UpstreamPool {
     });
   }
 
+  /**
+   * POSTs `body` as JSON (or GETs without one) and parses the JSON answer; an error status throws
+   * the mapped error. The non-streamed call: the body is read whole, with no stream around it.
+   */
+  async requestJson<T>(
+    path: string,
+    headers: Record<string, string>,
+    body: unknown,
+    call: UpstreamCall,
+  ): Promise<T> {
+    const payload = body === undefined ? undefined : serializeRequestBody(body);
+    let answer;
+    try {
+      answer = await exchangeJson(
+        this.pool,
+        {
+          method: body === undefined ? 'GET' : 'POST',
+          path,
+          body: payload,
+          headers: this.headersOf(headers, body, call),
+        },
+        call.signal,
+        call.onHeaders,
+      );
+    } catch (error) {
+      throw mapTransportError(error, call.signal);
+    }
+    if (answer.statusCode >= 400)
+      throw this.statusError(answer.statusCode, parseOrUndefined(answer.text), answer.headers);
+    try {
+      return JSON.parse(answer.text) as T;
+    } catch (error) {
+      throw mapTransportError(error, call.signal);
+    }
+  }
+
   /** POSTs `body` as JSON (or GETs without one); an error status throws the mapped error. */
   async send(
     path: string,
@@ -62,10 +99,7 @@ export class UpstreamPool {
       response = await this.pool.request({
         method: body === undefined ? 'GET' : 'POST',
         path,
-        headers:
-          body === undefined
-            ? { ...headers, ...call.headers }
-            : { ...headers, 'content-type': 'application/json', ...call.headers },
+        headers: this.headersOf(headers, body, call),
         body: payload,
         signal: call.signal,
       });
@@ -75,15 +109,6 @@ export class UpstreamPool {
     call.onHeaders?.();
     if (response.statusCode >= 400) throw await this.errorOf(response, call.signal);
     return response;
-  }
-
-  /** The response's JSON body. */
-  async json<T>(response: Dispatcher.ResponseData, signal: AbortSignal): Promise<T> {
-    try {
-      return (await response.body.json()) as T;
-    } catch (error) {
-      throw mapTransportError(error, signal);
-    }
   }
 
   /**
@@ -114,6 +139,12 @@ export class UpstreamPool {
     return this.pool.close();
   }
 
+  private headersOf(headers: Record<string, string>, body: unknown, call: UpstreamCall) {
+    return body === undefined
+      ? { ...headers, ...call.headers }
+      : { ...headers, 'content-type': 'application/json', ...call.headers };
+  }
+
   private async errorOf(
     response: Dispatcher.ResponseData,
     signal: AbortSignal,
@@ -124,18 +155,20 @@ export class UpstreamPool {
     } catch (error) {
       return mapTransportError(error, signal);
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
     const headers = response.headers;
-    return this.statusError(response.statusCode, parsed, {
+    return this.statusError(response.statusCode, parseOrUndefined(text), {
       get: (name) => {
         const value = headers[name];
         return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
       },
     });
+  }
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
