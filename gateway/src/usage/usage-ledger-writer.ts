@@ -146,8 +146,8 @@ export class UsageLedgerWriter implements OnModuleInit, OnApplicationShutdown {
 
   private async writeAll(): Promise<void> {
     for (let first = true; this.waiting.length > 0; first = false) {
-      // An embedded (SQLite) ledger writes on the event loop, ~5 ms per 500 rows: requests are
-      // served between two batches of a backlog, not after all of them.
+      // Requests are served between two batches of a backlog, not after all of them (an
+      // embedded `:memory:` ledger writes on the event loop; a file-backed one on its thread).
       if (!first) await new Promise((resolve) => setImmediate(resolve));
       const batch = this.waiting.splice(0, this.config.persistence.usageBatchSize);
       this.writing = batch.length;

@@ -6,6 +6,7 @@ import type { ApiKeyRepository, Database, TenantRepository, UsageLedger } from '
 import { migrateSqlite } from './sqlite-migrations';
 import { SqliteApiKeyRepository } from './sqlite-api-key-repository';
 import { SqliteTenantRepository } from './sqlite-tenant-repository';
+import { UsageAppendThread } from './sqlite-usage-append-thread';
 import { SqliteUsageLedger } from './sqlite-usage-ledger';
 
 /** How long a writer waits for another process's write lock on the same file before failing. */
@@ -15,6 +16,9 @@ const BUSY_TIMEOUT_MS = 5000;
  * The embedded system of record: one SQLite file (better-sqlite3, synchronous, in-process).
  * WAL lets readers and the one writer proceed together and lets several processes share the file;
  * synchronous=FULL fsyncs every commit, so an acknowledged write survives a crash or power loss.
+ * Usage batches, the one steady write load, are committed by a worker thread with its own
+ * connection to the same file (`UsageAppendThread`), so their fsync does not stall the event
+ * loop; a `:memory:` database (one connection only) writes them in-process.
  */
 export class SqliteDatabase implements Database {
   readonly kind = 'sqlite' as const;
@@ -25,11 +29,13 @@ export class SqliteDatabase implements Database {
   /** Migration versions applied by this open (empty when the file was already current). */
   readonly appliedMigrations: number[];
   private readonly connection: BetterSqlite3.Database;
+  private readonly appendThread: UsageAppendThread | undefined;
 
-  constructor(path: string) {
+  constructor(path: string, options: { busyTimeoutMs?: number } = {}) {
+    const busyTimeoutMs = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
     this.location = path === ':memory:' ? path : resolve(path);
     if (path !== ':memory:') mkdirSync(dirname(this.location), { recursive: true });
-    this.connection = new BetterSqlite3(this.location, { timeout: BUSY_TIMEOUT_MS });
+    this.connection = new BetterSqlite3(this.location, { timeout: busyTimeoutMs });
     try {
       this.connection.pragma('journal_mode = WAL');
       this.connection.pragma('synchronous = FULL');
@@ -41,14 +47,19 @@ export class SqliteDatabase implements Database {
     }
     this.tenants = reportingUnavailability(new SqliteTenantRepository(this.connection));
     this.apiKeys = reportingUnavailability(new SqliteApiKeyRepository(this.connection));
-    this.usage = reportingUnavailability(new SqliteUsageLedger(this.connection));
+    // Only once migrated: the thread's connection expects the current schema.
+    if (path !== ':memory:')
+      this.appendThread = new UsageAppendThread(this.location, busyTimeoutMs);
+    this.usage = reportingUnavailability(new SqliteUsageLedger(this.connection, this.appendThread));
   }
 
   async ping(): Promise<void> {
     this.connection.prepare('SELECT 1').get();
   }
 
+  /** Waits for usage appends in flight and stops their thread, then closes the connection. */
   async close(): Promise<void> {
+    await this.appendThread?.close();
     if (this.connection.open) this.connection.close();
   }
 }

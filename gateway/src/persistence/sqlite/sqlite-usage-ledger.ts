@@ -8,36 +8,23 @@ import {
 } from '../record-rows';
 import type { UsageEvent, UsageQuery, UsageSummary } from '../records';
 import type { UsageLedger } from '../repositories';
-
-interface DailySum {
-  day: string;
-  subject: string;
-  model: string;
-  requests: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cost_nano_usd: number;
-}
+import { createUsageAppender, type UsageAppender } from './sqlite-usage-append';
+import type { UsageAppendThread } from './sqlite-usage-append-thread';
 
 export class SqliteUsageLedger implements UsageLedger {
-  private readonly insertEvent: BetterSqlite3.Statement;
-  private readonly addToDaily: BetterSqlite3.Statement;
+  /** In-process appends, for a database no second connection can open (`:memory:`). */
+  private readonly appendHere: UsageAppender | undefined;
   private readonly spent: BetterSqlite3.Statement;
 
-  constructor(private readonly connection: BetterSqlite3.Database) {
-    this.insertEvent = connection.prepare(`INSERT INTO usage_events (id, occurred_at, day, subject,
-        provider, model, prompt_tokens, completion_tokens, cost_nano_usd, request_id)
-      VALUES (@id, @occurredAt, @day, @subject, @provider, @model, @promptTokens,
-        @completionTokens, @costNanoUsd, @requestId)
-      ON CONFLICT (id) DO NOTHING`);
-    this.addToDaily = connection.prepare(`INSERT INTO usage_daily (day, subject, model, requests,
-        prompt_tokens, completion_tokens, cost_nano_usd)
-      VALUES (@day, @subject, @model, @requests, @prompt_tokens, @completion_tokens, @cost_nano_usd)
-      ON CONFLICT (day, subject, model) DO UPDATE SET
-        requests = requests + excluded.requests,
-        prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-        completion_tokens = completion_tokens + excluded.completion_tokens,
-        cost_nano_usd = cost_nano_usd + excluded.cost_nano_usd`);
+  /**
+   * With `appendThread`, batches are written by that thread's own connection (the fsync off the
+   * event loop) and this connection only reads; without it, they are written here.
+   */
+  constructor(
+    private readonly connection: BetterSqlite3.Database,
+    private readonly appendThread?: UsageAppendThread,
+  ) {
+    if (!appendThread) this.appendHere = createUsageAppender(connection);
     this.spent = connection
       .prepare(
         'SELECT COALESCE(SUM(cost_nano_usd), 0) FROM usage_daily WHERE subject = ? AND day >= ?',
@@ -47,32 +34,8 @@ export class SqliteUsageLedger implements UsageLedger {
 
   /** One transaction: the events that are new, and their sums added to `usage_daily`. */
   async append(events: readonly UsageEvent[]): Promise<void> {
-    if (events.length === 0) return;
-    this.connection.transaction(() => {
-      const sums = new Map<string, DailySum>();
-      for (const event of events) {
-        if (this.insertEvent.run(event).changes === 0) continue;
-        const id = `${event.day}\u0000${event.subject}\u0000${event.model}`;
-        let sum = sums.get(id);
-        if (!sum) {
-          sum = {
-            day: event.day,
-            subject: event.subject,
-            model: event.model,
-            requests: 0,
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            cost_nano_usd: 0,
-          };
-          sums.set(id, sum);
-        }
-        sum.requests += 1;
-        sum.prompt_tokens += event.promptTokens;
-        sum.completion_tokens += event.completionTokens;
-        sum.cost_nano_usd += event.costNanoUsd;
-      }
-      for (const sum of sums.values()) this.addToDaily.run(sum);
-    })();
+    if (this.appendThread) return this.appendThread.append(events);
+    this.appendHere?.(events);
   }
 
   async spentSince(subject: string, sinceDay = ALL_DAYS): Promise<number> {

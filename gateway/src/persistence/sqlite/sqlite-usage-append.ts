@@ -1,0 +1,69 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { UsageEvent } from '../records';
+
+/** Appends a batch in one transaction (throws the driver's `SqliteError`, `code` included). */
+export type UsageAppender = (events: readonly UsageEvent[]) => void;
+
+/**
+ * The one copy of the ledger's write SQL: returns a function that appends a batch in one
+ * transaction — the events whose id is new, and their sums added to `usage_daily`.
+ *
+ * SELF-CONTAINED ON PURPOSE: `sqlite-usage-append-thread.ts` ships this function's source text
+ * (`Function.prototype.toString`) to a worker thread, so it may use only its parameter and
+ * globals — no imports, no module-level names, no TypeScript that emits helpers. Types are fine
+ * (erased). `istanbul ignore` keeps a `--coverage` run from inserting counters that would name
+ * module-level variables the worker does not have.
+ */
+/* istanbul ignore next */
+export function createUsageAppender(connection: BetterSqlite3.Database): UsageAppender {
+  const insertEvent = connection.prepare(`INSERT INTO usage_events (id, occurred_at, day, subject,
+      provider, model, prompt_tokens, completion_tokens, cost_nano_usd, request_id)
+    VALUES (@id, @occurredAt, @day, @subject, @provider, @model, @promptTokens,
+      @completionTokens, @costNanoUsd, @requestId)
+    ON CONFLICT (id) DO NOTHING`);
+  const addToDaily = connection.prepare(`INSERT INTO usage_daily (day, subject, model, requests,
+      prompt_tokens, completion_tokens, cost_nano_usd)
+    VALUES (@day, @subject, @model, @requests, @prompt_tokens, @completion_tokens, @cost_nano_usd)
+    ON CONFLICT (day, subject, model) DO UPDATE SET
+      requests = requests + excluded.requests,
+      prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+      completion_tokens = completion_tokens + excluded.completion_tokens,
+      cost_nano_usd = cost_nano_usd + excluded.cost_nano_usd`);
+  interface DailySum {
+    day: string;
+    subject: string;
+    model: string;
+    requests: number;
+    prompt_tokens: number;
+    completion_tokens: number;
+    cost_nano_usd: number;
+  }
+  const appendInTransaction = connection.transaction((events: readonly UsageEvent[]) => {
+    const sums = new Map<string, DailySum>();
+    for (const event of events) {
+      if (insertEvent.run(event).changes === 0) continue;
+      const key = `${event.day}\u0000${event.subject}\u0000${event.model}`;
+      let sum = sums.get(key);
+      if (!sum) {
+        sum = {
+          day: event.day,
+          subject: event.subject,
+          model: event.model,
+          requests: 0,
+          prompt_tokens: 0,
+          completion_tokens: 0,
+          cost_nano_usd: 0,
+        };
+        sums.set(key, sum);
+      }
+      sum.requests += 1;
+      sum.prompt_tokens += event.promptTokens;
+      sum.completion_tokens += event.completionTokens;
+      sum.cost_nano_usd += event.costNanoUsd;
+    }
+    for (const sum of sums.values()) addToDaily.run(sum);
+  });
+  return (events) => {
+    if (events.length > 0) appendInTransaction(events);
+  };
+}
