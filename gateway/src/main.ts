@@ -3,6 +3,7 @@ import { ConfigError } from '@app/config';
 import { createGatewayApp } from './bootstrap';
 import { loadGatewayConfigWithWarnings } from './gateway-config';
 import { shutDownGracefully } from './graceful-shutdown';
+import { limitHeapGrowth } from './heap-growth';
 import { createLogger } from './logging/logger';
 
 async function main(): Promise<void> {
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const { config, warnings } = loaded;
+  limitHeapGrowth(config.server.heapGrowthPercent);
   const logger = createLogger(config.server.logLevel, 'gateway');
   for (const warning of warnings) logger.warn(warning);
   const app = await createGatewayApp(config, logger);

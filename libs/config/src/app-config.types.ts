@@ -168,6 +168,8 @@ export interface AppConfig {
     maxBodyBytes: number;
     /** On SIGTERM, in-flight requests get this long before they end with a 503. @defaultValue 25000 */
     shutdownGraceMs: number;
+    /** Old-generation growth per full GC, % of the live heap; 0 = V8's heuristic. @defaultValue 30 */
+    heapGrowthPercent: number;
   };
   redisUrl?: string;
   /** Prefix of every Redis key. @defaultValue 'gateway:' */

@@ -107,6 +107,7 @@ function appConfig(
       logPayloads: env.LOG_PAYLOADS ?? false,
       maxBodyBytes: env.MAX_BODY_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      heapGrowthPercent: env.HEAP_GROWTH_PERCENT,
     },
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
