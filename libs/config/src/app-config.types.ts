@@ -168,7 +168,7 @@ export interface AppConfig {
     maxBodyBytes: number;
     /** On SIGTERM, in-flight requests get this long before they end with a 503. @defaultValue 25000 */
     shutdownGraceMs: number;
-    /** Old-generation growth per full GC, % of the live heap; 0 = V8's heuristic. @defaultValue 30 */
+    /** Old-generation growth per full GC, % of the live heap; 0 = V8's heuristic. @defaultValue 100 */
     heapGrowthPercent: number;
   };
   redisUrl?: string;

@@ -22,7 +22,7 @@ export const coreEnvShape = {
   /** On SIGTERM, in-flight requests get this long before they are ended with a 503. */
   SHUTDOWN_GRACE_MS: envInt(25_000, { min: 0 }),
   /** V8 old-generation growth after each full GC, in percent of the live heap (0: V8's own). */
-  HEAP_GROWTH_PERCENT: envInt(30, { min: 0, max: 300 }),
+  HEAP_GROWTH_PERCENT: envInt(100, { min: 0, max: 300 }),
   GATEWAY_CONFIG: envString(),
   REDIS_URL: envUrl(),
   /** Prefix of every key the gateway writes to Redis (lets replicas, tests or apps share one Redis). */
