@@ -13,8 +13,9 @@
  * --baseline DIR: adds the `baseline` setup, another build of the gateway (DIR holds
  * dist/gateway/src/main.js and node_modules) run with the same environment, for before/after.
  * --redis: every gateway setup but `gateway` runs in the Redis topology too (`gateway-redis`
- * always does). Redis is REDIS_URL, else 127.0.0.1:6379, under a unique key prefix deleted at the
- * end. --keep-logs keeps every server's output (kept anyway on failure; the directory is named).
+ * always does). Redis is REDIS_URL, else a redis-server the bench starts on the load core (the
+ * machine's own may run on the measured core), under a unique key prefix deleted at the end.
+ * --keep-logs keeps every server's output (kept anyway on failure; the directory is named).
  *
  * Setups (--only takes their ids), all against one mock upstream answering at once from
  * precomputed bodies (bench/support/bench-upstream.ts):
@@ -64,6 +65,7 @@ import {
   postOnce,
   startFloor,
   startOtlpSink,
+  startPinnedRedis,
   startPortkey,
   startUpstream,
   upstreamCounts,
@@ -109,7 +111,8 @@ const SETTINGS = {
   streamRequests: positiveNumber('stream-requests', options['stream-requests'], QUICK ? 5 : 50),
   chunkDelayMs: positiveNumber('chunk-delay', options['chunk-delay'], 5),
   logLevel: options['log-level'] ?? 'info',
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  /** REDIS_URL, else (set in main) a redis-server of the bench's own on the load core. */
+  redisUrl: process.env.REDIS_URL,
   baseline: options.baseline === undefined ? undefined : resolve(options.baseline),
 };
 
@@ -151,7 +154,7 @@ function variantOf(
     endpoint,
     root: id === 'baseline' ? SETTINGS.baseline! : process.cwd(),
     cache: id === 'cache',
-    redis: redis ? { url: SETTINGS.redisUrl, prefix: redisPrefix } : undefined,
+    redis: redis ? { url: SETTINGS.redisUrl ?? '', prefix: redisPrefix } : undefined,
     otlpOrigin: id === 'gateway-otel' ? otlpOrigin : undefined,
     logLevel: SETTINGS.logLevel,
   };
@@ -232,6 +235,11 @@ async function main(): Promise<void> {
     const upstream = await startUpstream(context);
     const sink = await startOtlpSink(context);
     servers.push(upstream.process, sink.process);
+    if (usesRedis && !SETTINGS.redisUrl) {
+      const redis = await startPinnedRedis(context);
+      servers.push(redis.process);
+      SETTINGS.redisUrl = redis.url;
+    }
     const setups: Setup[] = [];
     for (const id of ONLY) {
       const setup = await startSetup(id, context, upstream, redisPrefix, sink.origin);
@@ -277,8 +285,10 @@ async function main(): Promise<void> {
     printComparisons(summaries, otlp);
     succeeded = true;
   } finally {
+    // Keys first: the bench's own redis-server is among the servers stopped.
+    if (usesRedis && SETTINGS.redisUrl)
+      await deleteKeysWithPrefix(redisPrefix, SETTINGS.redisUrl).catch(() => undefined);
     await Promise.all(servers.map((server) => server.stop()));
-    if (usesRedis) await deleteKeysWithPrefix(redisPrefix, SETTINGS.redisUrl);
     if (succeeded && !options['keep-logs']) rmSync(directory, { recursive: true, force: true });
     else progress(`logs of the setups kept in ${directory}`);
   }

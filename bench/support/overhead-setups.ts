@@ -4,6 +4,7 @@
  * a request body and headers, and the process to measure (none for direct calls).
  */
 import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort, ServerProcess } from './bench-process';
 import type { SetupId } from './overhead-report';
@@ -217,4 +218,37 @@ export function writeConfigFile(context: BenchContext, name: string, text: strin
   const path = join(context.directory, name);
   writeFileSync(path, text);
   return path;
+}
+
+/**
+ * The Redis of the Redis-topology setups when REDIS_URL is not set: a `redis-server` of the
+ * bench's own (no persistence) on the load core, like the upstream. The machine's Redis may run
+ * on either core, and on the measured one its work would be counted against the gateway.
+ */
+export async function startPinnedRedis(
+  context: BenchContext,
+): Promise<{ url: string; process: ServerProcess }> {
+  const port = await freePort();
+  const redis = ServerProcess.start({
+    name: 'redis-server',
+    command: 'redis-server',
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    core: context.loadCore,
+    env: { PATH: process.env.PATH },
+    logFile: join(context.directory, 'redis.log'),
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  await redis.waitUntil(() => answersPing(port), 'redis-server to answer PING');
+  return { url, process: redis };
+}
+
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

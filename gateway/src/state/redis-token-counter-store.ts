@@ -1,9 +1,19 @@
 import type { Redis } from 'ioredis';
-import { orUnavailable } from './redis-connection';
+import { orUnavailable, RedisScript } from './redis-connection';
 import type { TokenCounterStore } from './token-counter-store';
 
 /** A counter outlives its minute by one more, long enough for the admin view of "this minute". */
 const COUNTER_TTL_SECONDS = 120;
+
+/**
+ * INCRBY and EXPIRE in one script: one command per answered request where MULTI, INCRBY, EXPIRE
+ * and EXEC were four (each a command object, a promise and a reply for ioredis to parse).
+ */
+const ADD = new RedisScript(`
+redis.call('INCRBY', KEYS[1], ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+`);
 
 /**
  * One INCRBY + EXPIRE per answered request (atomic, shared by every replica). While Redis is
@@ -19,7 +29,7 @@ export class RedisTokenCounterStore implements TokenCounterStore {
   async add(subject: string, minute: number, tokens: number): Promise<void> {
     const key = this.key(subject, minute);
     await orUnavailable('Token counting', () =>
-      this.client.multi().incrby(key, tokens).expire(key, COUNTER_TTL_SECONDS).exec(),
+      ADD.run(this.client, [key], [tokens, COUNTER_TTL_SECONDS]),
     );
   }
 
