@@ -8,7 +8,8 @@
  *                         [--warmup-windows 2] [--gateway-env NAME=VALUE ...] [--keep-logs]
  *
  * The gateway (`node dist/gateway/src/main.js`, pinned to core 1 with the floor proxy) runs with
- * REDIS_URL (else 127.0.0.1:6379) under a unique key prefix (deleted at the end), a tenant key
+ * REDIS_URL, else a redis-server the soak starts on the load core (as `bench:overhead` does: the
+ * machine's own may run on the measured core), under a unique key prefix (deleted at the end), a tenant key
  * (auth on), request and token limits checked on every request but never reached (throttling
  * on), metrics on, the cache on (every prompt is new: it fills to CACHE_MAX_ENTRIES), LOG_LEVEL=info
  * to a file. `--stream-share` of the calls stream; `--flaky-share` name a route (GATEWAY_CONFIG)
@@ -39,6 +40,7 @@ import { BENCH_MODEL } from './support/overhead-requests';
 import {
   DIST_SUPPORT,
   startFloor,
+  startPinnedRedis,
   startUpstream,
   upstreamCounts,
   UPSTREAM_KEY,
@@ -79,7 +81,8 @@ const SETTINGS = {
   failRate: number('fail-rate'),
   responsesShare: number('responses-share'),
   warmupWindows: number('warmup-windows'),
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  /** REDIS_URL, else (set in main) a redis-server of the soak's own on the load core. */
+  redisUrl: process.env.REDIS_URL ?? '',
 };
 const [LOAD_CORE, PROXY_CORE] = availableParallelism() >= 2 ? [0, 1] : [undefined, undefined];
 const FLAKY_ROUTE = 'flaky-first';
@@ -234,9 +237,17 @@ async function main(): Promise<void> {
     chunkDelayMs: 5,
   };
   const prefix = `bench-soak-${randomUUID().slice(0, 8)}-`;
+  const servers: ServerProcess[] = [];
+  // Stopped last: the run's keys are deleted from it after the gateway stops.
+  let ownRedis: ServerProcess | undefined;
+  if (!SETTINGS.redisUrl) {
+    const redis = await startPinnedRedis(context);
+    ownRedis = redis.process;
+    SETTINGS.redisUrl = redis.url;
+    progress(`redis: ${redis.url} (the soak's own, on core ${LOAD_CORE ?? 'any'})`);
+  }
   runPrefix = prefix;
   const probe = new RedisProbe(SETTINGS.redisUrl, prefix);
-  const servers: ServerProcess[] = [];
   let succeeded = false;
   try {
     const upstream = await startUpstream(context);
@@ -255,12 +266,13 @@ async function main(): Promise<void> {
     );
     const records = await soak(context, gateway, new URL(floor.url).origin, probe);
     const counts = { upstream: await upstreamCounts(upstream), flaky: await upstreamCounts(flaky) };
-    await printSoakSummary(records, SETTINGS, counts, probe);
+    await printSoakSummary(records, { ...SETTINGS, sharedRedis: !ownRedis }, counts, probe);
     succeeded = true;
   } finally {
     probe.close();
     await Promise.all(servers.map((server) => server.stop()));
     await deleteKeysWithPrefix(prefix, SETTINGS.redisUrl);
+    await ownRedis?.stop();
     if (succeeded && !options['keep-logs']) rmSync(directory, { recursive: true, force: true });
     else progress(`logs kept in ${directory}`);
   }

@@ -19,6 +19,8 @@ export interface WindowRecord extends SoakWindow {
 }
 
 interface SummarySettings {
+  /** REDIS_URL was given: its used_memory counts other users' keys too. */
+  sharedRedis?: boolean;
   rate: number;
   windowSeconds: number;
   warmupWindows: number;
@@ -143,9 +145,21 @@ export async function printSoakSummary(
   const flat = (value: number, limit: number) => (value <= limit ? 'flat' : 'GROWS');
   console.log(
     `  after ${settings.warmupWindows} warm-up windows, slope per minute: RSS ${slope.rss.toFixed(2)} MB (${flat(slope.rss, 1)}), ` +
-      `heap ${slope.heap.toFixed(2)} MB, Redis used_memory ${slope.redis.toFixed(3)} MB (${flat(slope.redis, 0.05)}; shared with other users of this Redis), ` +
+      `heap ${slope.heap.toFixed(2)} MB, Redis used_memory ${slope.redis.toFixed(3)} MB (${flat(slope.redis, 0.05)}${settings.sharedRedis ? '; shared with other users of this Redis' : ''}), ` +
       `the run's keys ${slope.prefix.toFixed(3)} MB (${flat(slope.prefix, 0.05)}), ${slope.keys.toFixed(0)} keys`,
   );
+  // A heap settles into its size over minutes, not two windows: a slope over the whole run can
+  // say "grows" for memory that rose early and then stayed. The second half says which it is.
+  const secondHalf = after.slice(Math.floor(after.length / 2));
+  if (secondHalf.length >= 3) {
+    const late = slopes(secondHalf);
+    const rss = secondHalf.map((record) => record.metrics.rssBytes / MB);
+    console.log(
+      `  over the second half (windows ${secondHalf[0].window}–${secondHalf[secondHalf.length - 1].window}), slope per minute: ` +
+        `RSS ${late.rss.toFixed(2)} MB (${flat(late.rss, 1)}; ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MB), ` +
+        `Redis used_memory ${late.redis.toFixed(3)} MB (${flat(late.redis, 0.05)}), the run's keys ${late.prefix.toFixed(3)} MB (${flat(late.prefix, 0.05)})`,
+    );
+  }
   const groups = await probe.breakdown();
   console.log('');
   console.log("  the run's Redis keys at the end, by shape, type and TTL:");
