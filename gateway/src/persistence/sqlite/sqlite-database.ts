@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { reportingUnavailability } from '../database-unavailable';
 import type { ApiKeyRepository, Database, TenantRepository, UsageLedger } from '../repositories';
+import { applyConnectionSettings } from './sqlite-connection-settings';
 import { migrateSqlite } from './sqlite-migrations';
 import { SqliteApiKeyRepository } from './sqlite-api-key-repository';
 import { SqliteTenantRepository } from './sqlite-tenant-repository';
@@ -37,9 +38,7 @@ export class SqliteDatabase implements Database {
     if (path !== ':memory:') mkdirSync(dirname(this.location), { recursive: true });
     this.connection = new BetterSqlite3(this.location, { timeout: busyTimeoutMs });
     try {
-      this.connection.pragma('journal_mode = WAL');
-      this.connection.pragma('synchronous = FULL');
-      this.connection.pragma('foreign_keys = ON');
+      applyConnectionSettings(this.connection);
       this.appliedMigrations = migrateSqlite(this.connection, this.location);
     } catch (error) {
       this.connection.close();

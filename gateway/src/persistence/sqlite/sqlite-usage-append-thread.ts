@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { DatabaseUnavailableError } from '../database-unavailable';
 import type { UsageEvent } from '../records';
+import { applyConnectionSettings } from './sqlite-connection-settings';
 import { createUsageAppender } from './sqlite-usage-append';
 
 /** How long `close()` lets the thread close its connection before terminating it. */
@@ -10,23 +11,23 @@ const CLOSE_TIMEOUT_MS = 10_000;
  * The thread's body: plain JavaScript evaluated by `new Worker(source, { eval: true })`, not a
  * module file. Tests run the gateway in-process under ts-jest, where only `.ts` sources exist (a
  * Worker cannot load them), and production runs `dist/` `.js`: a path to either is wrong in the
- * other. An evaluated string works in both. The append logic itself is not repeated here: it is
- * `createUsageAppender`'s source text (compiled JS in both cases), and better-sqlite3 is
- * required by the absolute path the main thread resolved (an eval worker resolves bare names
- * from the working directory, not from this file).
+ * other. An evaluated string works in both. The connection settings and the append logic are not
+ * repeated here: they are `applyConnectionSettings`' and `createUsageAppender`'s source text
+ * (compiled JS in both cases), and better-sqlite3 is required by the absolute path the main
+ * thread resolved (an eval worker resolves bare names from the working directory, not from this
+ * file).
  */
 const THREAD_SOURCE = `'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+const applyConnectionSettings = (${applyConnectionSettings.toString()});
 const createUsageAppender = (${createUsageAppender.toString()});
 let connection;
 let append;
 function open() {
   connection = new Database(workerData.path, { timeout: workerData.busyTimeoutMs, fileMustExist: true });
   try {
-    connection.pragma('journal_mode = WAL');
-    connection.pragma('synchronous = FULL');
-    connection.pragma('foreign_keys = ON');
+    applyConnectionSettings(connection);
     append = createUsageAppender(connection);
   } catch (error) {
     connection.close();
