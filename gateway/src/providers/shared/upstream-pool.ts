@@ -58,20 +58,10 @@ export class UpstreamPool {
     body: unknown,
     call: UpstreamCall,
   ): Promise<T> {
-    const payload = body === undefined ? undefined : serializeRequestBody(body);
+    const request = this.requestOf(path, headers, body, call);
     let answer;
     try {
-      answer = await exchangeJson(
-        this.pool,
-        {
-          method: body === undefined ? 'GET' : 'POST',
-          path,
-          body: payload,
-          headers: this.headersOf(headers, body, call),
-        },
-        call.signal,
-        call.onHeaders,
-      );
+      answer = await exchangeJson(this.pool, request, call.signal, call.onHeaders);
     } catch (error) {
       throw mapTransportError(error, call.signal);
     }
@@ -91,18 +81,10 @@ export class UpstreamPool {
     body: unknown,
     call: UpstreamCall,
   ): Promise<Dispatcher.ResponseData> {
-    // Serialized before the call, outside its try: a body that cannot be serialized is the
-    // client's fault and must not be reported as a failure of the upstream.
-    const payload = body === undefined ? undefined : serializeRequestBody(body);
+    const request = this.requestOf(path, headers, body, call);
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.pool.request({
-        method: body === undefined ? 'GET' : 'POST',
-        path,
-        headers: this.headersOf(headers, body, call),
-        body: payload,
-        signal: call.signal,
-      });
+      response = await this.pool.request({ ...request, signal: call.signal });
     } catch (error) {
       throw mapTransportError(error, call.signal);
     }
@@ -139,10 +121,24 @@ export class UpstreamPool {
     return this.pool.close();
   }
 
-  private headersOf(headers: Record<string, string>, body: unknown, call: UpstreamCall) {
-    return body === undefined
-      ? { ...headers, ...call.headers }
-      : { ...headers, 'content-type': 'application/json', ...call.headers };
+  /**
+   * A JSON POST of `body`, or a GET without one. Called before the call, outside its try: a body
+   * that cannot be serialized is the client's fault, not a failure of the upstream.
+   */
+  private requestOf(
+    path: string,
+    headers: Record<string, string>,
+    body: unknown,
+    call: UpstreamCall,
+  ): Dispatcher.DispatchOptions {
+    if (body === undefined)
+      return { method: 'GET', path, headers: { ...headers, ...call.headers } };
+    return {
+      method: 'POST',
+      path,
+      headers: { ...headers, 'content-type': 'application/json', ...call.headers },
+      body: serializeRequestBody(body),
+    };
   }
 
   private async errorOf(
