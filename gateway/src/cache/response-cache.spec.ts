@@ -7,6 +7,7 @@ import { cacheKeyFor } from './cache-key';
 import type { CachedCompletion } from './cached-completion';
 import { ResponseCache } from './response-cache';
 import { loadGatewayConfig } from '../gateway-config';
+import { AbortSource } from '@app/http';
 
 type Directives = { noCache: boolean; noStore: boolean };
 type Source = 'provider' | 'cache' | 'in-flight';
@@ -75,7 +76,7 @@ async function send(
       return { completion: cached.completion, source: 'cache' };
     }
     const completion = await provider.chat(chatRequest, {
-      signal: new AbortController().signal,
+      abort: new AbortSource(),
       requestId: 'spec',
     });
     settle?.({ completion, provider: provider.id, model: chatRequest.model });

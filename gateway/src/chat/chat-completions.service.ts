@@ -63,7 +63,7 @@ export class ChatCompletionsService {
       const routed = await this.router.complete(
         request,
         context.requestId,
-        context.signal,
+        context.abort,
         allowedModelsOf(context.principal),
         context.span,
       );
@@ -103,7 +103,7 @@ export class ChatCompletionsService {
       const routed = await this.router.openStream(
         request,
         context.requestId,
-        context.signal,
+        context.abort,
         allowedModelsOf(context.principal),
         context.span,
       );

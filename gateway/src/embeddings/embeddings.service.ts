@@ -47,7 +47,7 @@ export class EmbeddingsService {
         provider: request.provider,
       },
       context.requestId,
-      context.signal,
+      context.abort,
       allowedModelsOf(context.principal),
       context.span,
     );

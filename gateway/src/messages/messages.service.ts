@@ -100,7 +100,7 @@ export class MessagesService {
       const counted = await this.router.countTokens(
         request,
         context.requestId,
-        context.signal,
+        context.abort,
         allowedModelsOf(context.principal),
         context.span,
       );

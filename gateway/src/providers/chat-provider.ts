@@ -6,12 +6,16 @@ import type {
   EmbeddingsResult,
 } from '@app/contracts';
 import type { ProviderConfig } from '@app/config';
+import type { AbortSource } from '@app/http';
 import type { TraceCarrier } from '@app/tracing';
 
 /** What the router hands to an adapter for one attempt. */
 export interface ProviderCallContext {
-  /** Aborted when the client disconnects or a timeout fires; adapters pass it to their SDK. */
-  signal: AbortSignal;
+  /**
+   * Fires when the client disconnects or a timeout fires. Transports listen to it (`onAbort`);
+   * adapters pass `abort.signal` to their SDK (an AbortSignal, made on first use).
+   */
+  abort: AbortSource;
   requestId: string;
   /**
    * W3C trace context of this attempt (`traceparent`, `tracestate`): adapters send it upstream

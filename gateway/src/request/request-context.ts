@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AbortSource } from '@app/http';
 import { NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import { ANONYMOUS, type Principal } from './principal';
 import type { ApiDialect, ApiKind } from './api-kind';
@@ -26,15 +27,13 @@ export interface RequestContextInit {
   api: ApiKind;
   /** @defaultValue 'openai' */
   dialect?: ApiDialect;
-  /** Creates the client-disconnect signal on first use (see `clientAbortSignal`). */
-  signal?: () => AbortSignal;
+  /** Creates the client-disconnect abort source on first use. */
+  abort?: () => AbortSource;
   /** The request's `Cache-Control` header. */
   cacheControl?: string | string[];
   /** The request's server span (continuing the client's `traceparent`); no-op when tracing is off. */
   span?: TraceSpan;
 }
-
-const NEVER_ABORTED = new AbortController().signal;
 
 /**
  * Everything one client request carries through the gateway: who is calling, the signal that
@@ -61,9 +60,11 @@ export class RequestContext {
   readonly startedAt: number;
   readonly api: ApiKind;
   readonly dialect: ApiDialect;
-  private readonly createSignal: (() => AbortSignal) | undefined;
+  private readonly createAbort: (() => AbortSource) | undefined;
   private readonly cacheControl: string | string[] | undefined;
   private directives: ClientCacheDirectives | undefined;
+  /** The source of a request that no client can abort (an admin or ops call): never fired. */
+  private unattended: AbortSource | undefined;
 
   constructor(init: RequestContextInit) {
     this.requestId = init.requestId;
@@ -71,27 +72,26 @@ export class RequestContext {
     this.startedAt = init.startedAt;
     this.api = init.api;
     this.dialect = init.dialect ?? 'openai';
-    this.createSignal = init.signal;
+    this.createAbort = init.abort;
     this.cacheControl = init.cacheControl;
   }
 
-  /** Aborted when the client disconnects before its response is complete. */
+  /**
+   * Aborts when the client disconnects before its response is complete (or a shutdown ends the
+   * request). The router listens to it; `signal` is the same as an AbortSignal, for APIs that
+   * take one.
+   */
+  get abort(): AbortSource {
+    return this.createAbort ? this.createAbort() : (this.unattended ??= new AbortSource());
+  }
+
+  /** `abort` as an AbortSignal (made on first use). */
   get signal(): AbortSignal {
-    return this.createSignal ? this.createSignal() : NEVER_ABORTED;
+    return this.abort.signal;
   }
 
   get cacheDirectives(): ClientCacheDirectives {
     return (this.directives ??= cacheDirectives(this.cacheControl));
-  }
-
-  /** A context for work that no HTTP request started (tests, internal calls). */
-  static detached(api: ApiKind = 'client', signal?: AbortSignal): RequestContext {
-    return new RequestContext({
-      requestId: randomUUID(),
-      startedAt: performance.now(),
-      api,
-      signal: signal ? () => signal : undefined,
-    });
   }
 }
 

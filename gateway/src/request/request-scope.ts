@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { inFlightRequestsOf } from '@app/http';
+import { AbortSource, inFlightRequestsOf } from '@app/http';
 import { HTTP, GATEWAY, NOOP_SPAN, type Tracing, type TraceSpan } from '@app/tracing';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { apiDialectOf, apiKindOf } from './api-kind';
@@ -30,7 +30,7 @@ export function installRequestContext(
     reply.header('x-request-id', requestId);
     // Bounded: a path is logged, and a client may send a very long one.
     const path = request.url.length > 256 ? `${request.url.slice(0, 256)}…` : request.url;
-    const signal =
+    const abort =
       api === 'client' ? trackClose(reply, (status) => onClosed(context, status, path)) : undefined;
     const context = new RequestContext({
       requestId,
@@ -39,7 +39,7 @@ export function installRequestContext(
       startedAt: performance.now(),
       api,
       dialect: api === 'client' ? apiDialectOf(request) : undefined,
-      signal,
+      abort,
       cacheControl: request.headers['cache-control'],
     });
     (request as WithContext)[CONTEXT] = context;
@@ -65,29 +65,29 @@ function serverSpan(tracing: Tracing, request: FastifyRequest, requestId: string
 }
 
 /**
- * The abort signal of a client request, created on first use (creating an AbortSignal is one of
- * the costlier allocations on Node 20 and a cache hit never needs one), and the close report.
- * The signal also ends the request's upstream work when a shutdown's grace period is over (its
- * reason is then the 503 to answer): it is registered with the app's in-flight requests.
+ * What aborts a client request's upstream work, created on first use (a cache hit never needs
+ * it), and the close report. It fires when the client goes away before its response is
+ * complete, and when a shutdown's grace period is over (its reason is then the 503 to answer):
+ * it is registered with the app's in-flight requests.
  */
-function trackClose(reply: FastifyReply, closed: (status: number) => void): () => AbortSignal {
-  let controller: AbortController | undefined;
+function trackClose(reply: FastifyReply, closed: (status: number) => void): () => AbortSource {
+  let source: AbortSource | undefined;
   let clientGone = false;
   reply.raw.once('close', () => {
-    if (controller) inFlightRequestsOf(reply.server).untrack(controller);
+    if (source) inFlightRequestsOf(reply.server).untrack(source);
     if (!reply.raw.writableFinished) {
       clientGone = true;
-      controller?.abort();
+      source?.abort();
     }
     closed(reply.raw.statusCode);
   });
   return () => {
-    if (!controller) {
-      controller = new AbortController();
-      if (clientGone) controller.abort();
-      else inFlightRequestsOf(reply.server).track(controller);
+    if (!source) {
+      source = new AbortSource();
+      if (clientGone) source.abort();
+      else inFlightRequestsOf(reply.server).track(source);
     }
-    return controller.signal;
+    return source;
   };
 }
 

@@ -1,3 +1,4 @@
+import { AbortSource } from '@app/http';
 import { AttemptController } from './attempt-controller';
 
 const TIMEOUTS = { firstByteMs: 1_000, idleMs: 500 };
@@ -9,22 +10,22 @@ function reasonOf(attempt: AttemptController): string | undefined {
 }
 
 describe('AttemptController (one timer for the deadline, first byte and idle gap)', () => {
-  let client: AbortController;
+  let client: AbortSource;
 
   beforeEach(() => {
     jest.useFakeTimers();
-    client = new AbortController();
+    client = new AbortSource();
   });
 
   afterEach(() => jest.useRealTimers());
 
   const start = (deadlineInMs = 10_000) =>
-    new AttemptController(client.signal, Date.now() + deadlineInMs, TIMEOUTS);
+    new AttemptController(client, Date.now() + deadlineInMs, TIMEOUTS);
 
   it('fails with first_byte_timeout when nothing arrives in time', () => {
     const attempt = start();
     jest.advanceTimersByTime(999);
-    expect(attempt.signal.aborted).toBe(false);
+    expect(attempt.source.aborted).toBe(false);
     jest.advanceTimersByTime(1);
     expect(reasonOf(attempt)).toBe('first_byte_timeout: no first byte in time');
   });
@@ -36,7 +37,7 @@ describe('AttemptController (one timer for the deadline, first byte and idle gap
     jest.advanceTimersByTime(400);
     attempt.touchIdle();
     jest.advanceTimersByTime(400);
-    expect(attempt.signal.aborted).toBe(false);
+    expect(attempt.source.aborted).toBe(false);
     jest.advanceTimersByTime(100);
     expect(reasonOf(attempt)).toBe('idle_timeout: upstream went idle');
   });
@@ -46,7 +47,7 @@ describe('AttemptController (one timer for the deadline, first byte and idle gap
     attempt.markFirstByte();
     attempt.pauseIdle();
     jest.advanceTimersByTime(2_999);
-    expect(attempt.signal.aborted).toBe(false);
+    expect(attempt.source.aborted).toBe(false);
     jest.advanceTimersByTime(1);
     expect(reasonOf(attempt)).toBe('total_timeout: request timed out');
   });
@@ -61,7 +62,7 @@ describe('AttemptController (one timer for the deadline, first byte and idle gap
     const attempt = start(5_000);
     attempt.markStarted();
     jest.advanceTimersByTime(2_000);
-    expect(attempt.signal.aborted).toBe(false);
+    expect(attempt.source.aborted).toBe(false);
     attempt.markRequeued();
     jest.advanceTimersByTime(1_000);
     expect(reasonOf(attempt)).toBe('first_byte_timeout: no worker restarted the job in time');
@@ -72,13 +73,27 @@ describe('AttemptController (one timer for the deadline, first byte and idle gap
     client.abort();
     expect(gone.abortReason?.kind).toBe('aborted');
 
-    client = new AbortController();
+    client = new AbortSource();
     const done = start();
     done.markFirstByte();
     done.dispose();
     jest.advanceTimersByTime(20_000);
     client.abort();
-    expect(done.signal.aborted).toBe(false);
+    expect(done.source.aborted).toBe(false);
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('gives SDKs an AbortSignal that follows the attempt, made only when asked for', () => {
+    const early = start();
+    const signal = early.signal;
+    expect(signal.aborted).toBe(false);
+    jest.advanceTimersByTime(1_000);
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBe(early.abortReason);
+
+    const late = start();
+    jest.advanceTimersByTime(1_000);
+    expect(late.signal.aborted).toBe(true);
+    expect(late.signal.reason).toMatchObject({ code: 'first_byte_timeout' });
   });
 });

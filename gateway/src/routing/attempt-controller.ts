@@ -1,4 +1,5 @@
 import { ProviderError } from '@app/contracts';
+import { AbortSource } from '@app/http';
 
 export interface AttemptTimeouts {
   /** Until response headers (non-stream) or the first chunk (stream). */
@@ -8,7 +9,7 @@ export interface AttemptTimeouts {
 }
 
 /**
- * The AbortSignal of one upstream attempt and the timers that fire it: the client going away,
+ * The abort source of one upstream attempt and the timers that fire it: the client going away,
  * the request's total deadline, time to first byte, and, once the first byte is in, the idle gap
  * (a non-stream body that stalls after its headers, or a stream between chunks). Every attempt
  * gets its own timers, so a stalled provider costs one attempt's deadline, never the request's.
@@ -20,7 +21,8 @@ export interface AttemptTimeouts {
  * costs one timer instead of three created and two cleared per attempt (and one per chunk).
  */
 export class AttemptController {
-  private readonly controller = new AbortController();
+  /** Fires this attempt; transports listen to it, SDKs get its `signal`. */
+  readonly source = new AbortSource();
   /** The request's deadline (Date.now() time); first byte and idle below, undefined when off. */
   private readonly deadline: number;
   private firstByteDue: number | undefined;
@@ -36,28 +38,29 @@ export class AttemptController {
   private readonly onTimer = () => this.timerFired();
 
   constructor(
-    private readonly clientSignal: AbortSignal,
+    private readonly client: AbortSource,
     deadline: number,
     private readonly timeouts: AttemptTimeouts,
   ) {
-    if (clientSignal.aborted) this.onClientAbort();
-    else clientSignal.addEventListener('abort', this.onClientAbort, { once: true });
+    if (client.aborted) this.onClientAbort();
+    else client.onAbort(this.onClientAbort);
     this.deadline = deadline;
     this.firstByteDue = Date.now() + timeouts.firstByteMs;
     this.arm();
   }
 
+  /** The attempt's source as an AbortSignal, for SDKs (made on first use). */
   get signal(): AbortSignal {
-    return this.controller.signal;
+    return this.source.signal;
   }
 
   get clientAborted(): boolean {
-    return this.clientSignal.aborted;
+    return this.client.aborted;
   }
 
-  /** Why the client's signal fired: a `GatewayError` when the gateway ended the request itself. */
+  /** Why the client's source fired: a `GatewayError` when the gateway ended the request itself. */
   get clientAbortReason(): unknown {
-    return this.clientSignal.reason;
+    return this.client.reason;
   }
 
   /**
@@ -98,14 +101,12 @@ export class AttemptController {
   }
 
   abort(reason: ProviderError): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
+    this.source.abort(reason);
   }
 
   /** The reason this attempt was aborted, if it was. */
   get abortReason(): ProviderError | undefined {
-    const reason: unknown = this.controller.signal.aborted
-      ? this.controller.signal.reason
-      : undefined;
+    const reason = this.source.reason;
     return reason instanceof ProviderError ? reason : undefined;
   }
 
@@ -116,12 +117,12 @@ export class AttemptController {
     this.timerDue = Infinity;
     this.firstByteDue = undefined;
     this.idleDue = undefined;
-    this.clientSignal.removeEventListener('abort', this.onClientAbort);
+    this.client.offAbort(this.onClientAbort);
   }
 
   /** Arms the timer for the earliest deadline, unless it already fires no later than that. */
   private arm(): void {
-    if (this.disposed || this.controller.signal.aborted) return;
+    if (this.disposed || this.source.aborted) return;
     const due = Math.min(this.deadline, this.firstByteDue ?? Infinity, this.idleDue ?? Infinity);
     if (this.timer !== undefined && this.timerDue <= due) return;
     clearTimeout(this.timer);

@@ -14,6 +14,7 @@ import { ProviderRegistry } from '../providers/provider-registry';
 import { ChatRouter } from './chat-router';
 import { CircuitRegistry } from './circuit-registry';
 import { RouteResolver } from './route-resolver';
+import { AbortSource } from '@app/http';
 
 const routing = (defaultChain: string[]): RoutingConfig => ({
   defaultChain,
@@ -47,7 +48,7 @@ describe('ChatRouter', () => {
     return new ChatRouter(config, resolver, circuits);
   };
   const scripted = (id: string, ...steps: ScriptStep[]) => new SteppedChatProvider(id, steps);
-  const signal = () => new AbortController().signal;
+  const client = () => new AbortSource();
   const collect = async (
     chunks: AsyncIterable<{ choices: { delta: { content?: unknown } }[] }>,
   ) => {
@@ -62,7 +63,7 @@ describe('ChatRouter', () => {
     const routed = await router.complete(
       request({ provider: 'alpha', cache: { no_store: true }, temperature: 0.2 }),
       'req-1',
-      signal(),
+      client(),
     );
     expect(routed).toMatchObject({ provider: 'alpha', model: 'alpha-model' });
     const sent = provider.calls[0].request;
@@ -74,7 +75,7 @@ describe('ChatRouter', () => {
   it('replaces a stream that fails before its first chunk without the client noticing', async () => {
     const broken = scripted('alpha', { fail: httpFailure(503) });
     const healthy = scripted('beta', { answer: 'one two three' });
-    const routed = await routerOver(broken, healthy).openStream(request(), 'req-1', signal());
+    const routed = await routerOver(broken, healthy).openStream(request(), 'req-1', client());
     expect(routed.provider).toBe('beta');
     expect(await collect(routed.chunks)).toEqual(['one', 'two', 'three']);
     expect(routed.attempts.map((attempt) => attempt.outcome)).toEqual(['error', 'success']);
@@ -86,7 +87,7 @@ describe('ChatRouter', () => {
       error: new ProviderError('upstream connection failed', { kind: 'connection' }),
     });
     const fallback = scripted('beta', { answer: 'never' });
-    const routed = await routerOver(provider, fallback).openStream(request(), 'req-1', signal());
+    const routed = await routerOver(provider, fallback).openStream(request(), 'req-1', client());
     const words: unknown[] = [];
     await expect(
       (async () => {
@@ -100,7 +101,7 @@ describe('ChatRouter', () => {
 
   it('ends a stream that goes idle mid-answer with an idle timeout', async () => {
     const provider = scripted('alpha', { streamThenBreak: ['one'] });
-    const routed = await routerOver(provider).openStream(request(), 'req-1', signal());
+    const routed = await routerOver(provider).openStream(request(), 'req-1', client());
     const started = performance.now();
     await expect(collect(routed.chunks)).rejects.toMatchObject({
       kind: 'timeout',
@@ -112,7 +113,7 @@ describe('ChatRouter', () => {
 
   it('does not count a slow consumer against the provider: idle time runs only while waiting upstream', async () => {
     const provider = scripted('alpha', { answer: 'one two three', delayMs: 10 });
-    const routed = await routerOver(provider).openStream(request(), 'req-1', signal());
+    const routed = await routerOver(provider).openStream(request(), 'req-1', client());
     const words: unknown[] = [];
     for await (const chunk of routed.chunks) {
       words.push(chunk.choices[0].delta.content);
@@ -124,21 +125,21 @@ describe('ChatRouter', () => {
 
   it('aborts the upstream call when the consumer stops reading early', async () => {
     const provider = scripted('alpha', { answer: 'one two three four', delayMs: 5 });
-    const routed = await routerOver(provider).openStream(request(), 'req-1', signal());
+    const routed = await routerOver(provider).openStream(request(), 'req-1', client());
     for await (const _chunk of routed.chunks) break;
     expect(provider.closedStreams).toHaveLength(1);
-    expect(provider.calls[0].context.signal.aborted).toBe(true);
+    expect(provider.calls[0].context.abort.aborted).toBe(true);
   });
 
   it('leaves out providers that cannot honour a field; answers their 400 when none can', async () => {
     const picky = scripted('alpha', { answer: 'never' });
     picky.rejectFields = GatewayError.unsupportedField('alpha', 'logit_bias');
     const lenient = scripted('beta', { answer: 'served' });
-    const routed = await routerOver(picky, lenient).complete(request(), 'req-1', signal());
+    const routed = await routerOver(picky, lenient).complete(request(), 'req-1', client());
     expect(routed.provider).toBe('beta');
     expect(picky.calls).toHaveLength(0);
 
-    await expect(routerOver(picky).complete(request(), 'req-2', signal())).rejects.toMatchObject({
+    await expect(routerOver(picky).complete(request(), 'req-2', client())).rejects.toMatchObject({
       status: 400,
       param: 'logit_bias',
     });
@@ -150,12 +151,12 @@ describe('ChatRouter', () => {
     const routed = await routerOver(chatOnly, embedder).embed(
       { model: 'default', input: ['a', 'b'] },
       'req-1',
-      signal(),
+      client(),
     );
     expect(routed.provider).toBe('beta');
     expect(routed.result.vectors).toHaveLength(2);
     await expect(
-      routerOver(chatOnly).embed({ model: 'default', input: ['a'] }, 'req-2', signal()),
+      routerOver(chatOnly).embed({ model: 'default', input: ['a'] }, 'req-2', client()),
     ).rejects.toMatchObject({ status: 400, code: 'model_not_supported' });
   });
 
@@ -181,15 +182,15 @@ describe('ChatRouter', () => {
       const routed = await routerOver(translating, native('claude')).complete(
         anthropicRequest(['top_k']),
         'req-1',
-        signal(),
+        client(),
       );
       expect(routed.provider).toBe('claude');
       expect(translating.calls).toHaveLength(0);
       await expect(
-        routerOver(translating).complete(anthropicRequest(['top_k']), 'req-2', signal()),
+        routerOver(translating).complete(anthropicRequest(['top_k']), 'req-2', client()),
       ).rejects.toMatchObject({ status: 400, param: 'top_k', code: 'unsupported_parameter' });
       // Without such fields, translating providers serve it as usual.
-      const served = await routerOver(translating).complete(anthropicRequest([]), 'r', signal());
+      const served = await routerOver(translating).complete(anthropicRequest([]), 'r', client());
       expect(served.provider).toBe('alpha');
     });
 
@@ -197,7 +198,7 @@ describe('ChatRouter', () => {
       const counted = await routerOver(scripted('alpha'), native('claude')).countTokens(
         anthropicRequest([]),
         'req-1',
-        signal(),
+        client(),
       );
       expect(counted).toMatchObject({
         provider: 'claude',
@@ -205,7 +206,7 @@ describe('ChatRouter', () => {
         result: { input_tokens: 'claude-model'.length },
       });
       expect(
-        await routerOver(scripted('alpha')).countTokens(anthropicRequest([]), 'req-2', signal()),
+        await routerOver(scripted('alpha')).countTokens(anthropicRequest([]), 'req-2', client()),
       ).toBeUndefined();
     });
   });

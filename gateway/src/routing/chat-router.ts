@@ -9,6 +9,7 @@ import {
   type EmbeddingsResult,
 } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
+import type { AbortSource } from '@app/http';
 import { GEN_AI, NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import type { AttemptController } from './attempt-controller';
 import { describeCompletion, StreamSpanFacts } from './attempt-span';
@@ -60,7 +61,7 @@ export class ChatRouter {
   async complete(
     request: ChatCompletionRequest,
     requestId: string,
-    signal: AbortSignal,
+    client: AbortSource,
     allowedModels?: readonly string[],
     span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<ChatCompletion>> {
@@ -78,7 +79,7 @@ export class ChatRouter {
       route,
       'chat',
       requestId,
-      signal,
+      client,
       (target, context) => target.provider.chat(upstreamRequest(request, target.model), context),
       span,
     );
@@ -96,7 +97,7 @@ export class ChatRouter {
   async openStream(
     request: ChatCompletionRequest,
     requestId: string,
-    signal: AbortSignal,
+    client: AbortSource,
     allowedModels?: readonly string[],
     span: TraceSpan = NOOP_SPAN,
   ): Promise<RoutedStream> {
@@ -115,7 +116,7 @@ export class ChatRouter {
       route,
       'stream',
       requestId,
-      signal,
+      client,
       async (target, context) => {
         const iterator = target.provider
           .stream(upstreamRequest(request, target.model), context)
@@ -157,7 +158,7 @@ export class ChatRouter {
       provider?: string;
     },
     requestId: string,
-    signal: AbortSignal,
+    client: AbortSource,
     allowedModels?: readonly string[],
     span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<EmbeddingsResult>> {
@@ -178,7 +179,7 @@ export class ChatRouter {
       route,
       'embeddings',
       requestId,
-      signal,
+      client,
       (target, context) =>
         target.provider.embed!(
           { model: target.model, input: request.input, dimensions: request.dimensions },
@@ -209,7 +210,7 @@ export class ChatRouter {
   async countTokens(
     request: ChatCompletionRequest,
     requestId: string,
-    signal: AbortSignal,
+    client: AbortSource,
     allowedModels?: readonly string[],
     span: TraceSpan = NOOP_SPAN,
   ): Promise<Routed<AnthropicTokenCount> | undefined> {
@@ -222,7 +223,7 @@ export class ChatRouter {
       route,
       'count_tokens',
       requestId,
-      signal,
+      client,
       (target, context) =>
         target.provider.countTokens!(upstreamRequest(request, target.model), context),
       span,
@@ -298,7 +299,7 @@ export class ChatRouter {
       facts.end();
       attempt.dispose();
       // Ends the upstream request when the consumer stops early (client gone).
-      if (!attempt.signal.aborted)
+      if (!attempt.source.aborted)
         attempt.abort(new ProviderError('stream closed', { kind: 'aborted' }));
       await iterator.return?.().catch(() => undefined);
     }

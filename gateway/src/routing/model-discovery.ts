@@ -1,5 +1,6 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { AbortSource } from '@app/http';
 import type { ChatProvider } from '../providers/chat-provider';
 import type { DiscoveredModels } from './discovered-models';
 
@@ -57,7 +58,7 @@ export class ModelDiscovery implements OnApplicationBootstrap, OnApplicationShut
   private async list(provider: ChatProvider): Promise<void> {
     try {
       const models = await provider.listModels!({
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        abort: AbortSource.following(AbortSignal.timeout(this.options.timeoutMs)),
         requestId: `model-discovery-${provider.id}`,
       });
       const changed = this.discovered.replace(provider.id, models);

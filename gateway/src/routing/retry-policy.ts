@@ -1,4 +1,5 @@
 import { ProviderError } from '@app/contracts';
+import type { AbortSource } from '@app/http';
 
 export interface RetryPolicyOptions {
   maxRetries: number;
@@ -39,17 +40,18 @@ export class RetryPolicy {
   }
 }
 
-export function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
+/** Waits `milliseconds`; rejects with the abort's reason as soon as `abort` fires. */
+export function sleep(milliseconds: number, abort: AbortSource): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
+    if (abort.aborted) return reject(abort.reason);
     const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      abort.offAbort(onAbort);
       resolve();
     }, milliseconds);
-    const onAbort = () => {
+    const onAbort = (reason: unknown) => {
       clearTimeout(timer);
-      reject(signal.reason);
+      reject(reason);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    abort.onAbort(onAbort);
   });
 }

@@ -9,6 +9,7 @@ import { CircuitRegistry } from './circuit-registry';
 import type { ResolvedRoute } from './route-resolver';
 import type { AttemptRecord } from './router-observer';
 import { TargetExecutor } from './target-executor';
+import { AbortSource } from '@app/http';
 
 const routing = (overrides: Partial<RoutingConfig> = {}): RoutingConfig => ({
   defaultChain: [],
@@ -45,11 +46,11 @@ describe('TargetExecutor', () => {
     requested: 'default',
     targets: targets.map((provider) => ({ provider, model: provider.config.defaultModel })),
   });
-  const chatCall = (signal = new AbortController().signal) =>
+  const chatCall = (client = new AbortSource()) =>
     [
       'chat' as const,
       'req-1',
-      signal,
+      client,
       (
         target: ResolvedRoute['targets'][number],
         context: Parameters<SteppedChatProvider['chat']>[1],
@@ -87,7 +88,7 @@ describe('TargetExecutor', () => {
     execution.attempt.dispose();
     expect(execution.result.choices[0].message.content).toBe('fallback');
     expect(dead.calls).toHaveLength(1);
-    expect(dead.calls[0].context.signal.aborted).toBe(true);
+    expect(dead.calls[0].context.abort.aborted).toBe(true);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(finished[0]).toMatchObject({ provider: 'p1', outcome: 'error', reason: 'timeout' });
     expect(stateOf(dead).consecutiveFailures).toBe(1);
@@ -139,7 +140,7 @@ describe('TargetExecutor', () => {
     expect(execution.result.choices[0].message.content).toBe('fallback');
     expect(elapsed).toBeGreaterThanOrEqual(140);
     expect(elapsed).toBeLessThan(2_000);
-    expect(stalling.calls[0].context.signal.reason).toMatchObject({ code: 'idle_timeout' });
+    expect(stalling.calls[0].context.abort.reason).toMatchObject({ code: 'idle_timeout' });
   });
 
   it('lets a started job run past the first-byte timeout (only the total deadline bounds it)', async () => {
@@ -226,10 +227,10 @@ describe('TargetExecutor', () => {
   it('ends with 499 when the client goes away, without counting a failure', async () => {
     const executor = setup({ firstByteTimeoutMs: 5_000 });
     const [slow, other] = providers([{ hang: true }], [{ answer: 'never' }]);
-    const client = new AbortController();
+    const client = new AbortSource();
     setTimeout(() => client.abort(), 30);
     await expect(
-      executor.execute(routeOf(slow, other), ...chatCall(client.signal)),
+      executor.execute(routeOf(slow, other), ...chatCall(client)),
     ).rejects.toMatchObject({
       status: 499,
     });

@@ -1,8 +1,9 @@
 import { GatewayError, isClientFault, ProviderError } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
+import type { AbortSource } from '@app/http';
 import { GATEWAY, NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import type { ProviderCallContext } from '../providers/chat-provider';
-import { recognizedTransportError } from '../providers/shared/transport-error';
+import { recognizedTransportError, type AbortState } from '../providers/shared/transport-error';
 import { allProvidersFailed } from './all-providers-failed';
 import { AttemptController } from './attempt-controller';
 import { startAttemptSpan } from './attempt-span';
@@ -17,7 +18,7 @@ export interface ExecutionResult<T> {
   result: T;
   target: ResolvedTarget;
   attempts: AttemptRecord[];
-  /** Still live for streams: the caller keeps using its signal and must dispose it. */
+  /** Still live for streams: the caller keeps using its abort source and must dispose it. */
   attempt: AttemptController;
   /** The successful attempt's span, still open: the caller adds what the answer says and ends it. */
   span: TraceSpan;
@@ -54,7 +55,8 @@ interface TargetRun<T> {
   target: ResolvedTarget;
   kind: CallKind;
   requestId: string;
-  clientSignal: AbortSignal;
+  /** Fires when the client goes away (or a shutdown ends the request). */
+  client: AbortSource;
   deadline: number;
   attempts: AttemptRecord[];
   call: TargetCall<T>;
@@ -80,11 +82,11 @@ function reasonOf(verdict: Exclude<Verdict, { kind: 'aborted' }>): string {
 }
 
 /**
- * The error for a request whose client signal fired: the gateway's own reason when it ended the
+ * The error for a request whose client abort fired: the gateway's own reason when it ended the
  * request (a shutdown's 503), else the client went away (499, which nobody reads).
  */
-export function clientSignalError(signal: AbortSignal): GatewayError {
-  if (signal.reason instanceof GatewayError) return signal.reason;
+export function clientAbortError(client: AbortState): GatewayError {
+  if (client.reason instanceof GatewayError) return client.reason;
   return new GatewayError(
     499,
     'Client closed the request',
@@ -120,7 +122,7 @@ export class TargetExecutor {
     route: ResolvedRoute,
     kind: CallKind,
     requestId: string,
-    clientSignal: AbortSignal,
+    client: AbortSource,
     call: TargetCall<T>,
     parent: TraceSpan = NOOP_SPAN,
   ): Promise<ExecutionResult<T>> {
@@ -145,7 +147,7 @@ export class TargetExecutor {
       if (previous)
         this.observers.forEach((observer) => observer.fallback?.(previous!, target.provider.id));
       previous = target.provider.id;
-      const run = { target, kind, requestId, clientSignal, deadline, attempts, call, parent };
+      const run = { target, kind, requestId, client, deadline, attempts, call, parent };
       const outcome = await this.runWithRetries(run, breaker);
       if (outcome) return { ...outcome, target, attempts };
       if (Date.now() >= deadline) break;
@@ -168,7 +170,7 @@ export class TargetExecutor {
       if (verdict.kind !== 'provider') span.end();
       if (verdict.kind === 'aborted') {
         breaker.releaseTrial();
-        throw clientSignalError(run.clientSignal);
+        throw clientAbortError(run.client);
       }
       if (verdict.kind === 'client') {
         // An invalid request says nothing bad about the provider; one it answered says it is up.
@@ -201,7 +203,7 @@ export class TargetExecutor {
       run.attempts.length + 1,
       breaker,
     );
-    const attempt = new AttemptController(run.clientSignal, run.deadline, {
+    const attempt = new AttemptController(run.client, run.deadline, {
       firstByteMs: this.routing.firstByteTimeoutMs,
       idleMs: this.routing.streamIdleTimeoutMs,
     });
@@ -215,7 +217,7 @@ export class TargetExecutor {
     }
     try {
       const context = {
-        signal: attempt.signal,
+        abort: attempt.source,
         requestId: run.requestId,
         traceHeaders: span.carrier(),
         markFirstByte: attempt.markFirstByte,
@@ -234,7 +236,7 @@ export class TargetExecutor {
       return { result, attempt, span };
     } catch (thrown) {
       attempt.dispose();
-      const verdict = this.judge(thrown, run.target.provider.id, attempt, run.clientSignal);
+      const verdict = this.judge(thrown, run.target.provider.id, attempt, run.client);
       span.set(GATEWAY.outcome, verdict.kind === 'aborted' ? 'aborted' : 'error');
       if (verdict.kind !== 'aborted') span.fail(errorTypeOf(verdict), reasonOf(verdict));
       if (verdict.kind !== 'aborted') {
@@ -264,9 +266,9 @@ export class TargetExecutor {
 
   private async waitBeforeRetry(delay: number, run: TargetRun<unknown>): Promise<void> {
     try {
-      await sleep(delay, run.clientSignal);
+      await sleep(delay, run.client);
     } catch {
-      throw clientSignalError(run.clientSignal);
+      throw clientAbortError(run.client);
     }
   }
 
@@ -274,15 +276,15 @@ export class TargetExecutor {
     thrown: unknown,
     provider: string,
     attempt: AttemptController,
-    clientSignal: AbortSignal,
+    client: AbortSource,
   ): Verdict {
-    if (clientSignal.aborted) return { kind: 'aborted' };
+    if (client.aborted) return { kind: 'aborted' };
     // A fired timer aborts the SDK call, which then throws a generic abort error: report the timer.
     const timer = attempt.abortReason;
     if (timer && timer.kind !== 'aborted') return { kind: 'provider', error: timer };
     if (thrown instanceof GatewayError)
       return { kind: 'client', error: thrown, providerAnswered: false };
-    const error = recognizedTransportError(thrown, attempt.signal);
+    const error = recognizedTransportError(thrown, attempt.source);
     if (!error) return { kind: 'internal' };
     if (error.kind === 'aborted') return { kind: 'aborted' };
     if (error.kind === 'invalid_request')

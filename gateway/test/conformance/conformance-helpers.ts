@@ -8,6 +8,7 @@ import {
   type ToolCall,
 } from '@app/contracts';
 import type { ChatProvider, ProviderCallContext } from '../../src/providers/chat-provider';
+import { AbortSource } from '@app/http';
 
 /** Failures every fake can be told to answer the next upstream call with. */
 export type ConformanceFailure =
@@ -70,7 +71,7 @@ export const TIME_TOOL: FunctionTool = {
 };
 
 export function context(): ProviderCallContext {
-  return { signal: new AbortController().signal, requestId: 'conformance' };
+  return { abort: new AbortSource(), requestId: 'conformance' };
 }
 
 export async function collect(

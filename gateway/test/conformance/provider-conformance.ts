@@ -1,4 +1,5 @@
 import { ProviderError, type ChatCompletionRequest, type ChatMessage } from '@app/contracts';
+import { AbortSource } from '@app/http';
 import {
   collect,
   context,
@@ -239,12 +240,12 @@ function describeErrors(current: () => ConformanceSubject, request: RequestBuild
     expect(error.status).toBeGreaterThanOrEqual(429);
   });
 
-  it('returns the router’s ProviderError when the signal was aborted with one', async () => {
-    const controller = new AbortController();
+  it('returns the router’s ProviderError when the attempt was aborted with one', async () => {
+    const abort = new AbortSource();
     const timeout = new ProviderError('first byte timeout', { kind: 'timeout' });
-    controller.abort(timeout);
+    abort.abort(timeout);
     const call = current().provider.chat(request([{ role: 'user', content: 'Hello' }]), {
-      signal: controller.signal,
+      abort,
       requestId: 'aborted',
     });
     await expect(call).rejects.toBe(timeout);

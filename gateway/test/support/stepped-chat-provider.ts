@@ -120,16 +120,16 @@ export class SteppedChatProvider implements ChatProvider {
   async chat(request: ChatCompletionRequest, context: ProviderCallContext) {
     const step = this.take(request, context);
     if ('answer' in step) {
-      if (step.delayMs) await Promise.race([sleep(step.delayMs), untilAborted(context.signal)]);
+      if (step.delayMs) await Promise.race([sleep(step.delayMs), untilAborted(context.abort.signal)]);
       return completion(request.model, step.answer);
     }
     if ('startThenAnswer' in step) {
       context.markStarted?.();
-      await Promise.race([sleep(step.delayMs), untilAborted(context.signal)]);
+      await Promise.race([sleep(step.delayMs), untilAborted(context.abort.signal)]);
       return completion(request.model, step.startThenAnswer);
     }
     if ('stallAfterHeaders' in step) context.markFirstByte?.();
-    return this.failOrHang(step, context.signal);
+    return this.failOrHang(step, context.abort.signal);
   }
 
   async *stream(
@@ -141,7 +141,7 @@ export class SteppedChatProvider implements ChatProvider {
       if ('answer' in step) {
         const words = step.answer.split(' ');
         for (const [index, word] of words.entries()) {
-          if (step.delayMs) await Promise.race([sleep(step.delayMs), untilAborted(context.signal)]);
+          if (step.delayMs) await Promise.race([sleep(step.delayMs), untilAborted(context.abort.signal)]);
           yield chunk(request.model, word, index === words.length - 1);
         }
         return;
@@ -149,11 +149,11 @@ export class SteppedChatProvider implements ChatProvider {
       if ('streamThenBreak' in step) {
         for (const word of step.streamThenBreak) yield chunk(request.model, word);
         if (step.error) throw step.error;
-        await untilAborted(context.signal);
+        await untilAborted(context.abort.signal);
       }
-      await this.failOrHang(step, context.signal);
+      await this.failOrHang(step, context.abort.signal);
     } finally {
-      this.closedStreams.push(context.signal);
+      this.closedStreams.push(context.abort.signal);
     }
   }
 
@@ -168,7 +168,7 @@ export class SteppedChatProvider implements ChatProvider {
         vectors: request.input.map(() => [1, 0]),
         promptTokens: 1,
       };
-    return this.failOrHang(step, context.signal);
+    return this.failOrHang(step, context.abort.signal);
   }
 
   private take(request: ChatCompletionRequest, context: ProviderCallContext): ScriptStep {

@@ -15,13 +15,18 @@ export function shuttingDownError(): GatewayError {
   );
 }
 
+/** Upstream work a shutdown can end: an `AbortController` or an `AbortSource`. */
+export interface Abortable {
+  abort(reason?: unknown): void;
+}
+
 /**
  * The requests one app is serving, for a graceful shutdown: how many are still running, and the
  * abort signals of those that called upstream work, so that once the grace period is over they
  * end with a clear 503 (or a final SSE error event) instead of being cut off with the socket.
  */
 export class InFlightRequests {
-  private readonly controllers = new Set<AbortController>();
+  private readonly controllers = new Set<Abortable>();
   private running = 0;
   private idleWaiters: (() => void)[] = [];
   private stopReason: GatewayError | undefined;
@@ -42,7 +47,7 @@ export class InFlightRequests {
   }
 
   /** A signal for upstream work of one request; aborted at once if the app already stopped. */
-  register(controller: AbortController, response: ServerResponse): void {
+  register(controller: Abortable, response: ServerResponse): void {
     if (!this.track(controller)) return;
     response.once('close', () => this.untrack(controller));
   }
@@ -52,7 +57,7 @@ export class InFlightRequests {
    * there (one listener per request instead of two). False when the app already stopped (the
    * controller is then aborted).
    */
-  track(controller: AbortController): boolean {
+  track(controller: Abortable): boolean {
     if (this.stopReason) {
       controller.abort(this.stopReason);
       return false;
@@ -61,7 +66,7 @@ export class InFlightRequests {
     return true;
   }
 
-  untrack(controller: AbortController): void {
+  untrack(controller: Abortable): void {
     this.controllers.delete(controller);
   }
 

@@ -2,6 +2,7 @@
 export * from './openai-exception.filter';
 export * from './parse-body';
 export * from './sse-writer';
+export * from './abort-source';
 export * from './client-abort-signal';
 export * from './http-edge';
 export * from './json-depth-guard';

@@ -6,6 +6,7 @@ import {
   httpProviderError,
   invalidResponseError,
 } from '../shared/upstream-error';
+import type { AbortState } from '../shared/transport-error';
 import type { HeaderReader } from '../shared/upstream-pool';
 
 /** Anthropic's "overloaded" status: retryable like a 503. */
@@ -29,9 +30,9 @@ export const ANTHROPIC_ERROR_STATUS: Readonly<Record<string, number>> = {
 };
 
 /** Every failure of `@anthropic-ai/sdk` → ProviderError; the router reads only the mapped fields. */
-export function toAnthropicProviderError(error: unknown, signal?: AbortSignal): ProviderError {
+export function toAnthropicProviderError(error: unknown, abort?: AbortState): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (signal?.aborted) return abortedError(signal);
+  if (abort?.aborted) return abortedError(abort);
   if (error instanceof Anthropic.APIUserAbortError)
     return new ProviderError('request aborted', { kind: 'aborted' });
   if (error instanceof Anthropic.APIConnectionTimeoutError)

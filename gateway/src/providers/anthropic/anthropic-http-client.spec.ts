@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ProviderError } from '@app/contracts';
 import { AnthropicHttpClient } from './anthropic-http-client';
+import { AbortSource } from '@app/http';
 
 /** A wire-level Messages endpoint answering what each test sets, recording what it received. */
 describe('AnthropicHttpClient', () => {
@@ -10,7 +11,7 @@ describe('AnthropicHttpClient', () => {
   let answer: (response: import('node:http').ServerResponse) => void;
   const seen: { path?: string; headers?: IncomingHttpHeaders; body?: string } = {};
   const call = () => ({
-    signal: new AbortController().signal,
+    abort: new AbortSource(),
     headers: { 'anthropic-beta': 'b1' },
   });
 

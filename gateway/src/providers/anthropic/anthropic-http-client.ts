@@ -53,7 +53,7 @@ export class AnthropicHttpClient {
       ...call,
       headers: { ...call.headers, accept: 'text/event-stream' },
     });
-    yield* this.pool.readEvents(response, call.signal, (event) => {
+    yield* this.pool.readEvents(response, call.abort, (event) => {
       if (!event.data) return undefined;
       const payload = JSON.parse(event.data) as { type?: string };
       if (event.event === 'error' || payload?.type === 'error') throw anthropicStreamError(payload);

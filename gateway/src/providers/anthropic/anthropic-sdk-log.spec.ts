@@ -2,6 +2,7 @@ import { FakeAnthropicServer } from '@app/testing';
 import type { ProviderConfig } from '@app/config';
 import { AnthropicProvider } from './anthropic.provider';
 import type { ProviderLogger } from './anthropic-sdk-log';
+import { AbortSource } from '@app/http';
 
 describe('@anthropic-ai/sdk warnings', () => {
   let fake: FakeAnthropicServer;
@@ -32,7 +33,7 @@ describe('@anthropic-ai/sdk warnings', () => {
     const provider = new AnthropicProvider(config, { timeoutMs: 5000, logger });
     const originalWarn = console.warn;
     const consoleWarn = jest.spyOn(console, 'warn');
-    const context = { signal: new AbortController().signal, requestId: 'log' };
+    const context = { abort: new AbortSource(), requestId: 'log' };
     try {
       // The SDK deems claude-sonnet-4-5 deprecated and warns on every call it makes.
       const ask = {

@@ -95,7 +95,7 @@ export class AnthropicProvider implements ChatProvider {
       const response = await this.sdkLog
         .capture(body.model, () =>
           this.client.messages.create(body, {
-            signal: context.signal,
+            signal: context.abort.signal,
             headers: upstreamHeaders(context),
           }),
         )
@@ -103,7 +103,7 @@ export class AnthropicProvider implements ChatProvider {
       context.markFirstByte?.();
       return toChatCompletion((await response.json()) as AnthropicMessageResponse, call);
     } catch (error) {
-      throw toAnthropicProviderError(error, context.signal);
+      throw toAnthropicProviderError(error, context.abort);
     }
   }
 
@@ -122,7 +122,7 @@ export class AnthropicProvider implements ChatProvider {
     try {
       const events = await this.sdkLog.capture(body.model, () =>
         this.client.messages.create(body, {
-          signal: context.signal,
+          signal: context.abort.signal,
           headers: upstreamHeaders(context),
         }),
       );
@@ -130,7 +130,7 @@ export class AnthropicProvider implements ChatProvider {
         yield* translator.translate(event as unknown as AnthropicStreamEvent);
       }
     } catch (error) {
-      throw toAnthropicProviderError(error, context.signal);
+      throw toAnthropicProviderError(error, context.abort);
     }
   }
 
@@ -147,22 +147,22 @@ export class AnthropicProvider implements ChatProvider {
     try {
       const response = await this.client.messages
         .countTokens(body as unknown as Anthropic.MessageCountTokensParams, {
-          signal: context.signal,
+          signal: context.abort.signal,
           headers: native ? nativeHeaders(native, context) : upstreamHeaders(context),
         })
         .asResponse();
       context.markFirstByte?.();
       return (await response.json()) as AnthropicTokenCount;
     } catch (error) {
-      throw toAnthropicProviderError(error, context.signal);
+      throw toAnthropicProviderError(error, context.abort);
     }
   }
 
   async probe(context: ProviderCallContext): Promise<void> {
     try {
-      await this.client.models.list({ limit: 1 }, { signal: context.signal });
+      await this.client.models.list({ limit: 1 }, { signal: context.abort.signal });
     } catch (error) {
-      throw toAnthropicProviderError(error, context.signal);
+      throw toAnthropicProviderError(error, context.abort);
     }
   }
 
@@ -190,13 +190,13 @@ export class AnthropicProvider implements ChatProvider {
   ): Promise<ChatCompletion> {
     try {
       const message = await this.http.message<AnthropicMessage>(nativeBody(native, model, false), {
-        signal: context.signal,
+        abort: context.abort,
         headers: nativeHeaders(native, context),
         onHeaders: context.markFirstByte,
       });
       return nativeCompletion(message);
     } catch (error) {
-      throw toAnthropicProviderError(error, context.signal);
+      throw toAnthropicProviderError(error, context.abort);
     }
   }
 
@@ -208,12 +208,12 @@ export class AnthropicProvider implements ChatProvider {
     const relay = new NativeStreamRelay(model);
     try {
       const events = this.http.events<NativeEvent>(nativeBody(native, model, true), {
-        signal: context.signal,
+        abort: context.abort,
         headers: nativeHeaders(native, context),
       });
       for await (const event of events) yield* relay.relay(event);
     } catch (error) {
-      throw toAnthropicProviderError(error, context.signal);
+      throw toAnthropicProviderError(error, context.abort);
     }
   }
 }

@@ -8,6 +8,7 @@ import {
 import { AZURE_CONTENT_FILTER_MESSAGE } from '@app/testing';
 import { parseDeployments } from './azure-deployments';
 import { createAzureOpenAIProvider } from './azure-openai.provider';
+import { AbortSource } from '@app/http';
 
 function azureConfig(endpoint: string, overrides: Partial<ProviderConfig> = {}): ProviderConfig {
   return {
@@ -38,7 +39,7 @@ describeProviderConformance('azure', async () => {
 
 describe('azure deployment URLs', () => {
   let fake: FakeAzureOpenAIServer;
-  const context = () => ({ signal: new AbortController().signal, requestId: 'azure' });
+  const context = () => ({ abort: new AbortSource(), requestId: 'azure' });
   const request = {
     model: 'ignored-by-azure',
     messages: [{ role: 'user' as const, content: 'hi' }],

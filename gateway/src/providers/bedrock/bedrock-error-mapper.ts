@@ -5,6 +5,7 @@ import {
   httpProviderError,
   invalidResponseError,
 } from '../shared/upstream-error';
+import type { AbortState } from '../shared/transport-error';
 
 /**
  * Bedrock Runtime exception names → the HTTP status the router reasons about. Names win over the
@@ -36,9 +37,9 @@ interface AwsServiceError {
 }
 
 /** Every failure of `@aws-sdk/client-bedrock-runtime` → ProviderError; the router reads only the mapped fields. */
-export function toBedrockProviderError(error: unknown, signal?: AbortSignal): ProviderError {
+export function toBedrockProviderError(error: unknown, abort?: AbortState): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (signal?.aborted) return abortedError(signal);
+  if (abort?.aborted) return abortedError(abort);
   if ((error as { name?: string } | undefined)?.name === 'AbortError')
     return new ProviderError('request aborted', { kind: 'aborted' });
   const connection = connectionError(error) ?? wrappedConnectionError(error);

@@ -13,6 +13,7 @@ import {
 import { BedrockStreamTranslator } from './bedrock-stream';
 import { BEDROCK_ERROR_STATUS, toBedrockProviderError } from './bedrock-error-mapper';
 import { BedrockProvider, bedrockClientConfig } from './bedrock.provider';
+import { AbortSource } from '@app/http';
 
 const config: ProviderConfig = {
   id: 'bedrock',
@@ -413,7 +414,7 @@ describe('toBedrockProviderError', () => {
       { timeoutMs: 2000 },
     );
     await expect(
-      closed.chat(base, { signal: new AbortController().signal, requestId: 'r' }),
+      closed.chat(base, { abort: new AbortSource(), requestId: 'r' }),
     ).rejects.toMatchObject({ kind: 'connection' });
   });
 });

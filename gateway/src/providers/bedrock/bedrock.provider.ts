@@ -71,10 +71,10 @@ export class BedrockProvider implements ChatProvider {
   ): Promise<ChatCompletion> {
     const call = toConverseCall(request, this.config);
     try {
-      if (context.signal.aborted) throw context.signal.reason;
+      if (context.abort.signal.aborted) throw context.abort.signal.reason;
       const response = await this.client.send(
         withTraceHeaders(new ConverseCommand(call.input), context),
-        { abortSignal: context.signal },
+        { abortSignal: context.abort.signal },
       );
       context.markFirstByte?.();
       return toChatCompletion(
@@ -84,7 +84,7 @@ export class BedrockProvider implements ChatProvider {
         call,
       );
     } catch (error) {
-      throw toBedrockProviderError(error, context.signal);
+      throw toBedrockProviderError(error, context.abort);
     }
   }
 
@@ -94,10 +94,10 @@ export class BedrockProvider implements ChatProvider {
   ): AsyncIterable<ChatCompletionChunk> {
     const call = toConverseCall(request, this.config);
     try {
-      if (context.signal.aborted) throw context.signal.reason;
+      if (context.abort.signal.aborted) throw context.abort.signal.reason;
       const response = await this.client.send(
         withTraceHeaders(new ConverseStreamCommand(call.input), context),
-        { abortSignal: context.signal },
+        { abortSignal: context.abort.signal },
       );
       const translator = new BedrockStreamTranslator(
         completionId(response.$metadata.requestId),
@@ -109,7 +109,7 @@ export class BedrockProvider implements ChatProvider {
         yield* translator.translate(event);
       }
     } catch (error) {
-      throw toBedrockProviderError(error, context.signal);
+      throw toBedrockProviderError(error, context.abort);
     }
   }
 }

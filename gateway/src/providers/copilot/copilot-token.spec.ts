@@ -3,8 +3,9 @@ import { ProviderError } from '@app/contracts';
 import { CopilotTokenSource } from './copilot-token-source';
 import { CopilotProvider } from './copilot.provider';
 import { copilotConfig } from '../../../test/support/copilot-provider-config';
+import { AbortSource } from '@app/http';
 
-const context = () => ({ signal: new AbortController().signal, requestId: 'copilot' });
+const context = () => ({ abort: new AbortSource(), requestId: 'copilot' });
 const request = { model: 'gpt-test', messages: [{ role: 'user' as const, content: 'hi' }] };
 
 describe('copilot token exchange', () => {
@@ -34,8 +35,8 @@ describe('copilot token exchange', () => {
       tokenUrl: fake.tokenUrl,
       githubToken: 'gh-test-token',
     });
-    expect(await tokens.token(context().signal)).toBe('cp-token-1');
-    expect(await tokens.token(context().signal)).toBe('cp-token-2');
+    expect(await tokens.token(context().abort.signal)).toBe('cp-token-1');
+    expect(await tokens.token(context().abort.signal)).toBe('cp-token-2');
   });
 
   it('refreshes once and retries when chat answers 401 for a token it no longer honours', async () => {

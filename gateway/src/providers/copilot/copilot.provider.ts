@@ -89,13 +89,13 @@ export class CopilotProvider extends OpenAICompatibleProvider {
     context: ProviderCallContext,
     call: (context: CopilotCallContext) => Promise<T>,
   ): Promise<T> {
-    const token = await this.tokens.token(context.signal);
+    const token = await this.tokens.token(context.abort.signal);
     try {
       return await call({ ...context, copilotToken: token });
     } catch (error) {
       if (!(error instanceof ProviderError) || error.status !== 401) throw error;
       this.tokens.invalidate(token);
-      return call({ ...context, copilotToken: await this.tokens.token(context.signal) });
+      return call({ ...context, copilotToken: await this.tokens.token(context.abort.signal) });
     }
   }
 }

@@ -5,6 +5,7 @@ import {
   httpProviderError,
   invalidResponseError,
 } from '../shared/upstream-error';
+import type { AbortState } from '../shared/transport-error';
 
 /**
  * A `fetch` for the Gemini SDK that turns error statuses into ProviderError itself: the SDK's
@@ -58,9 +59,9 @@ function safeJson(text: string): unknown {
 }
 
 /** Every failure of `@google/genai` (and of `geminiFetch`) → ProviderError. */
-export function toGeminiProviderError(error: unknown, signal?: AbortSignal): ProviderError {
+export function toGeminiProviderError(error: unknown, abort?: AbortState): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (signal?.aborted) return abortedError(signal);
+  if (abort?.aborted) return abortedError(abort);
   // The SDK's ApiError (matched by shape: the SDK is loaded lazily as ESM). geminiFetch pre-empts it.
   const status = (error as { name?: unknown; status?: unknown })?.status;
   if ((error as Error)?.name === 'ApiError' && typeof status === 'number')

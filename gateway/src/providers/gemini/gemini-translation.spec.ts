@@ -5,12 +5,13 @@ import { toGeminiConversation } from './gemini-contents';
 import { toGenerateContentParameters } from './gemini-request';
 import { GEMINI_FINISH_REASONS, toFinishReason } from './gemini-response';
 import { encodeToolCallId } from '../shared/tool-call-id-codec';
+import { AbortSource } from '@app/http';
 
 const base: ChatCompletionRequest = {
   model: 'gemini-test',
   messages: [{ role: 'user', content: 'hi' }],
 };
-const context = () => ({ signal: new AbortController().signal, requestId: 'test' });
+const context = () => ({ abort: new AbortSource(), requestId: 'test' });
 
 describe('gemini translation', () => {
   it('maps roles, lifts system messages and names function responses after their calls', () => {

@@ -67,7 +67,7 @@ export class GeminiProvider implements ChatProvider {
       const { models } = await this.client();
       return toChatCompletion(await models.generateContent(parameters), request.model);
     } catch (error) {
-      throw toGeminiProviderError(error, context.signal);
+      throw toGeminiProviderError(error, context.abort);
     }
   }
 
@@ -83,7 +83,7 @@ export class GeminiProvider implements ChatProvider {
         await models.generateContentStream(parameters);
       for await (const response of responses) yield* translator.translate(response);
     } catch (error) {
-      throw toGeminiProviderError(error, context.signal);
+      throw toGeminiProviderError(error, context.abort);
     }
     yield translator.finish();
   }
@@ -102,7 +102,7 @@ export class GeminiProvider implements ChatProvider {
         model: request.model,
         contents: (request.input as string[]).map((text) => ({ parts: [{ text }] })),
         config: {
-          abortSignal: context.signal,
+          abortSignal: context.abort.signal,
           httpOptions: { fetch: geminiFetch(context.markFirstByte, context.traceHeaders) },
           ...(request.dimensions ? { outputDimensionality: request.dimensions } : {}),
         },
@@ -111,7 +111,7 @@ export class GeminiProvider implements ChatProvider {
       // The Gemini API reports no token counts for embeddings.
       return { model: request.model, vectors, promptTokens: 0 };
     } catch (error) {
-      throw toGeminiProviderError(error, context.signal);
+      throw toGeminiProviderError(error, context.abort);
     }
   }
 
@@ -120,10 +120,10 @@ export class GeminiProvider implements ChatProvider {
       const { models } = await this.client();
       await models.get({
         model: this.config.defaultModel,
-        config: { abortSignal: context.signal, httpOptions: { fetch: geminiFetch() } },
+        config: { abortSignal: context.abort.signal, httpOptions: { fetch: geminiFetch() } },
       });
     } catch (error) {
-      throw toGeminiProviderError(error, context.signal);
+      throw toGeminiProviderError(error, context.abort);
     }
   }
 
@@ -135,7 +135,7 @@ export class GeminiProvider implements ChatProvider {
       ...parameters,
       config: {
         ...parameters.config,
-        abortSignal: context.signal,
+        abortSignal: context.abort.signal,
         httpOptions: { fetch: geminiFetch(context.markFirstByte, context.traceHeaders) },
       },
     };

@@ -7,6 +7,7 @@ import {
 import type { ProviderConfig } from '@app/config';
 import type { LocalDispatcher } from '@app/inference/dispatch';
 import { LocalProvider } from './local.provider';
+import { AbortSource } from '@app/http';
 
 const config: ProviderConfig = {
   id: 'local',
@@ -21,7 +22,7 @@ const request: ChatCompletionRequest = {
   model: 'local-llm',
   messages: [{ role: 'user', content: 'hi' }],
 };
-const context = () => ({ signal: new AbortController().signal, requestId: 'request-1' });
+const context = () => ({ abort: new AbortSource(), requestId: 'request-1' });
 
 function dispatcherWithDepth(depth: number): LocalDispatcher & { complete: jest.Mock } {
   return {

@@ -52,7 +52,7 @@ export class LocalProvider implements ChatProvider {
     context: ProviderCallContext,
   ): Promise<ChatCompletion> {
     await this.assertQueueHasRoom();
-    return this.dispatcher.complete(this.chatJob(request, context), context.signal, {
+    return this.dispatcher.complete(this.chatJob(request, context), context.abort.signal, {
       onStarted: context.markStarted,
       onRequeued: context.markRequeued,
     });
@@ -69,7 +69,7 @@ export class LocalProvider implements ChatProvider {
       stream: true,
       stream_options: { ...(request.stream_options ?? {}), include_usage: true },
     };
-    yield* this.dispatcher.stream(this.chatJob(streamed, context), context.signal, {
+    yield* this.dispatcher.stream(this.chatJob(streamed, context), context.abort.signal, {
       onStarted: context.markStarted,
       onRequeued: context.markRequeued,
     });
@@ -97,7 +97,7 @@ export class LocalProvider implements ChatProvider {
       input,
       deadline: this.deadline(),
     };
-    return this.dispatcher.embed(job, context.signal);
+    return this.dispatcher.embed(job, context.abort.signal);
   }
 
   private chatJob(request: ChatCompletionRequest, context: ProviderCallContext): LocalChatJob {

@@ -94,7 +94,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
       'chat/completions',
       body.stream ? { ...body, stream: false } : body,
       {
-        signal: context.signal,
+        abort: context.abort,
         headers: this.requestHeaders(context),
         onHeaders: context.markFirstByte,
       },
@@ -116,7 +116,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
     return this.client.events<ChatCompletionChunk>(
       'chat/completions',
       body,
-      { signal: context.signal, headers: this.requestHeaders(context) },
+      { abort: context.abort, headers: this.requestHeaders(context) },
       (chunk) => filter.accept(chunk),
     );
   }
@@ -133,7 +133,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
         encoding_format: 'float',
         ...(request.dimensions ? { dimensions: request.dimensions } : {}),
       },
-      { signal: context.signal, headers: this.requestHeaders(context) },
+      { abort: context.abort, headers: this.requestHeaders(context) },
     );
     const vectors = [...response.data]
       .sort((a, b) => a.index - b.index)
@@ -145,7 +145,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
     context: ProviderCallContext,
     ollama: boolean,
   ): Promise<string[]> {
-    const call = { signal: context.signal, headers: this.requestHeaders(context) };
+    const call = { abort: context.abort, headers: this.requestHeaders(context) };
     try {
       const list = await this.client.json<ModelListResponse>('models', undefined, call);
       return namesOf((list.data ?? []).map((model) => model.id));
@@ -161,7 +161,7 @@ export class OpenAICompatibleProvider implements ChatProvider {
 
   async probe(context: ProviderCallContext): Promise<void> {
     await this.client.json('models', undefined, {
-      signal: context.signal,
+      abort: context.abort,
       headers: this.requestHeaders(context),
     });
   }

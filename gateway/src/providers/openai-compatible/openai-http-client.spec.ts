@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ProviderError } from '@app/contracts';
 import { OpenAIHttpClient } from './openai-http-client';
+import { AbortSource } from '@app/http';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -9,7 +10,7 @@ describe('OpenAIHttpClient transport failures', () => {
   let server: Server;
   let handler: Handler;
   let client: OpenAIHttpClient;
-  const call = () => ({ signal: new AbortController().signal });
+  const call = () => ({ abort: new AbortSource() });
 
   beforeAll(async () => {
     server = createServer((request, response) => handler(request, response));

@@ -65,7 +65,7 @@ export class OpenAIHttpClient {
       ...call,
       headers: { ...call.headers, accept: 'text/event-stream' },
     });
-    yield* this.pool.readEvents(response, call.signal, (message) => {
+    yield* this.pool.readEvents(response, call.abort, (message) => {
       if (message.data.startsWith('[DONE]')) return END_OF_STREAM;
       const payload = JSON.parse(message.data) as { error?: unknown };
       // Like the SDK: an `error` event, or an error object in a data line, fails the stream.

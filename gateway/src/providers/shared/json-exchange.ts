@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { AbortSource } from '@app/http';
 import type { HeaderReader } from './upstream-pool';
 
 /** One answered JSON exchange: the status, the raw headers and the whole body as text. */
@@ -12,17 +13,17 @@ export interface JsonExchangeResult {
  * One request whose whole answer is read into memory, on undici's `dispatch` handler API. Written
  * by hand because `Pool.request` wraps every body in a Readable stream and its consume mixin
  * (~6% of the gateway's CPU per non-streamed call in `bench:overhead`), which a body read whole
- * never needs. Timeouts stay the pool's (`headersTimeout`, `bodyTimeout`); `signal` aborts.
+ * never needs. Timeouts stay the pool's (`headersTimeout`, `bodyTimeout`); `abort` aborts.
  */
 export function exchangeJson(
   dispatcher: Dispatcher,
   options: Dispatcher.DispatchOptions,
-  signal: AbortSignal,
+  abort: AbortSource,
   onHeaders?: () => void,
 ): Promise<JsonExchangeResult> {
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
+    if (abort.aborted) {
+      reject(abort.reason);
       return;
     }
     let abortDispatch: ((reason?: Error) => void) | undefined;
@@ -32,22 +33,22 @@ export function exchangeJson(
     const chunks: Buffer[] = [];
     // Before the request has a connection there is nothing to abort yet: answer at once, and
     // abort it when it connects.
-    const onAbort = () => {
-      if (abortDispatch) abortDispatch(signal.reason as Error);
-      else settle(signal.reason);
+    const onAbort = (reason: unknown) => {
+      if (abortDispatch) abortDispatch(reason as Error);
+      else settle(reason);
     };
     const settle = (error: unknown, result?: JsonExchangeResult) => {
       if (settled) return;
       settled = true;
-      signal.removeEventListener('abort', onAbort);
+      abort.offAbort(onAbort);
       if (error === undefined) resolve(result!);
       else reject(error);
     };
-    signal.addEventListener('abort', onAbort, { once: true });
+    abort.onAbort(onAbort);
     dispatcher.dispatch(options, {
-      onConnect(abort) {
-        abortDispatch = abort;
-        if (signal.aborted) abort(signal.reason as Error);
+      onConnect(abortRequest) {
+        abortDispatch = abortRequest;
+        if (abort.aborted) abortRequest(abort.reason as Error);
       },
       onHeaders(status, headers) {
         statusCode = status;
@@ -65,7 +66,7 @@ export function exchangeJson(
         settle(undefined, { statusCode, text, headers: rawHeaderReader(rawHeaders) });
       },
       onError(error) {
-        settle(signal.aborted ? signal.reason : error);
+        settle(abort.aborted ? abort.reason : error);
       },
     });
   });

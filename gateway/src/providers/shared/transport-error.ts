@@ -32,6 +32,12 @@ export function serializeRequestBody(body: unknown): string {
   }
 }
 
+/** Whether a call was aborted and why: an AbortSignal's or an `AbortSource`'s. */
+export interface AbortState {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+}
+
 /**
  * The `ProviderError` for a transport failure the gateway recognises (a fired abort, a timeout,
  * a refused or reset connection, malformed JSON from the upstream, a body that cannot be sent),
@@ -39,11 +45,11 @@ export function serializeRequestBody(body: unknown): string {
  */
 export function recognizedTransportError(
   error: unknown,
-  signal?: AbortSignal,
+  abort?: AbortState,
 ): ProviderError | undefined {
   if (error instanceof ProviderError) return error;
-  if (signal?.aborted) {
-    const reason: unknown = signal.reason;
+  if (abort?.aborted) {
+    const reason: unknown = abort.reason;
     return reason instanceof ProviderError
       ? reason
       : new ProviderError('request aborted', { kind: 'aborted' });
@@ -68,9 +74,9 @@ export function recognizedTransportError(
  * router understands. Adapters with an SDK map that SDK's errors first; this is the rest.
  * Used inside a transport call, where anything unrecognised is the upstream breaking protocol.
  */
-export function mapTransportError(error: unknown, signal?: AbortSignal): ProviderError {
+export function mapTransportError(error: unknown, abort?: AbortState): ProviderError {
   return (
-    recognizedTransportError(error, signal) ??
+    recognizedTransportError(error, abort) ??
     new ProviderError('upstream call failed', { kind: 'invalid_response' })
   );
 }

@@ -1,16 +1,20 @@
 import { ProviderError } from '@app/contracts';
-import { isUnserializableRequest, unserializableRequestError } from './transport-error';
+import {
+  isUnserializableRequest,
+  unserializableRequestError,
+  type AbortState,
+} from './transport-error';
 
 /** Node and undici error codes that mean the connection itself failed. */
 const CONNECTION_CODES =
   /^(ECONN|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)/;
 
 /**
- * The error for a call whose signal fired: the router's own reason (a timeout it raised as a
+ * The error for a call whose abort fired: the router's own reason (a timeout it raised as a
  * ProviderError) when there is one, otherwise a plain client abort.
  */
-export function abortedError(signal: AbortSignal): ProviderError {
-  const reason: unknown = signal.reason;
+export function abortedError(abort: AbortState): ProviderError {
+  const reason: unknown = abort.reason;
   return reason instanceof ProviderError
     ? reason
     : new ProviderError('request aborted', { kind: 'aborted' });

@@ -1,8 +1,9 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { ProviderError } from '@app/contracts';
+import type { AbortSource } from '@app/http';
 import { exchangeJson } from './json-exchange';
 import { decodeServerSentEvents, type ServerSentEvent } from './sse-decoder';
-import { mapTransportError, serializeRequestBody } from './transport-error';
+import { mapTransportError, serializeRequestBody, type AbortState } from './transport-error';
 
 /** Reads one response header (the first value of a repeated one). */
 export interface HeaderReader {
@@ -17,7 +18,8 @@ export type StatusErrorMapper = (
 ) => ProviderError;
 
 export interface UpstreamCall {
-  signal: AbortSignal;
+  /** Ends the call when it fires (the router's attempt: client gone, timeout). */
+  abort: AbortSource;
   /** Per-call headers, over the client's own. */
   headers?: Record<string, string>;
   /** Called when response headers arrive (stops the router's first-byte timer). */
@@ -61,16 +63,16 @@ export class UpstreamPool {
     const request = this.requestOf(path, headers, body, call);
     let answer;
     try {
-      answer = await exchangeJson(this.pool, request, call.signal, call.onHeaders);
+      answer = await exchangeJson(this.pool, request, call.abort, call.onHeaders);
     } catch (error) {
-      throw mapTransportError(error, call.signal);
+      throw mapTransportError(error, call.abort);
     }
     if (answer.statusCode >= 400)
       throw this.statusError(answer.statusCode, parseOrUndefined(answer.text), answer.headers);
     try {
       return JSON.parse(answer.text) as T;
     } catch (error) {
-      throw mapTransportError(error, call.signal);
+      throw mapTransportError(error, call.abort);
     }
   }
 
@@ -84,12 +86,12 @@ export class UpstreamPool {
     const request = this.requestOf(path, headers, body, call);
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.pool.request({ ...request, signal: call.signal });
+      response = await this.pool.request({ ...request, signal: call.abort.signal });
     } catch (error) {
-      throw mapTransportError(error, call.signal);
+      throw mapTransportError(error, call.abort);
     }
     call.onHeaders?.();
-    if (response.statusCode >= 400) throw await this.errorOf(response, call.signal);
+    if (response.statusCode >= 400) throw await this.errorOf(response, call.abort);
     return response;
   }
 
@@ -100,7 +102,7 @@ export class UpstreamPool {
    */
   async *readEvents<T>(
     response: Dispatcher.ResponseData,
-    signal: AbortSignal,
+    abort: AbortState,
     onEvent: (event: ServerSentEvent) => T | undefined | typeof END_OF_STREAM,
   ): AsyncGenerator<T> {
     response.body.setEncoding('utf8');
@@ -111,7 +113,7 @@ export class UpstreamPool {
         if (value !== undefined) yield value;
       }
     } catch (error) {
-      throw mapTransportError(error, signal);
+      throw mapTransportError(error, abort);
     } finally {
       if (!response.body.readableEnded) response.body.destroy();
     }
@@ -143,13 +145,13 @@ export class UpstreamPool {
 
   private async errorOf(
     response: Dispatcher.ResponseData,
-    signal: AbortSignal,
+    abort: AbortState,
   ): Promise<ProviderError> {
     let text: string;
     try {
       text = await response.body.text();
     } catch (error) {
-      return mapTransportError(error, signal);
+      return mapTransportError(error, abort);
     }
     const headers = response.headers;
     return this.statusError(response.statusCode, parseOrUndefined(text), {
