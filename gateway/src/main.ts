@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   }
   const { config, warnings } = loaded;
   limitHeapGrowth(config.server.heapGrowthPercent);
-  const logger = createLogger(config.server.logLevel, 'gateway');
+  const logger = createLogger(config.server.logLevel, 'gateway', {
+    flushIntervalMs: config.server.logFlushIntervalMs,
+  });
   for (const warning of warnings) logger.warn(warning);
   const app = await createGatewayApp(config, logger);
   await app.listen(config.server.port, config.server.host);

@@ -229,11 +229,11 @@ describe('TargetExecutor', () => {
     const [slow, other] = providers([{ hang: true }], [{ answer: 'never' }]);
     const client = new AbortSource();
     setTimeout(() => client.abort(), 30);
-    await expect(
-      executor.execute(routeOf(slow, other), ...chatCall(client)),
-    ).rejects.toMatchObject({
-      status: 499,
-    });
+    await expect(executor.execute(routeOf(slow, other), ...chatCall(client))).rejects.toMatchObject(
+      {
+        status: 499,
+      },
+    );
     expect(other.calls).toHaveLength(0);
     expect(stateOf(slow).consecutiveFailures).toBe(0);
   });

@@ -120,7 +120,8 @@ export class SteppedChatProvider implements ChatProvider {
   async chat(request: ChatCompletionRequest, context: ProviderCallContext) {
     const step = this.take(request, context);
     if ('answer' in step) {
-      if (step.delayMs) await Promise.race([sleep(step.delayMs), untilAborted(context.abort.signal)]);
+      if (step.delayMs)
+        await Promise.race([sleep(step.delayMs), untilAborted(context.abort.signal)]);
       return completion(request.model, step.answer);
     }
     if ('startThenAnswer' in step) {
@@ -141,7 +142,8 @@ export class SteppedChatProvider implements ChatProvider {
       if ('answer' in step) {
         const words = step.answer.split(' ');
         for (const [index, word] of words.entries()) {
-          if (step.delayMs) await Promise.race([sleep(step.delayMs), untilAborted(context.abort.signal)]);
+          if (step.delayMs)
+            await Promise.race([sleep(step.delayMs), untilAborted(context.abort.signal)]);
           yield chunk(request.model, word, index === words.length - 1);
         }
         return;

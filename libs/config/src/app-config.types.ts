@@ -165,6 +165,8 @@ export interface AppConfig {
     host: string;
     logLevel: string;
     logPayloads: boolean;
+    /** Longest a log line waits in memory to be written with others; 0 = at once. @defaultValue 100 */
+    logFlushIntervalMs: number;
     maxBodyBytes: number;
     /** On SIGTERM, in-flight requests get this long before they end with a 503. @defaultValue 25000 */
     shutdownGraceMs: number;

@@ -18,6 +18,8 @@ export const coreEnvShape = {
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ),
   LOG_PAYLOADS: envBoolean(false),
+  /** Log lines are written in batches, at most this long after the first (0: each line at once). */
+  LOG_FLUSH_INTERVAL_MS: envInt(100, { min: 0, max: 10_000 }),
   MAX_BODY_BYTES: envInt(4 * 1024 * 1024, { min: 1024 }),
   /** On SIGTERM, in-flight requests get this long before they are ended with a 503. */
   SHUTDOWN_GRACE_MS: envInt(25_000, { min: 0 }),

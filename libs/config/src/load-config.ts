@@ -105,6 +105,7 @@ function appConfig(
       host: env.HOST,
       logLevel: env.LOG_LEVEL,
       logPayloads: env.LOG_PAYLOADS ?? false,
+      logFlushIntervalMs: env.LOG_FLUSH_INTERVAL_MS,
       maxBodyBytes: env.MAX_BODY_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       heapGrowthPercent: env.HEAP_GROWTH_PERCENT,
