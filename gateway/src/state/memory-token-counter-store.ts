@@ -6,10 +6,12 @@ export class MemoryTokenCounterStore implements TokenCounterStore {
   private readonly tokens = new Map<string, number>();
   private latestMinute = 0;
 
-  async add(subject: string, minute: number, tokens: number): Promise<void> {
+  async add(subject: string, minute: number, tokens: number): Promise<number> {
     this.sweep(minute);
     const key = `${subject}|${minute}`;
-    this.tokens.set(key, (this.tokens.get(key) ?? 0) + tokens);
+    const total = (this.tokens.get(key) ?? 0) + tokens;
+    this.tokens.set(key, total);
+    return total;
   }
 
   async read(subject: string, minute: number): Promise<number> {

@@ -10,9 +10,9 @@ const COUNTER_TTL_SECONDS = 120;
  * and EXEC were four (each a command object, a promise and a reply for ioredis to parse).
  */
 const ADD = new RedisScript(`
-redis.call('INCRBY', KEYS[1], ARGV[1])
+local total = redis.call('INCRBY', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 1
+return total
 `);
 
 /**
@@ -26,11 +26,12 @@ export class RedisTokenCounterStore implements TokenCounterStore {
     private readonly prefix: string,
   ) {}
 
-  async add(subject: string, minute: number, tokens: number): Promise<void> {
+  async add(subject: string, minute: number, tokens: number): Promise<number> {
     const key = this.key(subject, minute);
-    await orUnavailable('Token counting', () =>
+    const total = await orUnavailable('Token counting', () =>
       ADD.run(this.client, [key], [tokens, COUNTER_TTL_SECONDS]),
     );
+    return Number(total);
   }
 
   async read(subject: string, minute: number): Promise<number> {

@@ -21,6 +21,8 @@ import { connectRedis } from '../state/redis-connection';
 import { RedisRateLimitStore } from '../state/redis-rate-limit-store';
 import { RedisResponseStore } from '../state/redis-response-store';
 import { RedisTokenCounterStore } from '../state/redis-token-counter-store';
+import { SyncedTokenCounterStore } from '../state/synced-token-counter-store';
+import type { TokenCounterStore } from '../state/token-counter-store';
 import { LazyLocalDispatcher } from './lazy-local-dispatcher';
 import {
   CACHE_STORE,
@@ -65,9 +67,12 @@ class TopologyShutdown implements OnApplicationShutdown {
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis | null,
     @Inject(LOCAL_DISPATCHER) private readonly dispatcher: LocalDispatcher,
+    @Inject(TOKEN_COUNTER_STORE) private readonly tokenCounters: TokenCounterStore,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    // Tokens counted in the last sync interval go out while Redis is still open.
+    await this.tokenCounters.flush?.();
     await this.dispatcher.close();
     await this.redis?.quit().catch(() => this.redis?.disconnect());
   }
@@ -90,11 +95,13 @@ const providers: Provider[] = [
   },
   {
     provide: TOKEN_COUNTER_STORE,
-    inject: [APP_CONFIG, REDIS_CLIENT],
-    useFactory: (config: AppConfig, client: Redis | null) =>
-      client
-        ? new RedisTokenCounterStore(client, config.redisKeyPrefix)
-        : new MemoryTokenCounterStore(),
+    inject: [APP_CONFIG, REDIS_CLIENT, LOGGER],
+    useFactory: (config: AppConfig, client: Redis | null, logger: Logger) => {
+      if (!client) return new MemoryTokenCounterStore();
+      const shared = new RedisTokenCounterStore(client, config.redisKeyPrefix);
+      const syncMs = config.controls.tokenCounterSyncMs;
+      return syncMs > 0 ? new SyncedTokenCounterStore(shared, syncMs, logger) : shared;
+    },
   },
   {
     provide: RATE_LIMIT_STORE,

@@ -107,7 +107,13 @@ export function describeStoreConformance(name: string, factories: StoreFactories
 
     it('token counters: add up per subject and minute, atomically, and reset', async () => {
       const counters = await factories.tokenCounters();
-      await Promise.all(Array.from({ length: 20 }, () => counters.add('t1', 1000, 15)));
+      const totals = await Promise.all(
+        Array.from({ length: 20 }, () => counters.add('t1', 1000, 15)),
+      );
+      // Each add answers the total it made: every one of 15, 30, … 300 exactly once.
+      expect([...totals].sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 20 }, (_, index) => 15 * (index + 1)),
+      );
       await counters.add('t1', 1001, 7);
       await counters.add('t2', 1000, 3);
       expect(await counters.read('t1', 1000)).toBe(300);

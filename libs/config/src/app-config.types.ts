@@ -121,6 +121,8 @@ export interface ControlsConfig {
   responsesMaxStored: number;
   rateLimitRpm: number;
   rateLimitTpm: number;
+  /** Redis topology: how often token counters are synced with Redis; 0 = on every request. @defaultValue 100 */
+  tokenCounterSyncMs: number;
   /** While Redis cannot count: let requests through (`open`) or answer 503 (`closed`). @defaultValue 'open' */
   rateLimitFailMode: 'open' | 'closed';
   metricsEnabled: boolean;

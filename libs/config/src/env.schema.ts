@@ -139,6 +139,8 @@ export const coreEnvShape = {
   RESPONSES_MAX_STORED: envInt(10_000, { min: 1 }),
   RATE_LIMIT_RPM: envInt(0, { min: 0 }),
   RATE_LIMIT_TPM: envInt(0, { min: 0 }),
+  /** Redis topology: tokens-per-minute counters are synced with Redis this often (0: per request). */
+  TOKEN_COUNTER_SYNC_MS: envInt(100, { min: 0, max: 60_000 }),
   /** While Redis cannot count: `open` lets requests through uncounted, `closed` answers 503. */
   RATE_LIMIT_FAIL_MODE: z.preprocess(
     (v) => (v === '' ? undefined : v),

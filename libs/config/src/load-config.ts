@@ -171,6 +171,7 @@ function appConfig(
       responsesMaxStored: env.RESPONSES_MAX_STORED,
       rateLimitRpm: env.RATE_LIMIT_RPM,
       rateLimitTpm: env.RATE_LIMIT_TPM,
+      tokenCounterSyncMs: env.TOKEN_COUNTER_SYNC_MS,
       rateLimitFailMode: env.RATE_LIMIT_FAIL_MODE,
       metricsEnabled: env.METRICS_ENABLED ?? true,
       metricsAuth: env.METRICS_AUTH ?? false,
