@@ -127,6 +127,18 @@ interface Comparison {
 const p50Added = (summary: Summary, direct: Summary | undefined) =>
   summary.sequentialP50 - pick(direct, (s) => s.sequentialP50);
 
+/** "A vs B" of p50 added; without the direct runs (`--only`), the p50s themselves, marked so. */
+function p50AddedText(
+  a: Summary,
+  aDirect: Summary | undefined,
+  b: Summary,
+  bDirect: Summary | undefined,
+): string {
+  if (aDirect && bDirect)
+    return `${p50Added(a, aDirect).toFixed(3)} vs ${p50Added(b, bDirect).toFixed(3)}`;
+  return `p50 ${a.sequentialP50.toFixed(3)} vs ${b.sequentialP50.toFixed(3)}`;
+}
+
 const COMPARISONS: Comparison[] = [
   {
     label: 'Redis topology vs embedded',
@@ -190,7 +202,7 @@ export function printComparisons(
         times(a.throughput / b.throughput),
         times(a.cpuSecondsPer10k / b.cpuSecondsPer10k),
         `${(a.cpuSecondsPer10k / 10).toFixed(3)} vs ${(b.cpuSecondsPer10k / 10).toFixed(3)}`,
-        `${p50Added(a, directOf(setup)).toFixed(3)} vs ${p50Added(b, directOf(reference)).toFixed(3)}`,
+        p50AddedText(a, directOf(setup), b, directOf(reference)),
         `${a.peakRssMb.toFixed(0)} vs ${b.peakRssMb.toFixed(0)}`,
         wanted ?? '',
         judged,
