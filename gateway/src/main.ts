@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     logger.info({ signal, graceMs: config.server.shutdownGraceMs }, 'shutting down');
     const clean = await shutDownGracefully(app, config.server.shutdownGraceMs, logger);
     logger.info({ clean }, 'stopped');
-    logger.flush();
+    // Lines still waiting (LOG_FLUSH_INTERVAL_MS) are written synchronously on exit.
     process.exit(clean ? 0 : 1);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { BatchedLogStream } from './batched-log-stream';
 import { allowListLogger, createLogger, LOG_BUFFER_BYTES } from './logger';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,5 +61,35 @@ describe('createLogger (buffered destination)', () => {
     log.info('alone');
     await sleep(100);
     expect(linesIn().map((line) => line.msg)).toEqual(['alone']);
+  });
+});
+
+describe('BatchedLogStream at exit', () => {
+  it('writes what waits synchronously, after what the destination still holds', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'gateway-log-exit-'));
+    const file = join(directory, 'out.log');
+    const calls: string[] = [];
+    const target = {
+      write: (text: string) => calls.push(`write ${text}`),
+      flush: () => calls.push('flush'),
+      flushSync: () => {
+        calls.push('flushSync');
+        appendFileSync(file, 'held by the destination\n');
+      },
+    };
+    const exitListeners = process.listeners('exit');
+    try {
+      const stream = new BatchedLogStream(target, file, 60_000, LOG_BUFFER_BYTES);
+      expect(process.listenerCount('exit')).toBe(exitListeners.length + 1);
+      stream.write('first\n');
+      stream.write('second\n');
+      stream.flushSync();
+      expect(calls).toEqual(['flushSync']);
+      expect(readFileSync(file, 'utf8')).toBe('held by the destination\nfirst\nsecond\n');
+    } finally {
+      for (const listener of process.listeners('exit'))
+        if (!exitListeners.includes(listener)) process.off('exit', listener);
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

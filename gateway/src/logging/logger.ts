@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { BatchedLogStream } from './batched-log-stream';
 
 let lastMillisecond = 0;
 let lastTimestamp = '';
@@ -13,14 +14,8 @@ function isoTime(): string {
   return lastTimestamp;
 }
 
-/** Lines held in memory before they are written, when buffering (LOG_FLUSH_INTERVAL_MS > 0). */
+/** Most log text gathered in memory before it is written, when batching (LOG_FLUSH_INTERVAL_MS > 0). */
 export const LOG_BUFFER_BYTES = 8192;
-
-/** Called by pino for each line just before it goes to the stream (its `streamWrite` hook). */
-type LineHook = (line: string) => string;
-
-/** The hook of each buffered stream, so the request log's second logger on it uses it too. */
-const lineHooks = new WeakMap<pino.DestinationStream, LineHook>();
 
 export interface LogOutput {
   /** LOG_FLUSH_INTERVAL_MS; 0 (the default here) writes each line at once. */
@@ -30,33 +25,15 @@ export interface LogOutput {
 }
 
 /**
- * The destination of every log line: stdout (or `dest`), asynchronously (a burst of requests never blocks on
- * it), flushed on exit. With `flushIntervalMs` > 0, lines wait in memory until LOG_BUFFER_BYTES
- * have gathered or `flushIntervalMs` has passed since the first of them, whichever comes first:
- * one write per batch of lines instead of one per line. At one request at a time, that write
- * (handed to libuv's thread pool) cost ~0.1 ms of the gateway's ~0.45 ms per request; under load
- * lines batch up anyway.
+ * The destination of every log line: stdout (or `dest`), asynchronously (a burst of requests
+ * never blocks on it), flushed on exit; in batches when `flushIntervalMs` > 0 (see
+ * `BatchedLogStream`).
  */
 function logDestination({ flushIntervalMs = 0, dest = 1 }: LogOutput): pino.DestinationStream {
-  if (flushIntervalMs <= 0) return pino.destination({ dest, sync: false });
-  const stream = pino.destination({ dest, sync: false, minLength: LOG_BUFFER_BYTES });
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    stream.flush();
-  };
-  lineHooks.set(stream, (line) => {
-    // Unref'd: a pending flush never keeps the process alive, and the exit handler flushes.
-    timer ??= setTimeout(flush, flushIntervalMs).unref();
-    return line;
-  });
-  return stream;
-}
-
-/** `{ hooks }` for a buffered stream, `{}` otherwise (pino wants no `hooks: undefined`). */
-function hooksOf(stream: pino.DestinationStream): Pick<pino.LoggerOptions, 'hooks'> {
-  const streamWrite = lineHooks.get(stream);
-  return streamWrite ? { hooks: { streamWrite } } : {};
+  const target = pino.destination({ dest, sync: false });
+  return flushIntervalMs > 0
+    ? new BatchedLogStream(target, dest, flushIntervalMs, LOG_BUFFER_BYTES)
+    : target;
 }
 
 /**
@@ -75,7 +52,6 @@ export function createLogger(level: string, name: string, output: LogOutput = {}
         censor: '[redacted]',
       },
       timestamp: isoTime,
-      ...hooksOf(stream),
     },
     stream,
   );
@@ -90,10 +66,7 @@ export function allowListLogger(logger: Logger): Logger {
   const stream = (logger as unknown as Record<symbol, pino.DestinationStream>)[
     pino.symbols.streamSym
   ];
-  return pino(
-    { level: logger.level, base: logger.bindings(), timestamp: isoTime, ...hooksOf(stream) },
-    stream,
-  );
+  return pino({ level: logger.level, base: logger.bindings(), timestamp: isoTime }, stream);
 }
 
 export const LOGGER = Symbol('LOGGER');
