@@ -2,8 +2,11 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { CircuitState } from '../routing/circuit-breaker';
 import type { AttemptRecord } from '../routing/router-observer';
 import { LabelledChildren, type MetricLabels } from './metric-labels';
+import { SummedCounter } from './summed-counter';
 
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
+/** `status_class` by the status's first digit (no string built per request). */
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
 export interface MetricsSummary {
   total_requests: number;
@@ -22,7 +25,7 @@ export class GatewayMetrics {
   private failures = 0;
   private cacheHitCount = 0;
 
-  private readonly providerRequests = new Counter({
+  private readonly providerRequests = new SummedCounter({
     name: 'ai_provider_requests_total',
     help: 'Upstream attempts by provider, model and outcome',
     labelNames: ['provider', 'model', 'outcome'],
@@ -70,13 +73,13 @@ export class GatewayMetrics {
     labelNames: ['limit'],
     registers: [this.registry],
   });
-  private readonly tokens = new Counter({
+  private readonly tokens = new SummedCounter({
     name: 'ai_tokens_total',
     help: 'Tokens by provider, model and kind (prompt, completion)',
     labelNames: ['provider', 'model', 'kind'],
     registers: [this.registry],
   });
-  private readonly cost = new Counter({
+  private readonly cost = new SummedCounter({
     name: 'ai_cost_usd_total',
     help: 'Spend in USD by provider and model',
     labelNames: ['provider', 'model'],
@@ -88,7 +91,7 @@ export class GatewayMetrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
-  private readonly requests = new Counter({
+  private readonly requests = new SummedCounter({
     name: 'ai_gateway_requests_total',
     help: 'Client requests to /v1 and /ai by API dialect (openai, responses, anthropic) and status class',
     labelNames: ['api', 'status_class'],
@@ -108,21 +111,11 @@ export class GatewayMetrics {
     collect: (): void => this.usageRowsPending.set(this.usageBacklog()),
   });
 
-  private readonly requestChildren = new LabelledChildren((...values) =>
-    this.providerRequests.labels(...values),
-  );
   private readonly latencyChildren = new LabelledChildren((...values) =>
     this.providerLatency.labels(...values),
   );
   private readonly ttftChildren = new LabelledChildren((...values) =>
     this.timeToFirstToken.labels(...values),
-  );
-  private readonly tokenChildren = new LabelledChildren((...values) =>
-    this.tokens.labels(...values),
-  );
-  private readonly costChildren = new LabelledChildren((...values) => this.cost.labels(...values));
-  private readonly statusChildren = new LabelledChildren((...values) =>
-    this.requests.labels(...values),
   );
 
   constructor(private readonly labels: MetricLabels) {
@@ -133,7 +126,7 @@ export class GatewayMetrics {
     if (record.outcome === 'skipped') return;
     const provider = this.labels.provider(record.provider);
     const model = this.labels.model(record.model);
-    this.requestChildren.get(provider, model, record.outcome).inc();
+    this.providerRequests.cell(provider, model, record.outcome).value += 1;
     this.latencyChildren.get(provider, model).observe(record.latencyMs / 1000);
   }
 
@@ -172,10 +165,10 @@ export class GatewayMetrics {
     const providerLabel = this.labels.provider(provider);
     const modelLabel = this.labels.model(model);
     if (promptTokens > 0)
-      this.tokenChildren.get(providerLabel, modelLabel, 'prompt').inc(promptTokens);
+      this.tokens.cell(providerLabel, modelLabel, 'prompt').value += promptTokens;
     if (completionTokens > 0)
-      this.tokenChildren.get(providerLabel, modelLabel, 'completion').inc(completionTokens);
-    if (costUsd > 0) this.costChildren.get(providerLabel, modelLabel).inc(costUsd);
+      this.tokens.cell(providerLabel, modelLabel, 'completion').value += completionTokens;
+    if (costUsd > 0) this.cost.cell(providerLabel, modelLabel).value += costUsd;
   }
 
   usageRowsDropped(rows: number): void {
@@ -190,7 +183,8 @@ export class GatewayMetrics {
   requestFinished(status: number, overheadSeconds: number, api = 'openai'): void {
     this.totalRequests += 1;
     if (status >= 500) this.failures += 1;
-    this.statusChildren.get(api, `${Math.floor(status / 100)}xx`).inc();
+    const hundreds = Math.floor(status / 100);
+    this.requests.cell(api, STATUS_CLASSES[hundreds] ?? `${hundreds}xx`).value += 1;
     this.overhead.observe(Math.max(0, overheadSeconds));
   }
 
