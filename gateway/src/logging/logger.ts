@@ -14,7 +14,7 @@ function isoTime(): string {
   return lastTimestamp;
 }
 
-/** Most log text gathered in memory before it is written, when batching (LOG_FLUSH_INTERVAL_MS > 0). */
+/** Most log text held in memory before it is written, when batching (LOG_FLUSH_INTERVAL_MS > 0). */
 export const LOG_BUFFER_BYTES = 8192;
 
 export interface LogOutput {
@@ -37,8 +37,8 @@ function logDestination({ flushIntervalMs = 0, dest = 1 }: LogOutput): pino.Dest
 }
 
 /**
- * Structured JSON logs, to stdout unless `output.dest` says otherwise (see `logDestination`). Prompts, completions and keys are never
- * logged unless LOG_PAYLOADS=true.
+ * Structured JSON logs, to stdout unless `output.dest` says otherwise (see `logDestination`).
+ * Prompts, completions and keys are never logged unless LOG_PAYLOADS=true.
  */
 export function createLogger(level: string, name: string, output: LogOutput = {}): Logger {
   const stream = logDestination(output);
