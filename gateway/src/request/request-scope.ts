@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { AbortSource, inFlightRequestsOf } from '@app/http';
+import { trackClientAbort } from '@app/http';
 import { HTTP, GATEWAY, NOOP_SPAN, type Tracing, type TraceSpan } from '@app/tracing';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { apiDialectOf, apiKindOf } from './api-kind';
 import { RequestContext, requestIdFrom } from './request-context';
 
@@ -15,7 +15,8 @@ export type RequestClosed = (context: RequestContext, status: number, path: stri
 /**
  * Gives every request its `RequestContext` in a Fastify `onRequest` hook: before body parsing and
  * guards, so a request refused early (413, 401) is counted and logged like any other. Client
- * requests get one `close` listener, which both ends the lazy abort signal and reports the close.
+ * requests get one `close` listener (`trackClientAbort`), which both fires their lazy abort
+ * source and reports the close.
  */
 export function installRequestContext(
   fastify: FastifyInstance,
@@ -31,7 +32,9 @@ export function installRequestContext(
     // Bounded: a path is logged, and a client may send a very long one.
     const path = request.url.length > 256 ? `${request.url.slice(0, 256)}…` : request.url;
     const abort =
-      api === 'client' ? trackClose(reply, (status) => onClosed(context, status, path)) : undefined;
+      api === 'client'
+        ? trackClientAbort(reply, (status) => onClosed(context, status, path))
+        : undefined;
     const context = new RequestContext({
       requestId,
       span:
@@ -62,33 +65,6 @@ function serverSpan(tracing: Tracing, request: FastifyRequest, requestId: string
       [GATEWAY.requestId]: requestId,
     },
   });
-}
-
-/**
- * What aborts a client request's upstream work, created on first use (a cache hit never needs
- * it), and the close report. It fires when the client goes away before its response is
- * complete, and when a shutdown's grace period is over (its reason is then the 503 to answer):
- * it is registered with the app's in-flight requests.
- */
-function trackClose(reply: FastifyReply, closed: (status: number) => void): () => AbortSource {
-  let source: AbortSource | undefined;
-  let clientGone = false;
-  reply.raw.once('close', () => {
-    if (source) inFlightRequestsOf(reply.server).untrack(source);
-    if (!reply.raw.writableFinished) {
-      clientGone = true;
-      source?.abort();
-    }
-    closed(reply.raw.statusCode);
-  });
-  return () => {
-    if (!source) {
-      source = new AbortSource();
-      if (clientGone) source.abort();
-      else inFlightRequestsOf(reply.server).track(source);
-    }
-    return source;
-  };
 }
 
 export function contextOf(request: FastifyRequest): RequestContext {

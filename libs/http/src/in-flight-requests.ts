@@ -22,7 +22,7 @@ export interface Abortable {
 
 /**
  * The requests one app is serving, for a graceful shutdown: how many are still running, and the
- * abort signals of those that called upstream work, so that once the grace period is over they
+ * abort sources of those that called upstream work, so that once the grace period is over they
  * end with a clear 503 (or a final SSE error event) instead of being cut off with the socket.
  */
 export class InFlightRequests {
@@ -46,16 +46,9 @@ export class InFlightRequests {
     });
   }
 
-  /** A signal for upstream work of one request; aborted at once if the app already stopped. */
-  register(controller: Abortable, response: ServerResponse): void {
-    if (!this.track(controller)) return;
-    response.once('close', () => this.untrack(controller));
-  }
-
   /**
-   * `register` for a caller that already listens to the response's `close`: it calls `untrack`
-   * there (one listener per request instead of two). False when the app already stopped (the
-   * controller is then aborted).
+   * Upstream work of one request, until `untrack` (called from the response's `close`). False
+   * when the app already stopped: the work is then aborted at once.
    */
   track(controller: Abortable): boolean {
     if (this.stopReason) {
