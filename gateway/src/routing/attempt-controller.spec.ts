@@ -85,7 +85,7 @@ describe('AttemptController (one timer for the deadline, first byte and idle gap
 
   it('gives SDKs an AbortSignal that follows the attempt, made only when asked for', () => {
     const early = start();
-    const signal = early.signal;
+    const signal = early.source.signal;
     expect(signal.aborted).toBe(false);
     jest.advanceTimersByTime(1_000);
     expect(signal.aborted).toBe(true);
@@ -93,7 +93,7 @@ describe('AttemptController (one timer for the deadline, first byte and idle gap
 
     const late = start();
     jest.advanceTimersByTime(1_000);
-    expect(late.signal.aborted).toBe(true);
-    expect(late.signal.reason).toMatchObject({ code: 'first_byte_timeout' });
+    expect(late.source.signal.aborted).toBe(true);
+    expect(late.source.signal.reason).toMatchObject({ code: 'first_byte_timeout' });
   });
 });

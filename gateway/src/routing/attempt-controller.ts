@@ -49,11 +49,6 @@ export class AttemptController {
     this.arm();
   }
 
-  /** The attempt's source as an AbortSignal, for SDKs (made on first use). */
-  get signal(): AbortSignal {
-    return this.source.signal;
-  }
-
   get clientAborted(): boolean {
     return this.client.aborted;
   }

@@ -298,9 +298,8 @@ export class ChatRouter {
     } finally {
       facts.end();
       attempt.dispose();
-      // Ends the upstream request when the consumer stops early (client gone).
-      if (!attempt.source.aborted)
-        attempt.abort(new ProviderError('stream closed', { kind: 'aborted' }));
+      // Ends the upstream request when the consumer stops early (client gone); no-op once aborted.
+      attempt.abort(new ProviderError('stream closed', { kind: 'aborted' }));
       await iterator.return?.().catch(() => undefined);
     }
   }

@@ -3,6 +3,8 @@ import type { TokenCounterStore } from './token-counter-store';
 
 /** What this replica knows of one counter (one subject, one minute). */
 interface Counter {
+  subject: string;
+  minute: number;
   /** The shared total as last read (or as answered by the last add sent). */
   shared: number;
   /** When `shared` was asked for (Date.now()); 0 = never. */
@@ -52,7 +54,7 @@ export class SyncedTokenCounterStore implements TokenCounterStore {
   async read(subject: string, minute: number): Promise<number> {
     const counter = this.counterOf(subject, minute);
     if (Date.now() - counter.readAt >= this.syncMs) {
-      counter.reading ??= this.readShared(counter, subject, minute);
+      counter.reading ??= this.readShared(counter);
       await counter.reading;
     }
     return totalOf(counter);
@@ -74,16 +76,24 @@ export class SyncedTokenCounterStore implements TokenCounterStore {
     let counter = this.counters.get(key);
     if (!counter) {
       this.prune(minute);
-      counter = { shared: 0, readAt: 0, reading: undefined, unsent: 0, sending: 0 };
+      counter = {
+        subject,
+        minute,
+        shared: 0,
+        readAt: 0,
+        reading: undefined,
+        unsent: 0,
+        sending: 0,
+      };
       this.counters.set(key, counter);
     }
     return counter;
   }
 
-  private async readShared(counter: Counter, subject: string, minute: number): Promise<void> {
+  private async readShared(counter: Counter): Promise<void> {
     const asked = Date.now();
     try {
-      counter.shared = await this.shared.read(subject, minute);
+      counter.shared = await this.shared.read(counter.subject, counter.minute);
       counter.readAt = asked;
     } finally {
       counter.reading = undefined;
@@ -93,15 +103,14 @@ export class SyncedTokenCounterStore implements TokenCounterStore {
   private send(): Promise<void> {
     this.timer = undefined;
     const sends: Promise<void>[] = [];
-    for (const [key, counter] of this.counters) {
+    for (const counter of this.counters.values()) {
       if (counter.unsent === 0) continue;
       const tokens = counter.unsent;
       counter.unsent = 0;
       counter.sending += tokens;
-      const [subject, minute] = splitKey(key);
       const asked = Date.now();
       sends.push(
-        this.shared.add(subject, minute, tokens).then(
+        this.shared.add(counter.subject, counter.minute, tokens).then(
           (total) => {
             counter.sending -= tokens;
             counter.shared = total;
@@ -132,7 +141,7 @@ export class SyncedTokenCounterStore implements TokenCounterStore {
     this.prunedMinute = minute;
     for (const [key, counter] of this.counters) {
       const done = counter.unsent === 0 && counter.sending === 0 && !counter.reading;
-      if (done && splitKey(key)[1] < minute - 1) this.counters.delete(key);
+      if (done && counter.minute < minute - 1) this.counters.delete(key);
     }
   }
 }
@@ -143,9 +152,4 @@ function totalOf(counter: Counter): number {
 
 function keyOf(subject: string, minute: number): string {
   return `${minute}\u0000${subject}`;
-}
-
-function splitKey(key: string): [string, number] {
-  const split = key.indexOf('\u0000');
-  return [key.slice(split + 1), Number(key.slice(0, split))];
 }
