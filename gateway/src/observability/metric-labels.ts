@@ -57,4 +57,9 @@ export class LabelledChildren<Child> {
     }
     return child;
   }
+
+  /** Every child made so far. */
+  all(): IterableIterator<Child> {
+    return this.children.values();
+  }
 }

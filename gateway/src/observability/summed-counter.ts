@@ -1,4 +1,5 @@
 import { Counter, type CounterConfiguration } from 'prom-client';
+import { LabelledChildren } from './metric-labels';
 
 /** What one label tuple of a `SummedCounter` has counted since prom-client last collected. */
 export interface CounterCell {
@@ -13,7 +14,7 @@ export interface CounterCell {
  * five). The values scraped are the same: collection adds everything counted before it.
  */
 export class SummedCounter<Label extends string> {
-  private readonly cells = new Map<string, { values: string[]; cell: CounterCell }>();
+  private readonly cells = new LabelledChildren((...values) => ({ values, cell: { value: 0 } }));
   /** The prom-client counter, registered in `config.registers`; it reads the cells. */
   readonly counter: Counter<Label>;
 
@@ -22,7 +23,7 @@ export class SummedCounter<Label extends string> {
     this.counter = new Counter<Label>({
       ...config,
       collect() {
-        for (const { values, cell } of cells.values()) {
+        for (const { values, cell } of cells.all()) {
           if (cell.value === 0) continue;
           this.labels(...values).inc(cell.value);
           cell.value = 0;
@@ -33,12 +34,6 @@ export class SummedCounter<Label extends string> {
 
   /** The cell of these label values (in `labelNames` order); add to its `value`. */
   cell(...values: string[]): CounterCell {
-    const key = values.join('\u0000');
-    let entry = this.cells.get(key);
-    if (!entry) {
-      entry = { values, cell: { value: 0 } };
-      this.cells.set(key, entry);
-    }
-    return entry.cell;
+    return this.cells.get(...values).cell;
   }
 }
