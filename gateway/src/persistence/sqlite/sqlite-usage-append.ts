@@ -18,8 +18,7 @@ export type UsageAppender = (events: readonly UsageEvent[]) => void;
 export function createUsageAppender(connection: BetterSqlite3.Database): UsageAppender {
   const insertEvent = connection.prepare(`INSERT INTO usage_events (id, occurred_at, day, subject,
       provider, model, prompt_tokens, completion_tokens, cost_nano_usd, request_id)
-    VALUES (@id, @occurredAt, @day, @subject, @provider, @model, @promptTokens,
-      @completionTokens, @costNanoUsd, @requestId)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO NOTHING`);
   const addToDaily = connection.prepare(`INSERT INTO usage_daily (day, subject, model, requests,
       prompt_tokens, completion_tokens, cost_nano_usd)
@@ -41,7 +40,21 @@ export function createUsageAppender(connection: BetterSqlite3.Database): UsageAp
   const appendInTransaction = connection.transaction((events: readonly UsageEvent[]) => {
     const sums = new Map<string, DailySum>();
     for (const event of events) {
-      if (insertEvent.run(event).changes === 0) continue;
+      // Positional, not named (`@id`…): the driver looks each name up on the object, which made
+      // binding a row ~2× slower, on the thread that shares the gateway's core.
+      const inserted = insertEvent.run(
+        event.id,
+        event.occurredAt,
+        event.day,
+        event.subject,
+        event.provider,
+        event.model,
+        event.promptTokens,
+        event.completionTokens,
+        event.costNanoUsd,
+        event.requestId,
+      );
+      if (inserted.changes === 0) continue;
       const key = `${event.day}\u0000${event.subject}\u0000${event.model}`;
       let sum = sums.get(key);
       if (!sum) {
