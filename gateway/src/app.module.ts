@@ -19,8 +19,12 @@ import { ProvidersAdminController } from './api/admin/providers-admin.controller
 import { RoutesAdminController } from './api/admin/routes-admin.controller';
 import { ConsoleSessionController } from './api/console/console-session.controller';
 import { TenantsAdminController } from './api/admin/tenants-admin.controller';
-import { MessagesController } from './api/anthropic/messages.controller';
-import { ChatCompletionsController } from './api/openai/chat-completions.controller';
+import { CountTokensController } from './api/anthropic/count-tokens.controller';
+import { MessagesRoute } from './api/anthropic/messages.route';
+import { CLIENT_ROUTES, type ClientRoute } from './api/client-routes/client-route';
+import { ClientRouteRegistry } from './api/client-routes/client-route-registry';
+import { ChatCompletionsRoute } from './api/openai/chat-completions.route';
+import { ResponsesCreateRoute } from './api/openai/responses-create.route';
 import { EmbeddingsController } from './api/openai/embeddings.controller';
 import { ModelsController } from './api/openai/models.controller';
 import { ResponsesController } from './api/openai/responses.controller';
@@ -134,8 +138,7 @@ export class AppModule {
         OpenApiModule,
       ],
       controllers: [
-        ChatCompletionsController,
-        MessagesController,
+        CountTokensController,
         EmbeddingsController,
         ModelsController,
         ResponsesController,
@@ -162,7 +165,18 @@ export class AppModule {
         RagCollectionsService,
         RagQueryService,
         // access, limits, usage, cache
-        { provide: APP_GUARD, useClass: ApiAccessGuard },
+        ApiAccessGuard,
+        { provide: APP_GUARD, useExisting: ApiAccessGuard },
+        // The data plane's hot endpoints, served by Fastify directly (see ClientRouteRegistry).
+        ChatCompletionsRoute,
+        MessagesRoute,
+        ResponsesCreateRoute,
+        {
+          provide: CLIENT_ROUTES,
+          inject: [ChatCompletionsRoute, MessagesRoute, ResponsesCreateRoute],
+          useFactory: (...routes: ClientRoute[]) => routes,
+        },
+        ClientRouteRegistry,
         ClientAuthService,
         {
           provide: SESSION_REVOCATIONS,

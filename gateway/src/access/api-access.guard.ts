@@ -37,7 +37,15 @@ export class ApiAccessGuard implements CanActivate {
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
     const http = execution.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
+    await this.check(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+    return true;
+  }
+
+  /**
+   * Lets the request through or throws the 401/429 it gets. Nest's routes reach it as their
+   * guard; the client routes Fastify serves directly (`ClientRouteRegistry`) call it first.
+   */
+  async check(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const context = contextOf(request);
     switch (context.api) {
       case 'client': {
@@ -47,22 +55,16 @@ export class ApiAccessGuard implements CanActivate {
           key === undefined && (await this.consoleSessions.isSignedIn(request))
             ? ADMIN
             : await this.auth.authenticate(key);
-        await this.limiter.admit(
-          context.principal,
-          request.ip,
-          http.getResponse<FastifyReply>(),
-          context.span,
-        );
-        return true;
+        await this.limiter.admit(context.principal, request.ip, reply, context.span);
+        return;
       }
       case 'admin':
-        await this.assertAdmin(request);
-        return true;
+        return this.assertAdmin(request);
       case 'ops':
         if (this.opsNeedAdmin) await this.assertAdmin(request);
-        return true;
+        return;
       default:
-        return true;
+        return;
     }
   }
 

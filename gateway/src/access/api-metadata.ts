@@ -33,7 +33,16 @@ function markRoutes(kind: ApiKind, extra: Record<string, unknown> = {}): ClassDe
  * (default `openai`) is the API the routes speak: their error shape and the `api` metric label.
  */
 export const ClientApi = (options: { dialect?: ApiDialect } = {}): ClassDecorator =>
-  markRoutes('client', options.dialect ? { [API_DIALECT_CONFIG_KEY]: options.dialect } : {});
+  markRoutes('client', dialectConfig(options.dialect));
+
+/** The Fastify route config of a client API route: what `@ClientApi()` writes on Nest's routes. */
+export function clientRouteConfig(dialect?: ApiDialect): Record<string, unknown> {
+  return { ...dialectConfig(dialect), [API_KIND_CONFIG_KEY]: 'client' };
+}
+
+function dialectConfig(dialect: ApiDialect | undefined): Record<string, unknown> {
+  return dialect ? { [API_DIALECT_CONFIG_KEY]: dialect } : {};
+}
 
 /** Health and metrics: open, unless METRICS_AUTH=true asks for the admin key. */
 export const OpsApi = (): ClassDecorator => markRoutes('ops');

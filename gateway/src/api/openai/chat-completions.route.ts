@@ -1,27 +1,22 @@
-import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '@app/contracts';
 import { parseBody } from '@app/http';
-import { ClientApi } from '../../access/api-metadata';
 import { ChatCompletionsService } from '../../chat/chat-completions.service';
 import type { RequestContext } from '../../request/request-context';
-import { Ctx } from '../../request/request-scope';
+import type { ClientRoute } from '../client-routes/client-route';
 import { gatewayHeaders } from '../shared/gateway-headers';
 import { sendRoutedStream } from '../shared/send-routed-stream';
 
-/** OpenAI Chat Completions: JSON, or SSE with `stream: true`. */
-@ClientApi()
-@Controller('v1/chat')
-export class ChatCompletionsController {
+/** OpenAI Chat Completions, `POST /v1/chat/completions`: JSON, or SSE with `stream: true`. */
+@Injectable()
+export class ChatCompletionsRoute implements ClientRoute {
+  readonly method = 'POST';
+  readonly url = '/v1/chat/completions';
+
   constructor(@Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService) {}
 
-  @Post('completions')
-  @HttpCode(200)
-  async create(
-    @Body() raw: unknown,
-    @Ctx() context: RequestContext,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async handle(raw: unknown, context: RequestContext, reply: FastifyReply) {
     const body = parseBody(chatCompletionRequestSchema, raw) as ChatCompletionRequest;
     if (body.stream) {
       // Errors before the first chunk are JSON errors; after it, a final SSE error event.
