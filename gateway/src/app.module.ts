@@ -70,6 +70,9 @@ import { QuotaService } from './usage/quota.service';
 import { UsageLedgerWriter } from './usage/usage-ledger-writer';
 import { UsageRecorder } from './usage/usage-recorder';
 
+/** The client routes, listed once: each is a provider, and together they are CLIENT_ROUTES. */
+const CLIENT_ROUTE_TYPES = [ChatCompletionsRoute, MessagesRoute, ResponsesCreateRoute];
+
 /**
  * Process-wide values every module may inject: the config, the logger, prices, metrics and the
  * router's observers (metrics, provider stats, logs).
@@ -168,12 +171,10 @@ export class AppModule {
         ApiAccessGuard,
         { provide: APP_GUARD, useExisting: ApiAccessGuard },
         // The data plane's hot endpoints, served by Fastify directly (see ClientRouteRegistry).
-        ChatCompletionsRoute,
-        MessagesRoute,
-        ResponsesCreateRoute,
+        ...CLIENT_ROUTE_TYPES,
         {
           provide: CLIENT_ROUTES,
-          inject: [ChatCompletionsRoute, MessagesRoute, ResponsesCreateRoute],
+          inject: CLIENT_ROUTE_TYPES,
           useFactory: (...routes: ClientRoute[]) => routes,
         },
         ClientRouteRegistry,
