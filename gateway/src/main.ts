@@ -1,10 +1,13 @@
+// First, before anything loads Nest: see before-modules.ts.
+import './runtime/before-modules';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '@app/config';
 import { createGatewayApp } from './bootstrap';
 import { loadGatewayConfigWithWarnings } from './gateway-config';
 import { shutDownGracefully } from './graceful-shutdown';
-import { limitHeapGrowth } from './heap-growth';
 import { createLogger } from './logging/logger';
+import { limitHeapGrowth } from './runtime/heap-growth';
+import { limitNewSpace } from './runtime/new-space-limit';
 
 async function main(): Promise<void> {
   let loaded;
@@ -25,6 +28,8 @@ async function main(): Promise<void> {
   for (const warning of warnings) logger.warn(warning);
   const app = await createGatewayApp(config, logger);
   await app.listen(config.server.port, config.server.host);
+  // After the boot's allocations, which ran with the new space held at its initial size.
+  limitNewSpace(config.server.heapNewSpaceMb);
   // The bound port, not the configured one: PORT=0 (tests) picks a free port.
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.info(

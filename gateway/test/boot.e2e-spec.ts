@@ -90,3 +90,78 @@ describe('the compiled gateway process', () => {
     }
   });
 });
+
+/** The `nodejs_heap_space_size_total_bytes` gauge of one V8 space, from the gateway's /metrics. */
+async function heapSpaceBytes(baseUrl: string, space: string): Promise<number> {
+  const response = await fetch(`${baseUrl}/metrics`);
+  expect(response.status).toBe(200);
+  const line = (await response.text())
+    .split('\n')
+    .find((text) => text.startsWith(`nodejs_heap_space_size_total_bytes{space="${space}"}`));
+  expect(line).toBeDefined();
+  return Number(line!.split(' ')[1]);
+}
+
+/** `count` chat completions, `concurrency` at a time, each answered 200. */
+async function chatLoad(baseUrl: string, count: number, concurrency: number): Promise<void> {
+  const body = JSON.stringify({ model: 'gpt-4o-mini', messages: userMessage() });
+  let next = 0;
+  const statuses = new Map<number, number>();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        const response = await fetch(`${baseUrl}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        await response.arrayBuffer();
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      }
+    }),
+  );
+  expect(Object.fromEntries(statuses)).toEqual({ 200: count });
+}
+
+describe('the compiled gateway process: V8 new space (HEAP_NEW_SPACE_MB)', () => {
+  const MiB = 1024 * 1024;
+  let upstream: FakeOpenAIServer;
+  beforeAll(async () => {
+    upstream = await FakeOpenAIServer.start();
+  });
+  afterAll(() => upstream.stop());
+
+  /** Boots the compiled gateway with `newSpaceMb`, sends the same load, returns the new space. */
+  async function newSpaceAfterLoad(newSpaceMb: string) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const run = runGateway({
+      OPENAI_BASE_URL: upstream.baseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      METRICS_ENABLED: 'true',
+      HEAP_NEW_SPACE_MB: newSpaceMb,
+    });
+    try {
+      await run.listening;
+      const afterBoot = await heapSpaceBytes(baseUrl, 'new');
+      await chatLoad(baseUrl, 1500, 16);
+      return { afterBoot, afterLoad: await heapSpaceBytes(baseUrl, 'new') };
+    } finally {
+      run.child.kill('SIGTERM');
+      await run.exited;
+    }
+  }
+
+  it('boots with the new space held small and lets it grow only up to the limit', async () => {
+    const { afterBoot, afterLoad } = await newSpaceAfterLoad('4');
+    expect(afterBoot).toBeLessThanOrEqual(2 * MiB);
+    expect(afterLoad).toBeLessThanOrEqual(4 * MiB);
+  });
+
+  it('lets V8 grow it past that with HEAP_NEW_SPACE_MB=0 under the same load', async () => {
+    const { afterLoad } = await newSpaceAfterLoad('0');
+    expect(afterLoad).toBeGreaterThan(4 * MiB);
+  });
+});

@@ -174,6 +174,8 @@ export interface AppConfig {
     shutdownGraceMs: number;
     /** Old-generation growth per full GC, % of the live heap; 0 = V8's heuristic. @defaultValue 100 */
     heapGrowthPercent: number;
+    /** Largest V8 new space (both semi-spaces) in MB; 0 = V8's own (32 MB). @defaultValue 16 */
+    heapNewSpaceMb: number;
   };
   redisUrl?: string;
   /** Prefix of every Redis key. @defaultValue 'gateway:' */

@@ -109,6 +109,7 @@ function appConfig(
       maxBodyBytes: env.MAX_BODY_BYTES,
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
       heapGrowthPercent: env.HEAP_GROWTH_PERCENT,
+      heapNewSpaceMb: env.HEAP_NEW_SPACE_MB,
     },
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
