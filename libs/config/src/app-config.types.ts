@@ -174,7 +174,7 @@ export interface AppConfig {
     shutdownGraceMs: number;
     /** Old-generation growth per full GC, % of the live heap; 0 = V8's heuristic. @defaultValue 100 */
     heapGrowthPercent: number;
-    /** Largest V8 new space (both semi-spaces) in MB; 0 = V8's own (32 MB). @defaultValue 16 */
+    /** Ceiling of V8's new space (both semi-spaces) in MB, held at half; 0 = V8's own. @defaultValue 32 */
     heapNewSpaceMb: number;
   };
   redisUrl?: string;

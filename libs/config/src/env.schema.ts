@@ -25,8 +25,8 @@ export const coreEnvShape = {
   SHUTDOWN_GRACE_MS: envInt(25_000, { min: 0 }),
   /** V8 old-generation growth after each full GC, in percent of the live heap (0: V8's own). */
   HEAP_GROWTH_PERCENT: envInt(100, { min: 0, max: 300 }),
-  /** Largest V8 new space (both semi-spaces), in MB (0: V8's own, 32 MB on 64-bit). */
-  HEAP_NEW_SPACE_MB: envInt(16, { min: 0, max: 1024 }),
+  /** Ceiling of V8's new space (both semi-spaces), in MB; held at half of it (0: V8's own). */
+  HEAP_NEW_SPACE_MB: envInt(32, { min: 0, max: 1024 }),
   GATEWAY_CONFIG: envString(),
   REDIS_URL: envUrl(),
   /** Prefix of every key the gateway writes to Redis (lets replicas, tests or apps share one Redis). */
