@@ -24,7 +24,7 @@ export const coreEnvShape = {
   /** On SIGTERM, in-flight requests get this long before they are ended with a 503. */
   SHUTDOWN_GRACE_MS: envInt(25_000, { min: 0 }),
   /** V8 old-generation growth after each full GC, in percent of the live heap (0: V8's own). */
-  HEAP_GROWTH_PERCENT: envInt(100, { min: 0, max: 300 }),
+  HEAP_GROWTH_PERCENT: envInt(50, { min: 0, max: 300 }),
   /** Ceiling of V8's new space (both semi-spaces), in MB; held at half of it (0: V8's own). */
   HEAP_NEW_SPACE_MB: envInt(32, { min: 0, max: 1024 }),
   GATEWAY_CONFIG: envString(),
