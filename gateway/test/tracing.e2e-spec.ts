@@ -8,6 +8,7 @@ import {
 } from '@app/testing';
 import { OtlpReceiver } from '@app/testing/otlp/otlp-receiver';
 import { GatewayProcess } from '@app/testing/processes/gateway-process';
+import { waitFor } from '@app/testing/processes/worker-process';
 import {
   attemptSpans,
   clientTraceContext,
@@ -168,12 +169,18 @@ describe('OpenTelemetry traces across gateway and providers', () => {
       attempts[0].spanId,
       attempts[1].spanId,
     ]);
-    // The request's log line names the trace.
-    const line = gateway.logs
-      .split('\n')
-      .filter((text) => text.includes('"msg":"request"'))
-      .map((text) => JSON.parse(text) as Record<string, unknown>)
-      .find((entry) => entry.trace_id === client.traceId);
+    // The request's log line names the trace. Log lines are written in batches
+    // (LOG_FLUSH_INTERVAL_MS after the first), which can be after the spans arrived.
+    const line = await waitFor(
+      async () =>
+        gateway.logs
+          .split('\n')
+          .filter((text) => text.includes('"msg":"request"'))
+          .map((text) => JSON.parse(text) as Record<string, unknown>)
+          .find((entry) => entry.trace_id === client.traceId),
+      5_000,
+      'the request log line',
+    );
     expect(line).toMatchObject({ span_id: server.spanId, provider: 'anthropic', status: 200 });
   });
 
