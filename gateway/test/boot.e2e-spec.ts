@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { FakeOpenAIServer } from '@app/testing';
+import { metricValue } from './support/controls-helpers';
 import { postJson, startGateway, userMessage } from './support/gateway-harness';
 
 const MAIN = join(__dirname, '../../dist/gateway/src/main.js');
@@ -95,11 +96,9 @@ describe('the compiled gateway process', () => {
 async function heapSpaceBytes(baseUrl: string, space: string): Promise<number> {
   const response = await fetch(`${baseUrl}/metrics`);
   expect(response.status).toBe(200);
-  const line = (await response.text())
-    .split('\n')
-    .find((text) => text.startsWith(`nodejs_heap_space_size_total_bytes{space="${space}"}`));
-  expect(line).toBeDefined();
-  return Number(line!.split(' ')[1]);
+  const bytes = metricValue(await response.text(), 'nodejs_heap_space_size_total_bytes', { space });
+  expect(bytes).toBeGreaterThan(0);
+  return bytes;
 }
 
 /** `count` chat completions, `concurrency` at a time, each answered 200. */

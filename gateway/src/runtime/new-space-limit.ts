@@ -45,12 +45,12 @@ export function holdNewSpaceGrowth(): void {
  * to 1. This observer runs on the event loop, after the GC: two GCs back to back (a scavenge and
  * a full GC, seen under load) can each double the space before it runs. So growth stops at half
  * of `maxMb`, and that second doubling still lands within it: the default 32 holds the space at
- * 16 MB, and never lets it pass 32. No library does this. Returns a function that stops watching.
+ * 16 MB, and never lets it pass 32. No library does this.
  */
-export function limitNewSpace(maxMb: number): () => void {
+export function limitNewSpace(maxMb: number): void {
   if (maxMb <= 0) {
     setGrowthFactor(V8_GROWTH_FACTOR);
-    return () => undefined;
+    return;
   }
   const maxBytes = maxMb * MB;
   let factor = 0;
@@ -62,7 +62,5 @@ export function limitNewSpace(maxMb: number): () => void {
     setGrowthFactor(next);
   };
   adjust();
-  const observer = new PerformanceObserver(adjust);
-  observer.observe({ entryTypes: ['gc'] });
-  return () => observer.disconnect();
+  new PerformanceObserver(adjust).observe({ entryTypes: ['gc'] });
 }

@@ -172,7 +172,7 @@ export interface AppConfig {
     maxBodyBytes: number;
     /** On SIGTERM, in-flight requests get this long before they end with a 503. @defaultValue 25000 */
     shutdownGraceMs: number;
-    /** Old-generation growth per full GC, % of the live heap; 0 = V8's heuristic. @defaultValue 100 */
+    /** Old-generation growth per full GC, % of the live heap; 0 = V8's heuristic. @defaultValue 50 */
     heapGrowthPercent: number;
     /** Ceiling of V8's new space (both semi-spaces) in MB, held at half; 0 = V8's own. @defaultValue 32 */
     heapNewSpaceMb: number;
