@@ -131,8 +131,17 @@ describe('the compiled gateway process: V8 new space (HEAP_NEW_SPACE_MB)', () =>
   });
   afterAll(() => upstream.stop());
 
-  /** Boots the compiled gateway with `newSpaceMb`, sends the same load, returns the new space. */
-  async function newSpaceAfterLoad(newSpaceMb: string) {
+  const ROUND = 1000;
+  const MAX_ROUNDS = 5;
+  const LOAD_TIMEOUT_MS = 150_000;
+
+  /**
+   * Boots the compiled gateway with `newSpaceMb` and sends rounds of ROUND requests (at most
+   * MAX_ROUNDS, fewer when `until` holds), reading the new space after boot and after each round.
+   * V8 grows the space from what survived its scavenges, so how many requests that takes varies
+   * with the machine: one fixed round was not always enough (seen in CI).
+   */
+  async function newSpaceUnderLoad(newSpaceMb: string, until?: (bytes: number) => boolean) {
     const port = 20000 + Math.floor(Math.random() * 20000);
     const baseUrl = `http://127.0.0.1:${port}`;
     const run = runGateway({
@@ -145,8 +154,12 @@ describe('the compiled gateway process: V8 new space (HEAP_NEW_SPACE_MB)', () =>
     try {
       await run.listening;
       const afterBoot = await heapSpaceBytes(baseUrl, 'new');
-      await chatLoad(baseUrl, 1500, 16);
-      return { afterBoot, afterLoad: await heapSpaceBytes(baseUrl, 'new') };
+      const afterRounds: number[] = [];
+      while (afterRounds.length < MAX_ROUNDS && !afterRounds.some((bytes) => until?.(bytes))) {
+        await chatLoad(baseUrl, ROUND, 16);
+        afterRounds.push(await heapSpaceBytes(baseUrl, 'new'));
+      }
+      return { afterBoot, largest: Math.max(...afterRounds) };
     } finally {
       run.child.kill('SIGTERM');
       await run.exited;
@@ -154,13 +167,13 @@ describe('the compiled gateway process: V8 new space (HEAP_NEW_SPACE_MB)', () =>
   }
 
   it('boots with the new space held small and lets it grow only up to the limit', async () => {
-    const { afterBoot, afterLoad } = await newSpaceAfterLoad('4');
+    const { afterBoot, largest } = await newSpaceUnderLoad('4');
     expect(afterBoot).toBeLessThanOrEqual(2 * MiB);
-    expect(afterLoad).toBeLessThanOrEqual(4 * MiB);
-  });
+    expect(largest).toBeLessThanOrEqual(4 * MiB);
+  }, LOAD_TIMEOUT_MS);
 
-  it('lets V8 grow it past that with HEAP_NEW_SPACE_MB=0 under the same load', async () => {
-    const { afterLoad } = await newSpaceAfterLoad('0');
-    expect(afterLoad).toBeGreaterThan(4 * MiB);
-  });
+  it('lets V8 grow it past that with HEAP_NEW_SPACE_MB=0 under at most the same load', async () => {
+    const { largest } = await newSpaceUnderLoad('0', (bytes) => bytes > 4 * MiB);
+    expect(largest).toBeGreaterThan(4 * MiB);
+  }, LOAD_TIMEOUT_MS);
 });

@@ -1,5 +1,6 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import type { Worker } from 'node:worker_threads';
 
 const MB = 1024 * 1024;
 
@@ -23,13 +24,25 @@ function newSpaceCapacityBytes(): number {
 /** A semi-space's usable capacity is a little under its size (page headers): ~2% slack. */
 const CAPACITY_SLACK = 1.05;
 
+/** The growth factor V8 should use now; `applyGrowthFactor` sets it. */
+let chooseGrowthFactor: () => number = () => V8_GROWTH_FACTOR;
+
+function applyGrowthFactor(): void {
+  setGrowthFactor(chooseGrowthFactor());
+}
+
 /**
  * Holds V8's new space (the young generation's two semi-spaces) at boot: no growth until
  * `limitNewSpace` decides. Called before the application's modules load, because loading them
  * allocates enough to grow it to V8's maximum at once (32 MB, then committed for good).
+ *
+ * The flag is process-wide, and every new V8 isolate (each worker thread, as it starts) raises
+ * it back to at least 2: so whenever a worker thread comes online the factor is set again.
  */
 export function holdNewSpaceGrowth(): void {
-  setGrowthFactor(1);
+  chooseGrowthFactor = () => 1;
+  applyGrowthFactor();
+  process.on('worker', (worker: Worker) => worker.once('online', applyGrowthFactor));
 }
 
 /**
@@ -42,25 +55,22 @@ export function holdNewSpaceGrowth(): void {
  *
  * Only a command-line flag sets the maximum (`--max-semi-space-size`); at run time V8 reads just
  * the growth factor, each time it grows the space. So after every GC the factor is set to 2 or
- * to 1. This observer runs on the event loop, after the GC: two GCs back to back (a scavenge and
- * a full GC, seen under load) can each double the space before it runs. So growth stops at half
- * of `maxMb`, and that second doubling still lands within it: the default 32 holds the space at
- * 16 MB, and never lets it pass 32. No library does this.
+ * to 1, every time, not only when the choice changes: a worker thread starting resets it (above;
+ * seen: the SQLite append thread starting under load let the space grow to 32 MB under a 4 MB
+ * ceiling), and a GC may come before the worker's `online` event. The observer runs on the event
+ * loop, after the GC: two GCs back to back can each double the space before it runs. So growth
+ * stops at half of `maxMb`, and that second doubling still lands within it: the default 32
+ * holds the space at 16 MB. No library does this.
  */
 export function limitNewSpace(maxMb: number): void {
-  if (maxMb <= 0) {
-    setGrowthFactor(V8_GROWTH_FACTOR);
-    return;
-  }
   const maxBytes = maxMb * MB;
-  let factor = 0;
-  const adjust = () => {
-    const twiceGrown = newSpaceCapacityBytes() * V8_GROWTH_FACTOR * V8_GROWTH_FACTOR;
-    const next = twiceGrown <= maxBytes * CAPACITY_SLACK ? V8_GROWTH_FACTOR : 1;
-    if (next === factor) return;
-    factor = next;
-    setGrowthFactor(next);
-  };
-  adjust();
-  new PerformanceObserver(adjust).observe({ entryTypes: ['gc'] });
+  chooseGrowthFactor =
+    maxMb <= 0
+      ? () => V8_GROWTH_FACTOR
+      : () => {
+          const twiceGrown = newSpaceCapacityBytes() * V8_GROWTH_FACTOR * V8_GROWTH_FACTOR;
+          return twiceGrown <= maxBytes * CAPACITY_SLACK ? V8_GROWTH_FACTOR : 1;
+        };
+  applyGrowthFactor();
+  if (maxMb > 0) new PerformanceObserver(applyGrowthFactor).observe({ entryTypes: ['gc'] });
 }
