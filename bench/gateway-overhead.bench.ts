@@ -7,6 +7,7 @@
  *                             [--rate 100,1000] [--only direct,floor,gateway,...]
  *                             [--baseline DIR] [--stream-requests 50] [--chunk-delay 5]
  *                             [--log-level info] [--redis] [--keep-logs] [--quick]
+ *                             [--max-steal-percent 2] [--steal-retries 2]
  *
  * With the defaults a run takes about 70 s per setup and round.
  * --quick: 1 round, 2 s phases, 1 s warm-up, 5 streams (a smoke test; the numbers mean little).
@@ -16,6 +17,9 @@
  * always does). Redis is REDIS_URL, else a redis-server the bench starts on the load core (the
  * machine's own may run on the measured core), under a unique key prefix deleted at the end.
  * --keep-logs keeps every server's output (kept anyway on failure; the directory is named).
+ * --max-steal-percent: a measured phase (wrk, each latency run) during which the host stole more
+ * CPU than this share of it (duration × CPUs, from /proc/stat) is run again, up to
+ * --steal-retries times; the least-stolen run is kept, and the table shows what was stolen.
  *
  * Setups (--only takes their ids), all against one mock upstream answering at once from
  * precomputed bodies (bench/support/bench-upstream.ts):
@@ -91,12 +95,20 @@ const { values: options } = parseArgs({
     redis: { type: 'boolean', default: false },
     'keep-logs': { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    'max-steal-percent': { type: 'string' },
+    'steal-retries': { type: 'string' },
   },
 });
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
   const value = raw === undefined ? fallback : Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
+  const value = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
   return value;
 }
 
@@ -114,6 +126,8 @@ const SETTINGS = {
   /** REDIS_URL, else (set in main) a redis-server of the bench's own on the load core. */
   redisUrl: process.env.REDIS_URL,
   baseline: options.baseline === undefined ? undefined : resolve(options.baseline),
+  maxStealPercent: positiveNumber('max-steal-percent', options['max-steal-percent'], 2),
+  stealRetries: wholeNumber('steal-retries', options['steal-retries'], QUICK ? 0 : 2),
 };
 
 const ONLY = (

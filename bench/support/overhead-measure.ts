@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { runCommand } from './bench-process';
+import { leastStolen, type StealPolicy } from './host-steal';
 import type { LatencyJob, LatencyResult, StreamResult } from './latency-client';
 import type { RoundMeasurement } from './overhead-report';
 import { STREAM_CONTENT_CHUNKS } from './overhead-requests';
@@ -17,7 +18,7 @@ import {
 } from './overhead-setups';
 import { assertAllSucceeded, runWrk } from './wrk-run';
 
-export interface MeasureSettings {
+export interface MeasureSettings extends StealPolicy {
   duration: number;
   warmup: number;
   connections: number;
@@ -67,25 +68,38 @@ async function saturate(setup: Setup, upstream: Upstream, settings: MeasureSetti
     await runWrk({ ...wrkOptions, seconds: settings.warmup }),
   );
   const proxy = setup.process;
-  let peakRss = 0;
-  const upstreamBefore = await reachedUpstream(setup, upstream);
-  const sampler = proxy && setInterval(() => (peakRss = Math.max(peakRss, proxy.rssBytes())), 200);
-  const cpuBefore = proxy?.cpuSeconds();
-  const load = await runWrk({ ...wrkOptions, seconds: settings.duration }).finally(() =>
-    clearInterval(sampler),
+  const run = await leastStolen(
+    `${setup.id} wrk`,
+    settings.duration,
+    settings,
+    async () => {
+      const upstreamBefore = await reachedUpstream(setup, upstream);
+      let peakRss = 0;
+      const sampler =
+        proxy && setInterval(() => (peakRss = Math.max(peakRss, proxy.rssBytes())), 200);
+      const cpuBefore = proxy?.cpuSeconds();
+      const load = await runWrk({ ...wrkOptions, seconds: settings.duration }).finally(() =>
+        clearInterval(sampler),
+      );
+      const cpuAfter = proxy?.cpuSeconds();
+      assertAllSucceeded(setup.id, load);
+      const reached = (await reachedUpstream(setup, upstream)) - upstreamBefore;
+      if (setup.upstreamRequests === 'every' && reached < load.requests)
+        throw new Error(
+          `${setup.id}: wrk counted ${load.requests} answers but only ${reached} reached the upstream`,
+        );
+      return { load, peakRss, cpuBefore, cpuAfter };
+    },
+    progress,
   );
-  const cpuAfter = proxy?.cpuSeconds();
-  assertAllSucceeded(setup.id, load);
-  const reached = (await reachedUpstream(setup, upstream)) - upstreamBefore;
-  if (setup.upstreamRequests === 'every' && reached < load.requests)
-    throw new Error(
-      `${setup.id}: wrk counted ${load.requests} answers but only ${reached} reached the upstream`,
-    );
+  const { load, peakRss, cpuBefore, cpuAfter } = run.result;
   return {
     throughput: load.requestsPerSecond,
     cpuSecondsPer10k:
       cpuBefore === undefined ? undefined : ((cpuAfter! - cpuBefore) / load.requests) * 10_000,
     peakRssMb: proxy ? peakRss / MEGABYTE : undefined,
+    stealSeconds: run.stealSeconds,
+    stolenRuns: run.discarded,
   };
 }
 
@@ -125,18 +139,27 @@ export async function measure(
     durationSeconds: settings.duration,
   };
   const core = settings.loadCore;
-  const sequential = await runLatencyClient<LatencyResult>(
-    { ...job, mode: 'sequential' },
-    setup,
-    core,
-  );
+  let latencyStealSeconds = 0;
+  const timed = async (label: string, latencyJob: LatencyJob) => {
+    const run = await leastStolen(
+      `${setup.id} ${label}`,
+      settings.duration,
+      settings,
+      () => runLatencyClient<LatencyResult>(latencyJob, setup, core),
+      progress,
+    );
+    latencyStealSeconds += run.stealSeconds ?? 0;
+    return run.result;
+  };
+  const sequential = await timed('1 connection', { ...job, mode: 'sequential' });
   const rates: LatencyResult[] = [];
   for (const rate of settings.rates) {
-    const result = await runLatencyClient<LatencyResult>(
-      { ...job, mode: 'open-loop', rate, connections: settings.connections },
-      setup,
-      core,
-    );
+    const result = await timed(`${rate} req/s`, {
+      ...job,
+      mode: 'open-loop',
+      rate,
+      connections: settings.connections,
+    });
     if (result.sendLagP99Ms! > 2)
       progress(
         `  warning: at ${rate} req/s the client sent ${result.sendLagP99Ms!.toFixed(1)} ms late (p99): ` +
@@ -150,5 +173,5 @@ export async function measure(
     if (leaked > 0)
       throw new Error(`${setup.id}: ${leaked} requests reached the upstream: not cache hits`);
   }
-  return { ...saturation, sequential, rates, stream };
+  return { ...saturation, sequential, rates, stream, latencyStealSeconds };
 }

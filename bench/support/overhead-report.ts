@@ -48,6 +48,11 @@ export interface RoundMeasurement {
   rates: LatencyResult[];
   /** Absent for setups not timed streaming (Responses, Messages). */
   stream?: StreamResult;
+  /** CPU seconds the host stole during the wrk run kept, and during the latency runs kept. */
+  stealSeconds?: number;
+  latencyStealSeconds?: number;
+  /** wrk runs repeated because the host stole too much (host-steal.ts). */
+  stolenRuns?: number;
 }
 
 /** The median; of an even count, the mean of the middle two (two rounds: their mean, not the larger). */
@@ -71,6 +76,9 @@ export interface Summary {
   total: number;
   maxGap: number;
   fewestArrivals: number;
+  stealSeconds: number;
+  latencyStealSeconds: number;
+  stolenRuns: number;
 }
 
 export function summariseRounds(
@@ -94,6 +102,9 @@ export function summariseRounds(
     fewestArrivals: rounds.some((round) => round.stream)
       ? Math.min(...rounds.flatMap((round) => round.stream?.separateArrivals ?? []))
       : Number.NaN,
+    stealSeconds: over((round) => round.stealSeconds),
+    latencyStealSeconds: over((round) => round.latencyStealSeconds),
+    stolenRuns: rounds.reduce((sum, round) => sum + (round.stolenRuns ?? 0), 0),
   };
 }
 
@@ -162,6 +173,9 @@ export function buildRows(summaries: Map<SetupId, Summary>, settings: ReportSett
     (summary) => summary.fewestArrivals,
     fixed(0),
   );
+  add('host steal, CPU s during wrk (kept run)', (summary) => summary.stealSeconds, fixed(2));
+  add('host steal, CPU s during latency runs', (summary) => summary.latencyStealSeconds, fixed(2));
+  add('wrk runs repeated for steal (all rounds)', (summary) => summary.stolenRuns, fixed(0));
   return rows;
 }
 

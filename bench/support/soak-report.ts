@@ -16,6 +16,8 @@ export interface WindowRecord extends SoakWindow {
   usedMemory: number;
   prefix: PrefixStats;
   loadAverage: number;
+  /** CPU seconds the host stole during the window (host-steal.ts); undefined off Linux. */
+  stealSeconds?: number;
 }
 
 interface SummarySettings {
@@ -57,6 +59,7 @@ const HEADER = [
   'fallbacks',
   'lag p99',
   'load',
+  'steal s',
 ];
 const WIDTHS = HEADER.map((title) => Math.max(title.length, 7));
 let headerPrinted = false;
@@ -91,6 +94,7 @@ export function printWindow(record: WindowRecord): void {
     String(metrics.fallbacks),
     ms(record.sendLagP99Ms),
     record.loadAverage.toFixed(2),
+    record.stealSeconds === undefined ? '–' : record.stealSeconds.toFixed(2),
   ]);
 }
 
@@ -137,6 +141,12 @@ export async function printSoakSummary(
       `floor ${ms(Math.min(...full.map((r) => r.floor.p99Ms)))}–${ms(Math.max(...full.map((r) => r.floor.p99Ms)))} ms): ` +
       (within.length === full.length ? 'met' : 'MISSED'),
   );
+  const missed = full.filter((record) => !within.includes(record));
+  if (missed.some((record) => record.stealSeconds !== undefined))
+    console.log(
+      `  host steal in the windows that missed: ${missed.map((r) => `${r.window}: ${r.stealSeconds?.toFixed(2)} s`).join(', ')} ` +
+        `(in the others at most ${Math.max(0, ...within.map((r) => r.stealSeconds ?? 0)).toFixed(2)} s)`,
+    );
   console.log(`  errors: gateway ${totalErrors('gateway')}, floor ${totalErrors('floor')}`);
   console.log(
     `  upstream served ${counts.upstream.chat_completions}; flaky upstream served ${counts.flaky.chat_completions} ` +
