@@ -6,7 +6,7 @@
  * was stolen.
  */
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 
 /** /proc/stat counts in USER_HZ ticks: 100 per second on Linux (fixed by its ABI). */
 const TICKS_PER_SECOND = 100;
@@ -49,7 +49,9 @@ export async function leastStolen<T>(
   phase: () => Promise<T>,
   report: (message: string) => void,
 ): Promise<Unstolen<T>> {
-  const allowed = (policy.maxStealPercent / 100) * seconds * availableParallelism();
+  // All the machine's CPUs (what /proc/stat's line sums), not this process's affinity: the bench
+  // pins itself to the load core.
+  const allowed = (policy.maxStealPercent / 100) * seconds * cpus().length;
   let best: { result: T; stealSeconds?: number } | undefined;
   for (let run = 0; ; run += 1) {
     const before = hostStealSeconds();
