@@ -48,7 +48,7 @@ async function runLatencyClient<T>(job: LatencyJob, setup: Setup, core?: number)
   );
   if (code !== 0) throw new Error(`${setup.id}: latency client (${job.mode}) failed:\n${stderr}`);
   const result = JSON.parse(stdout) as T & { failures: Record<string, number> };
-  if (Object.keys(result.failures).length > 0)
+  if (Object.keys(result.failures).length > 0 && !setup.reference)
     throw new Error(`${setup.id}: ${job.mode} requests failed: ${JSON.stringify(result.failures)}`);
   return result;
 }

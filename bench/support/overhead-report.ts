@@ -79,6 +79,26 @@ export interface Summary {
   stealSeconds: number;
   latencyStealSeconds: number;
   stolenRuns: number;
+  /** Failed requests in the latency runs (only a reference setup may have any: Portkey). */
+  failedRequests: number;
+}
+
+const failedIn = (round: RoundMeasurement) =>
+  [round.sequential, ...round.rates]
+    .flatMap((result) => Object.values(result.failures))
+    .reduce((sum, count) => sum + count, 0);
+
+/** One line per measurement as it ends (stderr), so a run that fails later still shows it. */
+export function describeRound(round: RoundMeasurement): string {
+  const at = (value: number | undefined, digits: number) =>
+    value === undefined ? '–' : value.toFixed(digits);
+  return (
+    `${round.throughput.toFixed(0)} req/s, ${at(round.cpuSecondsPer10k, 3)} CPU s/10k, ` +
+    `peak ${at(round.peakRssMb, 0)} MB, p50 ${round.sequential.p50Ms.toFixed(3)} ms, ` +
+    `p99 ${round.rates.map((rate) => rate.p99Ms.toFixed(1)).join('/')} ms at the rates, ` +
+    `steal ${at(round.stealSeconds, 2)} + ${at(round.latencyStealSeconds, 2)} s` +
+    (failedIn(round) ? `, ${failedIn(round)} failed` : '')
+  );
 }
 
 export function summariseRounds(
@@ -105,6 +125,7 @@ export function summariseRounds(
     stealSeconds: over((round) => round.stealSeconds),
     latencyStealSeconds: over((round) => round.latencyStealSeconds),
     stolenRuns: rounds.reduce((sum, round) => sum + (round.stolenRuns ?? 0), 0),
+    failedRequests: rounds.reduce((sum, round) => sum + failedIn(round), 0),
   };
 }
 
@@ -176,6 +197,7 @@ export function buildRows(summaries: Map<SetupId, Summary>, settings: ReportSett
   add('host steal, CPU s during wrk (kept run)', (summary) => summary.stealSeconds, fixed(2));
   add('host steal, CPU s during latency runs', (summary) => summary.latencyStealSeconds, fixed(2));
   add('wrk runs repeated for steal (all rounds)', (summary) => summary.stolenRuns, fixed(0));
+  add('failed requests in latency runs (all rounds)', (summary) => summary.failedRequests, fixed(0));
   return rows;
 }
 
