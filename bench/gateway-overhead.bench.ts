@@ -50,11 +50,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { deleteKeysWithPrefix } from '../libs/testing/src/redis/delete-keys-with-prefix';
 import { killEveryChildNow, pinThisProcess, type ServerProcess } from './support/bench-process';
+import { stealAllowanceSeconds } from './support/host-steal';
 import { startGateway, type GatewayVariant } from './support/overhead-gateway';
 import { measure, verifySetup } from './support/overhead-measure';
 import {
   buildRows,
   describeRound,
+  printStealWarnings,
   printTable,
   SETUP_IDS,
   SETUP_TITLES,
@@ -295,6 +297,11 @@ async function main(): Promise<void> {
       setups.map((setup) => setup.id),
     );
     printTargets(summaries, SETTINGS.rates);
+    printStealWarnings(
+      summaries,
+      stealAllowanceSeconds(SETTINGS, SETTINGS.duration),
+      1 + SETTINGS.rates.length,
+    );
     const otlp = summaries.has('gateway-otel')
       ? { ...(await otlpSinkStats(sink.origin)), spansOf: otelRequests }
       : undefined;

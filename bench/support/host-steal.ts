@@ -30,6 +30,14 @@ export interface StealPolicy {
   stealRetries: number;
 }
 
+/**
+ * The most steal a phase of `seconds` may see: its share of all the machine's CPUs (what
+ * /proc/stat's line sums), not of this process's affinity (the bench pins itself to one core).
+ */
+export function stealAllowanceSeconds(policy: StealPolicy, seconds: number): number {
+  return (policy.maxStealPercent / 100) * seconds * cpus().length;
+}
+
 export interface Unstolen<T> {
   result: T;
   /** Seconds stolen during the run kept (undefined off Linux). */
@@ -49,9 +57,7 @@ export async function leastStolen<T>(
   phase: () => Promise<T>,
   report: (message: string) => void,
 ): Promise<Unstolen<T>> {
-  // All the machine's CPUs (what /proc/stat's line sums), not this process's affinity: the bench
-  // pins itself to the load core.
-  const allowed = (policy.maxStealPercent / 100) * seconds * cpus().length;
+  const allowed = stealAllowanceSeconds(policy, seconds);
   let best: { result: T; stealSeconds?: number } | undefined;
   for (let run = 0; ; run += 1) {
     const before = hostStealSeconds();

@@ -197,7 +197,11 @@ export function buildRows(summaries: Map<SetupId, Summary>, settings: ReportSett
   add('host steal, CPU s during wrk (kept run)', (summary) => summary.stealSeconds, fixed(2));
   add('host steal, CPU s during latency runs', (summary) => summary.latencyStealSeconds, fixed(2));
   add('wrk runs repeated for steal (all rounds)', (summary) => summary.stolenRuns, fixed(0));
-  add('failed requests in latency runs (all rounds)', (summary) => summary.failedRequests, fixed(0));
+  add(
+    'failed requests in latency runs (all rounds)',
+    (summary) => summary.failedRequests,
+    fixed(0),
+  );
   return rows;
 }
 
@@ -223,5 +227,33 @@ export function printTable(rows: Row[], setups: SetupId[]): void {
       // A ratio to a setup that was not run (--only) is a row of dashes: left out.
       .filter((row) => setups.some((id) => (row.cells[id] ?? '–') !== '–'))
       .map((row) => [row.metric, ...setups.map((id) => row.cells[id] ?? '')]),
+  );
+}
+
+/**
+ * Names the setups whose kept runs still lost more CPU to the host than a phase may
+ * (`allowedSeconds` per phase; the latency runs of a round are `latencyPhases` phases): their
+ * rows, and the targets read from them, say more about the neighbours than this run's median
+ * suggests.
+ */
+export function printStealWarnings(
+  summaries: Map<SetupId, Summary>,
+  allowedSeconds: number,
+  latencyPhases: number,
+): void {
+  const over: string[] = [];
+  for (const [id, summary] of summaries) {
+    const parts: string[] = [];
+    if (summary.stealSeconds > allowedSeconds)
+      parts.push(`wrk ${summary.stealSeconds.toFixed(2)} s`);
+    if (summary.latencyStealSeconds > allowedSeconds * latencyPhases)
+      parts.push(`latency runs ${summary.latencyStealSeconds.toFixed(2)} s`);
+    if (parts.length) over.push(`${SETUP_TITLES[id]} (${parts.join(', ')})`);
+  }
+  if (!over.length) return;
+  console.log('');
+  console.log(
+    `Host steal above the allowance (${allowedSeconds.toFixed(2)} s per phase) even in the runs kept: ` +
+      `${over.join('; ')}. Their rows, and the targets read from them, are less reliable in this run.`,
   );
 }
