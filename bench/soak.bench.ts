@@ -21,8 +21,9 @@
  * Per window: p50/p99 of gateway and floor (time to first byte for streams), the ratio of the
  * p99s (issue #16: ≤ 3×), errors by class, the gateway's RSS, heap used and event-loop delay (its
  * /metrics), Redis used_memory and the prefix's keys and bytes, and the CPU seconds the host
- * stole from this VM (/proc/stat: a window with seconds of it measures the neighbours). Then a summary: slopes per minute
- * of RSS and Redis memory after `--warmup-windows`, and the prefix's keys by shape, type and TTL.
+ * stole from this VM (/proc/stat: a window with seconds of it measures the neighbours). Then a
+ * summary: slopes per minute of RSS and Redis memory after `--warmup-windows`, and the prefix's
+ * keys by shape, type and TTL.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -50,7 +51,7 @@ import {
   type Upstream,
 } from './support/overhead-setups';
 import type { SoakJob, SoakWindow } from './support/soak-client';
-import { hostStealSeconds } from './support/host-steal';
+import { stealMeter } from './support/host-steal';
 import { sampleGateway } from './support/soak-metrics';
 import { RedisProbe } from './support/soak-redis';
 import { printSoakSummary, printWindow, type WindowRecord } from './support/soak-report';
@@ -186,7 +187,7 @@ async function soak(
   const records: WindowRecord[] = [];
   let sampling = Promise.resolve();
   const started = Date.now();
-  let stealAtWindowStart = hostStealSeconds();
+  const windowSteal = stealMeter();
   const result = await runStreamingLines(
     process.execPath,
     [join(DIST_SUPPORT, 'soak-client.js'), JSON.stringify(job)],
@@ -194,12 +195,7 @@ async function soak(
     (line) => {
       const window = JSON.parse(line) as SoakWindow;
       const minute = (Date.now() - started) / 60_000;
-      const stealNow = hostStealSeconds();
-      const stealSeconds =
-        stealNow === undefined || stealAtWindowStart === undefined
-          ? undefined
-          : stealNow - stealAtWindowStart;
-      stealAtWindowStart = stealNow;
+      const stealSeconds = windowSteal();
       // Samples in order, one window at a time, without holding up the client's output.
       sampling = sampling.then(async () => {
         const [metrics, usedMemory, prefix] = await Promise.all([

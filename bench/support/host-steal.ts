@@ -23,6 +23,20 @@ export function hostStealSeconds(): number | undefined {
   }
 }
 
+/**
+ * A meter: each call of the function returned gives the seconds stolen since the previous call
+ * (or since the meter was made); undefined where /proc/stat has no steal column.
+ */
+export function stealMeter(): () => number | undefined {
+  let last = hostStealSeconds();
+  return () => {
+    const now = hostStealSeconds();
+    const stolen = now === undefined || last === undefined ? undefined : now - last;
+    last = now;
+    return stolen;
+  };
+}
+
 export interface StealPolicy {
   /** Most steal a phase may see, in % of its CPU time (duration × CPUs); more: run it again. */
   maxStealPercent: number;
@@ -60,10 +74,9 @@ export async function leastStolen<T>(
   const allowed = stealAllowanceSeconds(policy, seconds);
   let best: { result: T; stealSeconds?: number } | undefined;
   for (let run = 0; ; run += 1) {
-    const before = hostStealSeconds();
+    const stolen = stealMeter();
     const result = await phase();
-    const after = hostStealSeconds();
-    const stealSeconds = before === undefined || after === undefined ? undefined : after - before;
+    const stealSeconds = stolen();
     if (!best || (stealSeconds ?? 0) < (best.stealSeconds ?? 0)) best = { result, stealSeconds };
     if (stealSeconds === undefined || stealSeconds <= allowed || run >= policy.stealRetries)
       return { ...best, discarded: run };
