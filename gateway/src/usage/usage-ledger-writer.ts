@@ -106,8 +106,7 @@ export class UsageLedgerWriter implements OnModuleInit, OnApplicationShutdown {
         continue;
       }
       if (this.waiting.length === 0) return;
-      this.running = this.writeAll().finally(() => (this.running = undefined));
-      return this.running;
+      return this.write('all');
     }
   }
 
@@ -139,17 +138,34 @@ export class UsageLedgerWriter implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /** The interval's partial batch, or the full one `enqueue` saw; then only full batches. */
   private flushInBackground(): void {
     if (this.running || this.stopped) return;
-    this.flush().catch(() => undefined);
+    this.write('full batches').catch(() => undefined);
   }
 
-  private async writeAll(): Promise<void> {
-    for (let first = true; this.waiting.length > 0; first = false) {
+  private write(upTo: 'all' | 'full batches'): Promise<void> {
+    this.running = this.writeBatches(upTo).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /**
+   * Writes a batch, then more while rows wait: all of them for `flush()` (shutdown, a usage
+   * report), only full batches otherwise. A remainder waits for USAGE_BATCH_SIZE rows or the
+   * next USAGE_FLUSH_INTERVAL_MS tick, as documented, rather than being written as soon as the
+   * previous commit returns: under load that wrote whatever arrived during one fsync, ~40 small
+   * transactions a second at 3,500 requests/s (each one a wake-up of the append thread and a
+   * commit sharing the gateway's core) instead of ~7 of USAGE_BATCH_SIZE.
+   */
+  private async writeBatches(upTo: 'all' | 'full batches'): Promise<void> {
+    const batchSize = this.config.persistence.usageBatchSize;
+    const more = () =>
+      this.waiting.length > 0 && (upTo === 'all' || this.waiting.length >= batchSize);
+    for (let first = true; first ? this.waiting.length > 0 : more(); first = false) {
       // Requests are served between two batches of a backlog, not after all of them (an
       // embedded `:memory:` ledger writes on the event loop; a file-backed one on its thread).
       if (!first) await new Promise((resolve) => setImmediate(resolve));
-      const batch = this.waiting.splice(0, this.config.persistence.usageBatchSize);
+      const batch = this.waiting.splice(0, batchSize);
       this.writing = batch.length;
       try {
         await this.runExclusive(async () => {
