@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { anthropicRequestOf, type ChatCompletionRequest } from '@app/contracts';
 
 /**
@@ -47,7 +47,7 @@ export function cacheKeyFor(request: ChatCompletionRequest, scope: string): stri
   const relevant = native
     ? { anthropic: relevantFields(native.body, IGNORED_ANTHROPIC_FIELDS), headers: native.headers }
     : relevantFields(request, IGNORED_FIELDS);
-  return `${scope}:${createHash('sha256').update(stableJson(relevant)).digest('hex')}`;
+  return `${scope}:${hash('sha256', stableJson(relevant))}`;
 }
 
 function relevantFields(

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 
 export const API_KEY_PREFIX = 'gw-sk-';
@@ -12,7 +12,7 @@ export interface IssuedSecret {
 
 /** sha256 is enough for 192-bit random secrets: no dictionary to defend against, unlike passwords. */
 export function hashApiKey(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return hash('sha256', secret);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 
 /** The key a client sent: `Authorization: Bearer <key>`, or `x-api-key` (Anthropic's header). */
@@ -27,6 +27,7 @@ export function secretMatcher(secret: string): (candidate: string) => boolean {
   return (candidate) => timingSafeEqual(digest(candidate), expected);
 }
 
+/** One-shot `crypto.hash` (Node 20.12+): ~2× cheaper than a `createHash` object for one input. */
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer');
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '@app/contracts';
 import { parseBody } from '@app/http';
+import { cachedCompletionJson, JSON_CONTENT_TYPE } from '../../cache/cached-completion-json';
 import { ChatCompletionsService } from '../../chat/chat-completions.service';
 import type { RequestContext } from '../../request/request-context';
 import type { ClientRoute } from '../client-routes/client-route';
@@ -27,6 +28,8 @@ export class ChatCompletionsRoute implements ClientRoute {
     }
     const routed = await this.chat.complete(body, context);
     reply.headers(gatewayHeaders(routed));
-    return routed.result;
+    if (routed.cache !== 'HIT') return routed.result;
+    reply.header('content-type', JSON_CONTENT_TYPE);
+    return cachedCompletionJson(routed.result);
   }
 }
