@@ -56,6 +56,7 @@ import { measure, verifySetup } from './support/overhead-measure';
 import {
   buildRows,
   describeRound,
+  printCoreSpeedWarnings,
   printStealWarnings,
   printTable,
   SETUP_IDS,
@@ -216,7 +217,11 @@ async function runRounds(setups: Setup[], upstream: Upstream) {
         `round ${round}/${SETTINGS.rounds}: ${SETUP_TITLES[setup.id]} (load average ${loadavg()[0].toFixed(2)})`,
       );
       const before = (await upstreamCounts(upstream)).chat_completions;
-      const measured = await measure(setup, upstream, { ...SETTINGS, loadCore: LOAD_CORE });
+      const measured = await measure(setup, upstream, {
+        ...SETTINGS,
+        loadCore: LOAD_CORE,
+        proxyCore: PROXY_CORE,
+      });
       progress(`  ${describeRound(measured)}`);
       measurements.get(setup.id)!.push(measured);
       if (setup.id === 'gateway-otel')
@@ -302,6 +307,7 @@ async function main(): Promise<void> {
       stealAllowanceSeconds(SETTINGS, SETTINGS.duration),
       1 + SETTINGS.rates.length,
     );
+    printCoreSpeedWarnings(summaries);
     const otlp = summaries.has('gateway-otel')
       ? { ...(await otlpSinkStats(sink.origin)), spansOf: otelRequests }
       : undefined;

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { runCommand } from './bench-process';
+import { probeCoreSpeed } from './core-speed';
 import { leastStolen, type StealPolicy } from './host-steal';
 import type { LatencyJob, LatencyResult, StreamResult } from './latency-client';
 import type { RoundMeasurement } from './overhead-report';
@@ -25,6 +26,8 @@ export interface MeasureSettings extends StealPolicy {
   rates: number[];
   streamRequests: number;
   loadCore?: number;
+  /** Where the proxy runs: the core speed probe times it (core-speed.ts). */
+  proxyCore?: number;
 }
 
 const MEGABYTE = 1024 * 1024;
@@ -77,22 +80,24 @@ async function saturate(setup: Setup, upstream: Upstream, settings: MeasureSetti
       let peakRss = 0;
       const sampler =
         proxy && setInterval(() => (peakRss = Math.max(peakRss, proxy.rssBytes())), 200);
+      const speedBefore = await probeCoreSpeed(settings.proxyCore);
       const cpuBefore = proxy?.cpuSeconds();
       const load = await runWrk({ ...wrkOptions, seconds: settings.duration }).finally(() =>
         clearInterval(sampler),
       );
       const cpuAfter = proxy?.cpuSeconds();
+      const coreProbeMs = (speedBefore + (await probeCoreSpeed(settings.proxyCore))) / 2;
       assertAllSucceeded(setup.id, load);
       const reached = (await reachedUpstream(setup, upstream)) - upstreamBefore;
       if (setup.upstreamRequests === 'every' && reached < load.requests)
         throw new Error(
           `${setup.id}: wrk counted ${load.requests} answers but only ${reached} reached the upstream`,
         );
-      return { load, peakRss, cpuBefore, cpuAfter };
+      return { load, peakRss, cpuBefore, cpuAfter, coreProbeMs };
     },
     progress,
   );
-  const { load, peakRss, cpuBefore, cpuAfter } = run.result;
+  const { load, peakRss, cpuBefore, cpuAfter, coreProbeMs } = run.result;
   return {
     throughput: load.requestsPerSecond,
     cpuSecondsPer10k:
@@ -100,6 +105,7 @@ async function saturate(setup: Setup, upstream: Upstream, settings: MeasureSetti
     peakRssMb: proxy ? peakRss / MEGABYTE : undefined,
     stealSeconds: run.stealSeconds,
     stolenRuns: run.discarded,
+    coreProbeMs,
   };
 }
 

@@ -53,6 +53,8 @@ export interface RoundMeasurement {
   latencyStealSeconds?: number;
   /** wrk runs repeated because the host stole too much (host-steal.ts). */
   stolenRuns?: number;
+  /** The core speed probe on the proxy's core, mean of before and after the wrk run kept, ms. */
+  coreProbeMs?: number;
 }
 
 /** The median; of an even count, the mean of the middle two (two rounds: their mean, not the larger). */
@@ -79,6 +81,7 @@ export interface Summary {
   stealSeconds: number;
   latencyStealSeconds: number;
   stolenRuns: number;
+  coreProbeMs: number;
   /** Failed requests in the latency runs (only a reference setup may have any: Portkey). */
   failedRequests: number;
 }
@@ -96,7 +99,8 @@ export function describeRound(round: RoundMeasurement): string {
     `${round.throughput.toFixed(0)} req/s, ${at(round.cpuSecondsPer10k, 3)} CPU s/10k, ` +
     `peak ${at(round.peakRssMb, 0)} MB, p50 ${round.sequential.p50Ms.toFixed(3)} ms, ` +
     `p99 ${round.rates.map((rate) => rate.p99Ms.toFixed(1)).join('/')} ms at the rates, ` +
-    `steal ${at(round.stealSeconds, 2)} + ${at(round.latencyStealSeconds, 2)} s` +
+    `steal ${at(round.stealSeconds, 2)} + ${at(round.latencyStealSeconds, 2)} s, ` +
+    `core probe ${at(round.coreProbeMs, 1)} ms` +
     (failedIn(round) ? `, ${failedIn(round)} failed` : '')
   );
 }
@@ -125,6 +129,7 @@ export function summariseRounds(
     stealSeconds: over((round) => round.stealSeconds),
     latencyStealSeconds: over((round) => round.latencyStealSeconds),
     stolenRuns: rounds.reduce((sum, round) => sum + (round.stolenRuns ?? 0), 0),
+    coreProbeMs: over((round) => round.coreProbeMs),
     failedRequests: rounds.reduce((sum, round) => sum + failedIn(round), 0),
   };
 }
@@ -198,6 +203,11 @@ export function buildRows(summaries: Map<SetupId, Summary>, settings: ReportSett
   add('host steal, CPU s during latency runs', (summary) => summary.latencyStealSeconds, fixed(2));
   add('wrk runs repeated for steal (all rounds)', (summary) => summary.stolenRuns, fixed(0));
   add(
+    'core speed probe ms, proxy core (lower: faster)',
+    (summary) => summary.coreProbeMs,
+    fixed(1),
+  );
+  add(
     'failed requests in latency runs (all rounds)',
     (summary) => summary.failedRequests,
     fixed(0),
@@ -255,5 +265,32 @@ export function printStealWarnings(
   console.log(
     `Host steal above the allowance (${allowedSeconds.toFixed(2)} s per phase) even in the runs kept: ` +
       `${over.join('; ')}. Their rows, and the targets read from them, are less reliable in this run.`,
+  );
+}
+
+/** How far apart two setups' core speed probes may be before their comparison is flagged. */
+export const CORE_SPEED_TOLERANCE = 0.15;
+
+/**
+ * Names the setups whose wrk runs met the proxy's core at another speed than the floor's (the
+ * probe differs by more than CORE_SPEED_TOLERANCE): their ratios to the floor mix the proxy's
+ * cost with the machine's drift (core-speed.ts).
+ */
+export function printCoreSpeedWarnings(summaries: Map<SetupId, Summary>): void {
+  const floor = summaries.get('floor')?.coreProbeMs;
+  if (floor === undefined || !Number.isFinite(floor)) return;
+  const apart: string[] = [];
+  for (const [id, summary] of summaries) {
+    const change = summary.coreProbeMs / floor - 1;
+    if (Math.abs(change) > CORE_SPEED_TOLERANCE)
+      apart.push(
+        `${SETUP_TITLES[id]} ${summary.coreProbeMs.toFixed(1)} ms (${change > 0 ? '+' : ''}${(change * 100).toFixed(0)}%)`,
+      );
+  }
+  if (!apart.length) return;
+  console.log('');
+  console.log(
+    `The proxy's core ran at another speed than during the floor's runs (${floor.toFixed(1)} ms for the probe): ` +
+      `${apart.join('; ')}. Their ratios to the floor include that drift.`,
   );
 }
