@@ -14,8 +14,14 @@ function isoTime(): string {
   return lastTimestamp;
 }
 
-/** Most log text held in memory before it is written, when batching (LOG_FLUSH_INTERVAL_MS > 0). */
-export const LOG_BUFFER_BYTES = 8192;
+/**
+ * Most log text held in memory before it is written, when batching (LOG_FLUSH_INTERVAL_MS > 0).
+ * Each write is a job for libuv's thread pool, whose thread shares the gateway's core and wakes
+ * the event loop when done: under load the cost is per write, not per byte. At 8 KB (~20 request
+ * lines) the writes were ~4% of a cache hit's CPU in the profile; 64 KB makes them 8× rarer.
+ * Lines still wait at most LOG_FLUSH_INTERVAL_MS.
+ */
+export const LOG_BUFFER_BYTES = 65_536;
 
 export interface LogOutput {
   /** LOG_FLUSH_INTERVAL_MS; 0 (the default here) writes each line at once. */
@@ -30,7 +36,8 @@ export interface LogOutput {
  * `BatchedLogStream`).
  */
 function logDestination({ flushIntervalMs = 0, dest = 1 }: LogOutput): pino.DestinationStream {
-  const target = pino.destination({ dest, sync: false });
+  // maxWrite: sonic-boom would otherwise cut a batch into 16 KB writes.
+  const target = pino.destination({ dest, sync: false, maxWrite: 2 * LOG_BUFFER_BYTES });
   return flushIntervalMs > 0
     ? new BatchedLogStream(target, dest, flushIntervalMs, LOG_BUFFER_BYTES)
     : target;
