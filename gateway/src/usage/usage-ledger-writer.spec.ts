@@ -12,10 +12,13 @@ import { loadGatewayConfig } from '../gateway-config';
 class SwitchableLedger implements UsageLedger {
   down = false;
   appends = 0;
+  /** How long each append takes (a commit's fsync): rows arriving meanwhile wait. */
+  commitMs = 0;
   constructor(readonly inner: UsageLedger) {}
   async append(events: readonly UsageEvent[]) {
     if (this.down) throw new DatabaseUnavailableError('connect ECONNREFUSED');
     this.appends += 1;
+    if (this.commitMs > 0) await sleep(this.commitMs);
     return this.inner.append(events);
   }
   spentSince(subject: string, sinceDay?: string) {
@@ -86,6 +89,28 @@ describe('UsageLedgerWriter', () => {
     expect(ledger.appends).toBe(2);
     expect(await requestsInLedger()).toBe(4);
     expect(writer.backlog()).toBe(0);
+  });
+
+  it('under load writes full batches only: rows that arrive during a commit wait for a full batch or the interval', async () => {
+    const writer = writerWith({ USAGE_BATCH_SIZE: '3', USAGE_FLUSH_INTERVAL_MS: '600000' });
+    ledger.commitMs = 50;
+    for (let index = 0; index < 3; index += 1) writer.enqueue(event());
+    await sleep(10); // the first batch is being committed
+    writer.enqueue(event());
+    writer.enqueue(event());
+    await sleep(150);
+    // Not a second, partial transaction as soon as the first returned.
+    expect(ledger.appends).toBe(1);
+    expect(writer.backlog()).toBe(2);
+    writer.enqueue(event());
+    await sleep(150);
+    expect(ledger.appends).toBe(2);
+    expect(writer.backlog()).toBe(0);
+    // flush() (shutdown, a usage report) writes a partial batch at once.
+    writer.enqueue(event());
+    await writer.flush();
+    expect(ledger.appends).toBe(3);
+    expect(await requestsInLedger()).toBe(7);
   });
 
   it('keeps rows while the database is unreachable, counts their cost as in flight, and writes them once when it returns', async () => {
