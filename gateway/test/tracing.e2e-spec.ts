@@ -159,18 +159,25 @@ describe('OpenTelemetry traces across gateway and providers', () => {
     // No prompt or completion text by default (LOG_PAYLOADS=false).
     expect(JSON.stringify(spans)).not.toContain(secret);
     expect(JSON.stringify(spans)).not.toContain('from anthropic');
-    // So do the failed attempts' log lines, each naming its attempt's span.
-    const failures = gateway.logs
-      .split('\n')
-      .filter((text) => text.includes('provider attempt failed'))
-      .map((text) => JSON.parse(text) as Record<string, unknown>)
-      .filter((entry) => entry.trace_id === client.traceId);
+    // So do the failed attempts' log lines, each naming its attempt's span. Log lines are written
+    // in batches (LOG_FLUSH_INTERVAL_MS after the first), which can be after the spans arrived.
+    const failures = await waitFor(
+      async () => {
+        const found = gateway.logs
+          .split('\n')
+          .filter((text) => text.includes('provider attempt failed'))
+          .map((text) => JSON.parse(text) as Record<string, unknown>)
+          .filter((entry) => entry.trace_id === client.traceId);
+        return found.length >= 2 ? found : undefined;
+      },
+      5_000,
+      "the failed attempts' log lines",
+    );
     expect(failures.map((entry) => entry.span_id)).toEqual([
       attempts[0].spanId,
       attempts[1].spanId,
     ]);
-    // The request's log line names the trace. Log lines are written in batches
-    // (LOG_FLUSH_INTERVAL_MS after the first), which can be after the spans arrived.
+    // The request's log line names the trace (same batching).
     const line = await waitFor(
       async () =>
         gateway.logs
