@@ -159,9 +159,9 @@ export class UsageLedgerWriter implements OnModuleInit, OnApplicationShutdown {
    */
   private async writeBatches(upTo: 'all' | 'full batches'): Promise<void> {
     const batchSize = this.config.persistence.usageBatchSize;
-    const more = () =>
-      this.waiting.length > 0 && (upTo === 'all' || this.waiting.length >= batchSize);
-    for (let first = true; first ? this.waiting.length > 0 : more(); first = false) {
+    // How many rows must wait for another batch to follow: any for `all`, else a full batch.
+    const next = upTo === 'all' ? 1 : batchSize;
+    for (let first = true; this.waiting.length >= (first ? 1 : next); first = false) {
       // Requests are served between two batches of a backlog, not after all of them (an
       // embedded `:memory:` ledger writes on the event loop; a file-backed one on its thread).
       if (!first) await new Promise((resolve) => setImmediate(resolve));
