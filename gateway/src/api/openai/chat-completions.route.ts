@@ -1,6 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { chatCompletionRequestSchema, type ChatCompletionRequest } from '@app/contracts';
+import {
+  chatCompletionRequestSchema,
+  isCommonChatRequest,
+  type ChatCompletionRequest,
+} from '@app/contracts';
 import { parseBody } from '@app/http';
 import { cachedCompletionJson, JSON_CONTENT_TYPE } from '../../cache/cached-completion-json';
 import { ChatCompletionsService } from '../../chat/chat-completions.service';
@@ -18,7 +22,11 @@ export class ChatCompletionsRoute implements ClientRoute {
   constructor(@Inject(ChatCompletionsService) private readonly chat: ChatCompletionsService) {}
 
   async handle(raw: unknown, context: RequestContext, reply: FastifyReply) {
-    const body = parseBody(chatCompletionRequestSchema, raw) as ChatCompletionRequest;
+    const body = parseBody(
+      chatCompletionRequestSchema,
+      raw,
+      isCommonChatRequest,
+    ) as ChatCompletionRequest;
     if (body.stream) {
       // Errors before the first chunk are JSON errors; after it, a final SSE error event.
       const routed = await this.chat.stream(body, context);
