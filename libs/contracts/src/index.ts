@@ -1,6 +1,7 @@
 export * from './openai/chat-completion.types';
 export * from './openai/chat-completion.schema';
 export * from './openai/common-chat-request';
+export * from './openai/common-responses-request';
 export * from './openai/request-limits';
 export * from './openai/embeddings.types';
 export * from './errors/gateway-error';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { anthropicMessagesRequestSchema } from '@app/contracts';
+import { anthropicMessagesRequestSchema, isCommonMessagesRequest } from '@app/contracts';
 import { passthroughHeadersOf } from '../../messages/anthropic-to-chat-request';
 import { MessagesService } from '../../messages/messages.service';
 import type { RequestContext } from '../../request/request-context';
@@ -23,7 +23,7 @@ export class MessagesRoute implements ClientRoute {
   constructor(@Inject(MessagesService) private readonly messages: MessagesService) {}
 
   async handle(raw: unknown, context: RequestContext, reply: FastifyReply) {
-    const body = parseAnthropicBody(anthropicMessagesRequestSchema, raw);
+    const body = parseAnthropicBody(anthropicMessagesRequestSchema, raw, isCommonMessagesRequest);
     const forwarded = passthroughHeadersOf(reply.request.headers);
     reply.header('request-id', context.requestId);
     if (body.stream) {

@@ -9,10 +9,17 @@ import { parseBody } from '@app/http';
  * the value (its issue has the longest path) says what is actually wrong, e.g.
  * `messages[0].content[0].type` for an OpenAI `image_url` part.
  */
-export function parseAnthropicBody<T extends z.ZodTypeAny>(schema: T, body: unknown): z.infer<T> {
+export function parseAnthropicBody<T extends z.ZodTypeAny>(
+  schema: T,
+  body: unknown,
+  provenValid?: (body: Record<string, unknown>) => boolean,
+): z.infer<T> {
+  // Not an object: parseBody's own error. A body proven valid skips the schema (see parseBody).
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    return parseBody(schema, body, provenValid);
+  if (provenValid?.(body as Record<string, unknown>)) return body as z.infer<T>;
   const parsed = schema.safeParse(body);
-  if (parsed.success || !body || typeof body !== 'object' || Array.isArray(body))
-    return parseBody(schema, body);
+  if (parsed.success) return parsed.data;
   throw gatewayErrorFromZod(new z.ZodError([innermost(parsed.error.issues[0])]));
 }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { responsesRequestSchema } from '@app/contracts';
+import { isCommonResponsesRequest, responsesRequestSchema } from '@app/contracts';
 import { parseBody } from '@app/http';
 import type { RequestContext } from '../../request/request-context';
 import { ResponsesService } from '../../responses/responses.service';
@@ -21,7 +21,7 @@ export class ResponsesCreateRoute implements ClientRoute {
   constructor(@Inject(ResponsesService) private readonly responses: ResponsesService) {}
 
   async handle(raw: unknown, context: RequestContext, reply: FastifyReply) {
-    const body = parseBody(responsesRequestSchema, raw);
+    const body = parseBody(responsesRequestSchema, raw, isCommonResponsesRequest);
     if (body.stream) {
       // Errors before the first event are JSON errors; after it, `response.failed` and `error`.
       return sendResponseEvents(reply, await this.responses.stream(body, context));
