@@ -15,8 +15,7 @@ export function parseAnthropicBody<T extends z.ZodTypeAny>(
   provenValid?: (body: Record<string, unknown>) => boolean,
 ): z.infer<T> {
   // Not an object: parseBody's own error. A body proven valid skips the schema (see parseBody).
-  if (!body || typeof body !== 'object' || Array.isArray(body))
-    return parseBody(schema, body, provenValid);
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return parseBody(schema, body);
   if (provenValid?.(body as Record<string, unknown>)) return body as z.infer<T>;
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;

@@ -1,11 +1,9 @@
 import {
-  fieldsPass,
-  fieldTable,
   integerIn,
   isBoolean,
-  isPlainObject,
   isString,
   numberIn,
+  objectOf,
   stringOfLength,
   type Check,
 } from '../proven-valid/field-checks';
@@ -22,63 +20,43 @@ import { ANTHROPIC_MAX_MESSAGES } from './messages-request.schema';
  * words the error. `common-messages-request.spec.ts` holds it to the schema.
  */
 export function isCommonMessagesRequest(body: Record<string, unknown>): boolean {
-  return (
-    fieldsPass(body, TOP_LEVEL) &&
-    typeof body.model === 'string' &&
-    body.max_tokens !== undefined &&
-    Array.isArray(body.messages)
-  );
+  return commonMessagesRequest(body);
 }
 
 /** `{type: 'text', text}` and nothing else (a cache marker or citations go to the schema). */
-const TEXT_BLOCK = fieldTable({ type: (value) => value === 'text', text: isString });
-function isTextBlock(value: unknown): boolean {
-  return (
-    isPlainObject(value) &&
-    fieldsPass(value, TEXT_BLOCK) &&
-    value.type === 'text' &&
-    typeof value.text === 'string'
-  );
-}
+const textBlock = objectOf({ type: (value) => value === 'text', text: isString }, ['type', 'text']);
 
 /** A string, or a list of text blocks: a message's content and the system prompt alike. */
 const textContent: Check = (value) =>
-  typeof value === 'string' || (Array.isArray(value) && value.every(isTextBlock));
+  typeof value === 'string' || (Array.isArray(value) && value.every(textBlock));
 
 /** `{role, content}`, strict as the schema's message is. */
-const MESSAGE = fieldTable({
-  role: (value) => value === 'user' || value === 'assistant',
-  content: textContent,
-});
-function isPlainMessage(value: unknown): boolean {
-  return (
-    isPlainObject(value) &&
-    fieldsPass(value, MESSAGE) &&
-    value.role !== undefined &&
-    value.content !== undefined
-  );
-}
+const message = objectOf(
+  { role: (value) => value === 'user' || value === 'assistant', content: textContent },
+  ['role', 'content'],
+);
 
 const messages: Check = (value) =>
   Array.isArray(value) &&
   value.length >= 1 &&
   value.length <= ANTHROPIC_MAX_MESSAGES &&
-  value.every(isPlainMessage);
-
-/** `metadata` with at most its documented `user_id` (the schema keeps other keys too). */
-const METADATA = fieldTable({ user_id: (value) => value === null || isString(value) });
+  value.every(message);
 
 /** The top-level fields this check knows, each with the schema's own rule. */
-const TOP_LEVEL = fieldTable({
-  model: stringOfLength(1, REQUEST_LIMITS.maxModelNameLength),
-  max_tokens: integerIn(1),
-  messages,
-  system: textContent,
-  stop_sequences: (value) => Array.isArray(value) && value.every(isString),
-  stream: isBoolean,
-  temperature: numberIn(0, 1),
-  top_p: numberIn(0, 1),
-  top_k: integerIn(0),
-  metadata: (value) => isPlainObject(value) && fieldsPass(value, METADATA),
-  service_tier: (value) => value === 'auto' || value === 'standard_only',
-});
+const commonMessagesRequest = objectOf(
+  {
+    model: stringOfLength(1, REQUEST_LIMITS.maxModelNameLength),
+    max_tokens: integerIn(1),
+    messages,
+    system: textContent,
+    stop_sequences: (value) => Array.isArray(value) && value.every(isString),
+    stream: isBoolean,
+    temperature: numberIn(0, 1),
+    top_p: numberIn(0, 1),
+    top_k: integerIn(0),
+    // With at most its documented `user_id` (the schema keeps other keys too).
+    metadata: objectOf({ user_id: (value) => value === null || isString(value) }),
+    service_tier: (value) => value === 'auto' || value === 'standard_only',
+  },
+  ['model', 'max_tokens', 'messages'],
+);

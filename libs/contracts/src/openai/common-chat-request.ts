@@ -1,12 +1,10 @@
 import {
-  fieldsPass,
-  fieldTable,
   integerIn,
   isBoolean,
-  isPlainObject,
   isString,
   nullable,
   numberIn,
+  objectOf,
   stringOfLength,
   type Check,
 } from '../proven-valid/field-checks';
@@ -24,9 +22,7 @@ import { REQUEST_LIMITS } from './request-limits';
  * the schema: whatever it accepts, the schema accepts unchanged.
  */
 export function isCommonChatRequest(body: Record<string, unknown>): boolean {
-  return (
-    fieldsPass(body, TOP_LEVEL) && typeof body.model === 'string' && Array.isArray(body.messages)
-  );
+  return commonChatRequest(body);
 }
 
 /** `stop`: a string or up to 4 strings. */
@@ -35,27 +31,30 @@ const stop: Check = (value) =>
   (Array.isArray(value) && value.length <= 4 && value.every((item) => typeof item === 'string'));
 
 /** `stream_options` with only the two documented flags (the schema keeps other keys too). */
-const STREAM_OPTIONS = fieldTable({ include_usage: isBoolean, include_obfuscation: isBoolean });
-const streamOptions: Check = (value) => isPlainObject(value) && fieldsPass(value, STREAM_OPTIONS);
+const streamOptions = objectOf({ include_usage: isBoolean, include_obfuscation: isBoolean });
 
-/** Each message's allowed keys, by role: the schema's message objects are strict. */
-const textMessage = fieldTable({ role: isString, content: isString, name: isString });
-const MESSAGE_FIELDS = new Map<unknown, ReadonlyMap<string, Check>>([
-  ['system', textMessage],
-  ['developer', textMessage],
-  ['user', textMessage],
-  ['assistant', fieldTable({ role: isString, content: nullable(isString), name: isString })],
-  ['tool', new Map([...textMessage, ['tool_call_id', stringOfLength(1, Infinity)]])],
+/**
+ * Each message's allowed keys, by role: the schema's message objects are strict. Content is
+ * optional only for the assistant; a tool result names its call.
+ */
+const textMessage = { role: isString, content: isString, name: isString };
+const MESSAGE_BY_ROLE = new Map<unknown, Check>([
+  ['system', objectOf(textMessage, ['content'])],
+  ['developer', objectOf(textMessage, ['content'])],
+  ['user', objectOf(textMessage, ['content'])],
+  ['assistant', objectOf({ ...textMessage, content: nullable(isString) })],
+  [
+    'tool',
+    objectOf({ ...textMessage, tool_call_id: stringOfLength(1, Infinity) }, [
+      'content',
+      'tool_call_id',
+    ]),
+  ],
 ]);
 
 function isPlainMessage(message: unknown): boolean {
-  if (!isPlainObject(message)) return false;
-  const fields = MESSAGE_FIELDS.get(message.role);
-  if (fields === undefined || !fieldsPass(message, fields)) return false;
-  // Content is optional only for the assistant; a tool result names its call.
-  if (message.role === 'assistant') return true;
-  if (message.content === undefined) return false;
-  return message.role !== 'tool' || message.tool_call_id !== undefined;
+  const check = MESSAGE_BY_ROLE.get((message as { role?: unknown } | null)?.role);
+  return check !== undefined && check(message);
 }
 
 const messages: Check = (value) =>
@@ -67,29 +66,32 @@ const messages: Check = (value) =>
 const modelName = stringOfLength(1, REQUEST_LIMITS.maxModelNameLength);
 
 /** The top-level fields this check knows, each with the schema's own rule. */
-const TOP_LEVEL = fieldTable({
-  model: modelName,
-  messages,
-  temperature: nullable(numberIn(0, 2)),
-  top_p: nullable(numberIn(0, 1)),
-  frequency_penalty: nullable(numberIn(-2, 2)),
-  presence_penalty: nullable(numberIn(-2, 2)),
-  max_tokens: nullable(integerIn(1)),
-  max_completion_tokens: nullable(integerIn(1)),
-  n: nullable(integerIn(1, 128)),
-  seed: nullable(integerIn(Number.MIN_SAFE_INTEGER)),
-  stop: nullable(stop),
-  stream: nullable(isBoolean),
-  stream_options: nullable(streamOptions),
-  logprobs: nullable(isBoolean),
-  top_logprobs: nullable(integerIn(0, 20)),
-  parallel_tool_calls: nullable(isBoolean),
-  store: nullable(isBoolean),
-  user: isString,
-  service_tier: nullable(isString),
-  reasoning_effort: nullable(isString),
-  verbosity: nullable(isString),
-  prompt_cache_key: nullable(isString),
-  safety_identifier: nullable(isString),
-  provider: modelName,
-});
+const commonChatRequest = objectOf(
+  {
+    model: modelName,
+    messages,
+    temperature: nullable(numberIn(0, 2)),
+    top_p: nullable(numberIn(0, 1)),
+    frequency_penalty: nullable(numberIn(-2, 2)),
+    presence_penalty: nullable(numberIn(-2, 2)),
+    max_tokens: nullable(integerIn(1)),
+    max_completion_tokens: nullable(integerIn(1)),
+    n: nullable(integerIn(1, 128)),
+    seed: nullable(integerIn(Number.MIN_SAFE_INTEGER)),
+    stop: nullable(stop),
+    stream: nullable(isBoolean),
+    stream_options: nullable(streamOptions),
+    logprobs: nullable(isBoolean),
+    top_logprobs: nullable(integerIn(0, 20)),
+    parallel_tool_calls: nullable(isBoolean),
+    store: nullable(isBoolean),
+    user: isString,
+    service_tier: nullable(isString),
+    reasoning_effort: nullable(isString),
+    verbosity: nullable(isString),
+    prompt_cache_key: nullable(isString),
+    safety_identifier: nullable(isString),
+    provider: modelName,
+  },
+  ['model', 'messages'],
+);

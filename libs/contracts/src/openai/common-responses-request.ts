@@ -1,11 +1,10 @@
 import {
-  fieldsPass,
-  fieldTable,
   integerIn,
   isBoolean,
   isString,
   nullable,
   numberIn,
+  objectOf,
   stringOfLength,
 } from '../proven-valid/field-checks';
 import { REQUEST_LIMITS } from './request-limits';
@@ -19,26 +18,29 @@ import { REQUEST_LIMITS } from './request-limits';
  * error. `common-responses-request.spec.ts` holds it to the schema.
  */
 export function isCommonResponsesRequest(body: Record<string, unknown>): boolean {
-  return fieldsPass(body, TOP_LEVEL) && typeof body.model === 'string';
+  return commonResponsesRequest(body);
 }
 
 const modelName = stringOfLength(1, REQUEST_LIMITS.maxModelNameLength);
 
 /** The top-level fields this check knows, each with the schema's own rule. */
-const TOP_LEVEL = fieldTable({
-  model: modelName,
-  input: isString,
-  instructions: nullable(isString),
-  previous_response_id: nullable(stringOfLength(1, 128)),
-  parallel_tool_calls: nullable(isBoolean),
-  max_output_tokens: nullable(integerIn(1)),
-  temperature: nullable(numberIn(0, 2)),
-  top_p: nullable(numberIn(0, 1)),
-  store: nullable(isBoolean),
-  stream: nullable(isBoolean),
-  user: isString,
-  safety_identifier: nullable(isString),
-  prompt_cache_key: nullable(isString),
-  service_tier: nullable(isString),
-  provider: modelName,
-});
+const commonResponsesRequest = objectOf(
+  {
+    model: modelName,
+    input: isString,
+    instructions: nullable(isString),
+    previous_response_id: nullable(stringOfLength(1, 128)),
+    parallel_tool_calls: nullable(isBoolean),
+    max_output_tokens: nullable(integerIn(1)),
+    temperature: nullable(numberIn(0, 2)),
+    top_p: nullable(numberIn(0, 1)),
+    store: nullable(isBoolean),
+    stream: nullable(isBoolean),
+    user: isString,
+    safety_identifier: nullable(isString),
+    prompt_cache_key: nullable(isString),
+    service_tier: nullable(isString),
+    provider: modelName,
+  },
+  ['model'],
+);

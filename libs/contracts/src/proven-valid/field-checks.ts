@@ -32,16 +32,19 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Every key of `value` is one of `fields` and passes its check (absent fields are not checked). */
-export function fieldsPass(value: Record<string, unknown>, fields: ReadonlyMap<string, Check>) {
-  for (const key in value) {
-    const check = fields.get(key);
-    if (check === undefined || !check(value[key])) return false;
-  }
-  return true;
-}
-
-/** A field table from an object literal (a Map: no prototype keys such as `constructor`). */
-export function fieldTable(fields: Record<string, Check>): ReadonlyMap<string, Check> {
-  return new Map(Object.entries(fields));
+/**
+ * An object whose every key is one of `fields` and passes its check, and that has each of
+ * `required` (the checks run only on the keys present, as zod's optional fields do).
+ */
+export function objectOf(fields: Record<string, Check>, required: readonly string[] = []): Check {
+  const table = new Map(Object.entries(fields));
+  return (value) => {
+    if (!isPlainObject(value)) return false;
+    for (const key in value) {
+      const check = table.get(key);
+      if (check === undefined || !check(value[key])) return false;
+    }
+    for (const key of required) if (value[key] === undefined) return false;
+    return true;
+  };
 }
