@@ -153,11 +153,18 @@ export async function printSoakSummary(
       `and failed ${counts.flaky.failed} (each failure retried or failed over by the gateway)`,
   );
   const flat = (value: number, limit: number) => (value <= limit ? 'flat' : 'GROWS');
-  console.log(
-    `  after ${settings.warmupWindows} warm-up windows, slope per minute: RSS ${slope.rss.toFixed(2)} MB (${flat(slope.rss, 1)}), ` +
-      `heap ${slope.heap.toFixed(2)} MB, Redis used_memory ${slope.redis.toFixed(3)} MB (${flat(slope.redis, 0.05)}${settings.sharedRedis ? '; shared with other users of this Redis' : ''}), ` +
-      `the run's keys ${slope.prefix.toFixed(3)} MB (${flat(slope.prefix, 0.05)}), ${slope.keys.toFixed(0)} keys`,
-  );
+  // A slope needs two windows: a short run has none after warm-up, and NaN is not "grows".
+  if (after.length < 2)
+    console.log(
+      `  memory slopes: not measured, ${after.length} full window(s) after the ${settings.warmupWindows} warm-up windows; ` +
+        `a slope needs 2 (run for at least ${((settings.warmupWindows + 2) * settings.windowSeconds) / 60} minutes)`,
+    );
+  else
+    console.log(
+      `  after ${settings.warmupWindows} warm-up windows, slope per minute: RSS ${slope.rss.toFixed(2)} MB (${flat(slope.rss, 1)}), ` +
+        `heap ${slope.heap.toFixed(2)} MB, Redis used_memory ${slope.redis.toFixed(3)} MB (${flat(slope.redis, 0.05)}${settings.sharedRedis ? '; shared with other users of this Redis' : ''}), ` +
+        `the run's keys ${slope.prefix.toFixed(3)} MB (${flat(slope.prefix, 0.05)}), ${slope.keys.toFixed(0)} keys`,
+    );
   // A heap settles into its size over minutes, not two windows: a slope over the whole run can
   // say "grows" for memory that rose early and then stayed. The second half says which it is.
   const secondHalf = after.slice(Math.floor(after.length / 2));
