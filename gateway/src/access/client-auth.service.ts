@@ -7,6 +7,7 @@ import { LOGGER } from '../logging/logger';
 import { ADMIN, ANONYMOUS, type Principal } from '../request/principal';
 import { API_KEY_PREFIX, cachedApiKeyHash } from '../tenants/api-key';
 import { CredentialCache } from '../tenants/credential-cache';
+import type { Credential } from '../persistence/records';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -56,7 +57,12 @@ export class ClientAuthService implements OnApplicationBootstrap {
     // A tenant-prefixed key can equal the admin key only if the admin key has that prefix too.
     if (token && this.isAdminKey && (!tenantKey || this.adminKeyHasTenantPrefix))
       if (this.isAdminKey(token)) return ADMIN;
-    if (tenantKey) return this.tenantPrincipal(token!);
+    if (tenantKey) {
+      // A key looked up within API_KEY_CACHE_TTL_MS is answered without another await.
+      const hash = cachedApiKeyHash(token!);
+      const known = this.credentials.fresh(hash);
+      return this.tenantPrincipal(known ? known.credential : await this.credentials.find(hash));
+    }
     if (!(await this.isLocked())) return ANONYMOUS;
     if (!token)
       throw new GatewayError(
@@ -68,8 +74,7 @@ export class ClientAuthService implements OnApplicationBootstrap {
     throw invalidKey();
   }
 
-  private async tenantPrincipal(token: string): Promise<Principal> {
-    const credential = await this.credentials.find(cachedApiKeyHash(token));
+  private tenantPrincipal(credential: Credential | undefined): Principal {
     if (!credential) throw invalidKey();
     if (credential.key.revokedAt) {
       throw new GatewayError(

@@ -49,14 +49,14 @@ export class ChatCompletionsService {
   async complete(request: ChatCompletionRequest, context: RequestContext): Promise<ChatAnswer> {
     const plan = this.cache.plan(request, subjectOf(context.principal), context.cacheDirectives);
     const cacheSpan = this.startCacheSpan(plan, context);
-    const shared = await this.answerInFlight(plan);
+    const shared = plan?.lookup ? await this.answerInFlight(plan) : undefined;
     if (shared) {
       cacheSpan.set(GATEWAY.cacheResult, 'coalesced').end();
       return { ...this.served(shared, context), result: shared.completion };
     }
     const settle = plan ? this.cache.lead(plan) : undefined;
     try {
-      const cached = await this.lookup(plan, settle, cacheSpan);
+      const cached = plan?.lookup ? await this.lookup(plan, settle, cacheSpan) : undefined;
       if (cached) return { ...this.served(cached, context), result: cached.completion };
       await this.assertWithinQuota(context);
       this.keepPrompt(context, request);
@@ -87,14 +87,14 @@ export class ChatCompletionsService {
   async stream(request: ChatCompletionRequest, context: RequestContext): Promise<ChatAnswerStream> {
     const plan = this.cache.plan(request, subjectOf(context.principal), context.cacheDirectives);
     const cacheSpan = this.startCacheSpan(plan, context);
-    const shared = await this.answerInFlight(plan);
+    const shared = plan?.lookup ? await this.answerInFlight(plan) : undefined;
     if (shared) {
       cacheSpan.set(GATEWAY.cacheResult, 'coalesced').end();
       return { ...this.served(shared, context), chunks: replayAsStream(shared.completion) };
     }
     const settle = plan ? this.cache.lead(plan) : undefined;
     try {
-      const cached = await this.lookup(plan, settle, cacheSpan);
+      const cached = plan?.lookup ? await this.lookup(plan, settle, cacheSpan) : undefined;
       if (cached)
         return { ...this.served(cached, context), chunks: replayAsStream(cached.completion) };
       await this.assertWithinQuota(context);
@@ -147,17 +147,20 @@ export class ChatCompletionsService {
     }
   }
 
-  private async answerInFlight(plan: CachePlan | undefined): Promise<CachedCompletion | undefined> {
-    const waiting = plan?.lookup ? this.cache.inFlightAnswer(plan) : undefined;
+  /**
+   * Callers ask only when the plan looks the cache up (`plan.lookup`): without a cache the
+   * request path makes no await for it.
+   */
+  private async answerInFlight(plan: CachePlan): Promise<CachedCompletion | undefined> {
+    const waiting = this.cache.inFlightAnswer(plan);
     return waiting ? await waiting : undefined;
   }
 
   private async lookup(
-    plan: CachePlan | undefined,
+    plan: CachePlan,
     settle: SettleLead | undefined,
     span: TraceSpan,
   ): Promise<CachedCompletion | undefined> {
-    if (!plan?.lookup) return undefined;
     try {
       const cached = await this.cache.lookup(plan);
       span.set(GATEWAY.cacheResult, cached ? 'hit' : 'miss');

@@ -35,13 +35,17 @@ export class RequestRateLimiter {
     const limit = this.policy.requestsPerMinute(principal);
     if (limit === 0) return;
     const key = this.policy.requestCounterKey(principal, ip);
-    const window = await withSpan(span, 'gateway.rate_limit', async (limitSpan) => {
-      const counted = await this.store.increment(key, MINUTE_MS, limit, 0, 'default');
-      limitSpan
-        .set('gateway.limit.requests_per_minute', limit)
-        .set(GATEWAY.limited, counted.isBlocked);
-      return counted;
-    });
+    // Untraced (the usual case): no span callback to allocate on every request.
+    const window =
+      span === NOOP_SPAN
+        ? await this.store.increment(key, MINUTE_MS, limit, 0, 'default')
+        : await withSpan(span, 'gateway.rate_limit', async (limitSpan) => {
+            const counted = await this.store.increment(key, MINUTE_MS, limit, 0, 'default');
+            limitSpan
+              .set('gateway.limit.requests_per_minute', limit)
+              .set(GATEWAY.limited, counted.isBlocked);
+            return counted;
+          });
     if (window.isBlocked) {
       this.metrics.rateLimitExceeded('requests');
       const retryAfter = String(window.timeToBlockExpire);

@@ -73,6 +73,22 @@ describe('CredentialCache', () => {
     expect(keys.lookups).toBe(2);
   });
 
+  it('answers a fresh lookup without waiting, and nothing once it expired or was forgotten', async () => {
+    const cache = cacheWith(50);
+    expect(cache.fresh('hash-1')).toBeUndefined();
+    await cache.find('hash-1');
+    await cache.find('unknown');
+    expect(cache.fresh('hash-1')?.credential?.tenant.id).toBe('t1');
+    // An unknown key is remembered too: fresh, with no credential.
+    expect(cache.fresh('unknown')).toEqual(expect.objectContaining({ credential: undefined }));
+    await sleep(80);
+    expect(cache.fresh('hash-1')).toBeUndefined();
+    await cache.find('hash-1');
+    await feed.publish('t1');
+    expect(cache.fresh('hash-1')).toBeUndefined();
+    expect(keys.lookups).toBe(3);
+  });
+
   it('forgets a tenant’s keys when the change feed announces it, and reads them again after the TTL', async () => {
     const cache = cacheWith(60_000);
     await cache.find('hash-1');

@@ -56,6 +56,15 @@ export class CredentialCache implements OnModuleDestroy {
     this.unsubscribe();
   }
 
+  /**
+   * The remembered lookup of `hash` while it is fresh, without waiting: `{ credential }` (which
+   * may be undefined: no such key), or undefined when `find` must ask the database.
+   */
+  fresh(hash: string): { credential: Credential | undefined } | undefined {
+    const cached = this.entries.get(hash);
+    return cached && cached.expiresAt > Date.now() ? cached : undefined;
+  }
+
   async find(hash: string): Promise<Credential | undefined> {
     const cached = this.entries.get(hash);
     if (cached && cached.expiresAt > Date.now()) return cached.credential;
