@@ -49,7 +49,8 @@ export class ChatCompletionsService {
   async complete(request: ChatCompletionRequest, context: RequestContext): Promise<ChatAnswer> {
     const plan = this.cache.plan(request, subjectOf(context.principal), context.cacheDirectives);
     const cacheSpan = this.startCacheSpan(plan, context);
-    const shared = plan?.lookup ? await this.answerInFlight(plan) : undefined;
+    const waiting = plan?.lookup ? this.cache.inFlightAnswer(plan) : undefined;
+    const shared = waiting ? await waiting : undefined;
     if (shared) {
       cacheSpan.set(GATEWAY.cacheResult, 'coalesced').end();
       return { ...this.served(shared, context), result: shared.completion };
@@ -87,7 +88,8 @@ export class ChatCompletionsService {
   async stream(request: ChatCompletionRequest, context: RequestContext): Promise<ChatAnswerStream> {
     const plan = this.cache.plan(request, subjectOf(context.principal), context.cacheDirectives);
     const cacheSpan = this.startCacheSpan(plan, context);
-    const shared = plan?.lookup ? await this.answerInFlight(plan) : undefined;
+    const waiting = plan?.lookup ? this.cache.inFlightAnswer(plan) : undefined;
+    const shared = waiting ? await waiting : undefined;
     if (shared) {
       cacheSpan.set(GATEWAY.cacheResult, 'coalesced').end();
       return { ...this.served(shared, context), chunks: replayAsStream(shared.completion) };
@@ -147,15 +149,7 @@ export class ChatCompletionsService {
     }
   }
 
-  /**
-   * Callers ask only when the plan looks the cache up (`plan.lookup`): without a cache the
-   * request path makes no await for it.
-   */
-  private async answerInFlight(plan: CachePlan): Promise<CachedCompletion | undefined> {
-    const waiting = this.cache.inFlightAnswer(plan);
-    return waiting ? await waiting : undefined;
-  }
-
+  /** Asked only when the plan looks the cache up: without a cache the request makes no await. */
   private async lookup(
     plan: CachePlan,
     settle: SettleLead | undefined,

@@ -38,9 +38,9 @@ export class RequestRateLimiter {
     // Untraced (the usual case): no span callback to allocate on every request.
     const window =
       span === NOOP_SPAN
-        ? await this.store.increment(key, MINUTE_MS, limit, 0, 'default')
+        ? await this.count(key, limit)
         : await withSpan(span, 'gateway.rate_limit', async (limitSpan) => {
-            const counted = await this.store.increment(key, MINUTE_MS, limit, 0, 'default');
+            const counted = await this.count(key, limit);
             limitSpan
               .set('gateway.limit.requests_per_minute', limit)
               .set(GATEWAY.limited, counted.isBlocked);
@@ -67,5 +67,10 @@ export class RequestRateLimiter {
     reply.header('x-ratelimit-limit', limit);
     reply.header('x-ratelimit-remaining', Math.max(0, limit - window.totalHits));
     reply.header('x-ratelimit-reset', window.timeToExpire);
+  }
+
+  /** One hit in the key's one-minute window (every hit counts, refused ones too). */
+  private count(key: string, limit: number) {
+    return this.store.increment(key, MINUTE_MS, limit, 0, 'default');
   }
 }

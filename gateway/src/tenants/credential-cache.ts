@@ -66,8 +66,10 @@ export class CredentialCache implements OnModuleDestroy {
   }
 
   async find(hash: string): Promise<Credential | undefined> {
+    const known = this.fresh(hash);
+    if (known) return known.credential;
+    // Expired (kept for a database outage) or never looked up.
     const cached = this.entries.get(hash);
-    if (cached && cached.expiresAt > Date.now()) return cached.credential;
     try {
       return await this.load(hash);
     } catch (error) {
