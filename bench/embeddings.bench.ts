@@ -20,7 +20,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import OpenAI from 'openai';
 import {
   ensureTestModels,
@@ -31,18 +30,27 @@ import {
 } from '@app/testing';
 import { WorkerProcess } from '@app/testing/processes/worker-process';
 import { deleteKeysWithPrefix } from '@app/testing/redis/delete-keys-with-prefix';
+import { benchCommand, optionList } from './support/bench-options';
 
-const { values: options } = parseArgs({
-  options: {
-    texts: { type: 'string', default: '1024' },
-    concurrency: { type: 'string', default: '8' },
-    'batch-sizes': { type: 'string', default: '8,32,128' },
-    backend: { type: 'string', default: 'transformers' },
-    threads: { type: 'string', default: '2' },
-    redis: { type: 'boolean', default: false },
-    'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
-  },
-});
+const OPTIONS = {
+  texts: { type: 'string', default: '1024' },
+  concurrency: { type: 'string', default: '8' },
+  'batch-sizes': { type: 'string', default: '8,32,128' },
+  backend: { type: 'string', default: 'transformers' },
+  threads: { type: 'string', default: '2' },
+  redis: { type: 'boolean', default: false },
+  'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
+} as const;
+const USAGE = [
+  'npm run bench:embeddings -- [options]',
+  '',
+  'Texts/s through POST /v1/embeddings, one text per request next to batches (--backend',
+  'transformers|llamacpp; --redis adds gateway → BullMQ → worker).',
+  'Options [defaults]:',
+  optionList(OPTIONS),
+  '  --help                this text',
+].join('\n');
+const { values: options, fail } = benchCommand('npm run bench:embeddings --', USAGE, OPTIONS);
 const TEXTS = Number(options.texts);
 const CONCURRENCY = Number(options.concurrency);
 const BATCH_SIZES = options['batch-sizes']!.split(',').map(Number);
@@ -53,7 +61,7 @@ const GATEWAY_MAIN = join(process.cwd(), 'dist', 'gateway', 'src', 'main.js');
 const MODEL = 'local-embeddings';
 
 if (BACKEND !== 'transformers' && BACKEND !== 'llamacpp')
-  throw new Error(`--backend must be transformers or llamacpp, not ${BACKEND}`);
+  fail(`--backend must be transformers or llamacpp, not '${BACKEND}'`);
 
 /** The embedding model's settings, shared by the embedded gateway and the worker. */
 function modelEnv(testModels: TestModelPaths): Record<string, string> {

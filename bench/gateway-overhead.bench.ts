@@ -47,8 +47,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { deleteKeysWithPrefix } from '../libs/testing/src/redis/delete-keys-with-prefix';
+import { benchCommand } from './support/bench-options';
 import { killEveryChildNow, pinThisProcess, type ServerProcess } from './support/bench-process';
 import { stealAllowanceSeconds } from './support/host-steal';
 import { startGateway, type GatewayVariant } from './support/overhead-gateway';
@@ -85,35 +85,57 @@ import {
 import { printComparisons, printTargets } from './support/overhead-targets';
 import { WRK } from './support/wrk-run';
 
-const { values: options } = parseArgs({
-  options: {
-    rounds: { type: 'string' },
-    duration: { type: 'string' },
-    warmup: { type: 'string' },
-    connections: { type: 'string' },
-    rate: { type: 'string' },
-    only: { type: 'string' },
-    baseline: { type: 'string' },
-    'stream-requests': { type: 'string' },
-    'chunk-delay': { type: 'string' },
-    'log-level': { type: 'string' },
-    redis: { type: 'boolean', default: false },
-    'keep-logs': { type: 'boolean', default: false },
-    quick: { type: 'boolean', default: false },
-    'max-steal-percent': { type: 'string' },
-    'steal-retries': { type: 'string' },
-  },
+const USAGE = `
+npm run bench:overhead -- [options]
+
+What the gateway adds to every call, next to a minimal node:http proxy (the floor) and Portkey,
+with issue #16's targets. Options (defaults in brackets):
+  --rounds N              rounds; setups alternate within each [3]
+  --duration S            seconds of each measured phase [15]
+  --warmup S              seconds of warm-up before each phase [3]
+  --connections N         wrk connections in the throughput phase [64]
+  --rate R1,R2            open-loop rates, requests/s [100,1000]
+  --only ID,...           setups: ${SETUP_IDS.join(', ')}
+  --baseline DIR          adds \`baseline\`: another build (DIR holds dist/ and node_modules)
+  --stream-requests N     streamed answers timed per round [50]
+  --chunk-delay MS        upstream delay between stream chunks [5]
+  --log-level LEVEL       the gateway's LOG_LEVEL [info]
+  --redis                 every gateway setup in the Redis topology too
+  --keep-logs             keep every server's output
+  --quick                 1 round, 2 s phases: a smoke test
+  --max-steal-percent P   re-run a phase when the host stole more CPU than this [2]
+  --steal-retries N       re-runs allowed per phase [2]
+  --help                  this text
+`;
+
+const { values: options, fail } = benchCommand('npm run bench:overhead --', USAGE, {
+  rounds: { type: 'string' },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  connections: { type: 'string' },
+  rate: { type: 'string' },
+  only: { type: 'string' },
+  baseline: { type: 'string' },
+  'stream-requests': { type: 'string' },
+  'chunk-delay': { type: 'string' },
+  'log-level': { type: 'string' },
+  redis: { type: 'boolean', default: false },
+  'keep-logs': { type: 'boolean', default: false },
+  quick: { type: 'boolean', default: false },
+  'max-steal-percent': { type: 'string' },
+  'steal-retries': { type: 'string' },
 });
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  if (!Number.isFinite(value) || value <= 0)
+    fail(`--${name} must be a positive number, not '${raw}'`);
   return value;
 }
 
 function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
   const value = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
+  if (!Number.isInteger(value) || value < 0) fail(`--${name} must be a whole number, not '${raw}'`);
   return value;
 }
 
@@ -139,9 +161,9 @@ const ONLY = (
   options.only?.split(',') ?? SETUP_IDS.filter((id) => id !== 'baseline' || SETTINGS.baseline)
 ).map((id) => {
   if (!(SETUP_IDS as readonly string[]).includes(id))
-    throw new Error(`--only: unknown setup "${id}" (one of ${SETUP_IDS.join(', ')})`);
+    fail(`--only: unknown setup '${id}' (one of ${SETUP_IDS.join(', ')})`);
   if (id === 'baseline' && !SETTINGS.baseline)
-    throw new Error('--only baseline needs --baseline DIR (a build of the gateway to compare)');
+    fail('--only baseline needs --baseline DIR (a build of the gateway to compare)');
   return id as SetupId;
 });
 

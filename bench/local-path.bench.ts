@@ -13,7 +13,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import pino from 'pino';
 import type { LocalChatJob } from '@app/contracts';
 import {
@@ -31,19 +30,28 @@ import {
 import { ensureTestModels, writeTinyLlamaGguf } from '@app/testing';
 import { WorkerProcess } from '@app/testing/processes/worker-process';
 import { deleteKeysWithPrefix } from '@app/testing/redis/delete-keys-with-prefix';
+import { benchCommand, optionList } from './support/bench-options';
 import { createGatewayApp } from '../gateway/src/bootstrap';
 import { loadGatewayConfig } from '../gateway/src/gateway-config';
 
-const { values: options } = parseArgs({
-  options: {
-    threads: { type: 'string', default: '2' },
-    tokens: { type: 'string', default: '256' },
-    runs: { type: 'string', default: '3' },
-    'round-trips': { type: 'string', default: '200' },
-    'round-trip-threads': { type: 'string', default: '1' },
-    redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
-  },
-});
+const OPTIONS = {
+  threads: { type: 'string', default: '2' },
+  tokens: { type: 'string', default: '256' },
+  runs: { type: 'string', default: '3' },
+  'round-trips': { type: 'string', default: '200' },
+  'round-trip-threads': { type: 'string', default: '1' },
+  redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
+} as const;
+const USAGE = [
+  'npm run bench:local -- [options]',
+  '',
+  'Tokens/s through gateway → BullMQ → worker next to node-llama-cpp called directly, and the',
+  `queue's round trip (needs Redis).`,
+  'Options [defaults]:',
+  optionList(OPTIONS),
+  '  --help                this text',
+].join('\n');
+const { values: options } = benchCommand('npm run bench:local --', USAGE, OPTIONS);
 const THREADS = Number(options.threads);
 const TOKENS = Number(options.tokens);
 const RUNS = Number(options.runs);

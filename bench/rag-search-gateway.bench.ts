@@ -15,12 +15,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_HNSW_PARAMETERS, ExactVectorIndex, TransformersEmbedder } from '@app/inference';
 import { RagCollection, type CollectionSettings } from '@app/inference/rag/rag-collection';
 import { clusteredVectors, randomVectors } from '@app/testing/rag/synthetic-vectors';
 import { WorkerProcess } from '@app/testing/processes/worker-process';
 import { deleteKeysWithPrefix } from '@app/testing/redis/delete-keys-with-prefix';
+import { benchCommand, optionList } from './support/bench-options';
 import { printTable, timeSearches } from './rag-index.bench';
 import {
   benchEmbeddingModel,
@@ -32,20 +32,28 @@ import {
   timeRequests,
 } from './rag-served-bench-support';
 
-const { values: options } = parseArgs({
-  options: {
-    size: { type: 'string', default: '100000' },
-    queries: { type: 'string', default: '200' },
-    seconds: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '8' },
-    ef: { type: 'string', default: '64' },
-    topology: { type: 'string', default: 'embedded' },
-    datasets: { type: 'string', default: 'clustered,uniform' },
-    'chunk-chars': { type: 'string', default: '1000' },
-    'index-requests': { type: 'string', default: '20' },
-    redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
-  },
-});
+const OPTIONS = {
+  size: { type: 'string', default: '100000' },
+  queries: { type: 'string', default: '200' },
+  seconds: { type: 'string', default: '10' },
+  connections: { type: 'string', default: '8' },
+  ef: { type: 'string', default: '64' },
+  topology: { type: 'string', default: 'embedded' },
+  datasets: { type: 'string', default: 'clustered,uniform' },
+  'chunk-chars': { type: 'string', default: '1000' },
+  'index-requests': { type: 'string', default: '20' },
+  redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
+} as const;
+const USAGE = [
+  'npm run bench:rag:gateway -- [options]',
+  '',
+  'RAG search as served: recall@10, searches/s and p99 in process, then POST /v1/rag/search and',
+  '/v1/rag/index through the gateway (--topology embedded|redis).',
+  'Options [defaults]:',
+  optionList(OPTIONS),
+  '  --help                this text',
+].join('\n');
+const { values: options } = benchCommand('npm run bench:rag:gateway --', USAGE, OPTIONS);
 const SIZE = Number(options.size);
 const QUERIES = Number(options.queries);
 const EF_SEARCH = Number(options.ef);

@@ -29,7 +29,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchCommand } from './support/bench-options';
 import { deleteKeysWithPrefix } from '../libs/testing/src/redis/delete-keys-with-prefix';
 import {
   killEveryChildNow,
@@ -56,23 +56,41 @@ import { sampleGateway } from './support/soak-metrics';
 import { RedisProbe } from './support/soak-redis';
 import { printSoakSummary, printWindow, type WindowRecord } from './support/soak-report';
 
-const { values: options } = parseArgs({
-  options: {
-    minutes: { type: 'string', default: '5' },
-    rate: { type: 'string', default: '200' },
-    window: { type: 'string', default: '30' },
-    'stream-share': { type: 'string', default: '0.2' },
-    'flaky-share': { type: 'string', default: '0.1' },
-    'fail-rate': { type: 'string', default: '0.3' },
-    'responses-share': { type: 'string', default: '0' },
-    'warmup-windows': { type: 'string', default: '2' },
-    'gateway-env': { type: 'string', multiple: true, default: [] },
-    'keep-logs': { type: 'boolean', default: false },
-  },
+const USAGE = `
+npm run bench:soak -- [options]
+
+The gateway in the Redis topology at a steady open-loop rate, next to the floor proxy at the same
+instants: per-window p50/p99, errors by class, RSS, heap, event-loop delay and Redis memory, then
+a summary. Options (defaults in brackets):
+  --minutes M              length of the run [5]
+  --rate R                 requests per second [200]
+  --window S               seconds per reported window [30]
+  --stream-share F         share of calls that stream [0.2]
+  --flaky-share F          share of calls to a route whose first upstream fails [0.1]
+  --fail-rate F            share of the flaky upstream's calls answered 503 [0.3]
+  --responses-share F      share of calls to POST /v1/responses [0]
+  --warmup-windows N       windows left out of the memory slopes [2]
+  --gateway-env NAME=VALUE another gateway setting (repeatable)
+  --keep-logs              keep every server's output
+  --help                   this text
+`;
+
+const { values: options, fail } = benchCommand('npm run bench:soak --', USAGE, {
+  minutes: { type: 'string', default: '5' },
+  rate: { type: 'string', default: '200' },
+  window: { type: 'string', default: '30' },
+  'stream-share': { type: 'string', default: '0.2' },
+  'flaky-share': { type: 'string', default: '0.1' },
+  'fail-rate': { type: 'string', default: '0.3' },
+  'responses-share': { type: 'string', default: '0' },
+  'warmup-windows': { type: 'string', default: '2' },
+  'gateway-env': { type: 'string', multiple: true, default: [] },
+  'keep-logs': { type: 'boolean', default: false },
 });
 const number = (name: Exclude<keyof typeof options, 'gateway-env' | 'keep-logs'>) => {
   const value = Number(options[name]);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number ≥ 0`);
+  if (!Number.isFinite(value) || value < 0)
+    fail(`--${name} must be a number ≥ 0, not '${options[name]}'`);
   return value;
 };
 const SETTINGS = {
@@ -86,6 +104,13 @@ const SETTINGS = {
   warmupWindows: number('warmup-windows'),
   /** REDIS_URL, else (set in main) a redis-server of the soak's own on the load core. */
   redisUrl: process.env.REDIS_URL ?? '',
+  gatewayEnv: Object.fromEntries(
+    options['gateway-env'].map((pair) => {
+      const split = pair.indexOf('=');
+      if (split < 1) fail(`--gateway-env ${pair}: expected NAME=VALUE`);
+      return [pair.slice(0, split), pair.slice(split + 1)];
+    }),
+  ),
 };
 const [LOAD_CORE, PROXY_CORE] = availableParallelism() >= 2 ? [0, 1] : [undefined, undefined];
 const FLAKY_ROUTE = 'flaky-first';
@@ -123,13 +148,7 @@ async function startGateway(
     env: {
       GATEWAY_CONFIG: writeConfigFile(context, 'soak-gateway.yaml', flakyConfig(flaky)),
       FLAKY_API_KEY: UPSTREAM_KEY,
-      ...Object.fromEntries(
-        options['gateway-env'].map((pair) => {
-          const split = pair.indexOf('=');
-          if (split < 1) throw new Error(`--gateway-env ${pair}: expected NAME=VALUE`);
-          return [pair.slice(0, split), pair.slice(split + 1)];
-        }),
-      ),
+      ...SETTINGS.gatewayEnv,
     },
   });
 }
