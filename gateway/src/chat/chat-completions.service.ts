@@ -53,12 +53,12 @@ export class ChatCompletionsService {
     const shared = waiting ? await waiting : undefined;
     if (shared) {
       cacheSpan.set(GATEWAY.cacheResult, 'coalesced').end();
-      return { ...this.served(shared, context), result: shared.completion };
+      return this.served(shared, context);
     }
     const settle = plan ? this.cache.lead(plan) : undefined;
     try {
       const cached = plan?.lookup ? await this.lookup(plan, settle, cacheSpan) : undefined;
-      if (cached) return { ...this.served(cached, context), result: cached.completion };
+      if (cached) return this.served(cached, context);
       await this.assertWithinQuota(context);
       this.keepPrompt(context, request);
       const routed = await this.router.complete(
@@ -78,7 +78,14 @@ export class ChatCompletionsService {
       );
       this.keepPayload(context, request, routed.result);
       settle?.({ completion: routed.result, provider: routed.provider, model: routed.model });
-      return { ...routed, cache: this.missed(plan, context), costUsd };
+      return {
+        result: routed.result,
+        provider: routed.provider,
+        model: routed.model,
+        attempts: routed.attempts,
+        cache: this.missed(plan, context),
+        costUsd,
+      };
     } catch (error) {
       settle?.(undefined);
       throw error;
@@ -92,13 +99,12 @@ export class ChatCompletionsService {
     const shared = waiting ? await waiting : undefined;
     if (shared) {
       cacheSpan.set(GATEWAY.cacheResult, 'coalesced').end();
-      return { ...this.served(shared, context), chunks: replayAsStream(shared.completion) };
+      return this.servedStream(shared, context);
     }
     const settle = plan ? this.cache.lead(plan) : undefined;
     try {
       const cached = plan?.lookup ? await this.lookup(plan, settle, cacheSpan) : undefined;
-      if (cached)
-        return { ...this.served(cached, context), chunks: replayAsStream(cached.completion) };
+      if (cached) return this.servedStream(cached, context);
       await this.assertWithinQuota(context);
       this.keepPrompt(context, request);
       const started = performance.now();
@@ -186,18 +192,36 @@ export class ChatCompletionsService {
   }
 
   /** An answer that cost nothing: from the cache or shared with an identical request in flight. */
-  private served(answer: CachedCompletion, context: RequestContext) {
-    this.metrics.cacheLookup(true);
-    context.cache = 'HIT';
-    context.provider = answer.provider;
-    context.model = answer.model;
+  private served(answer: CachedCompletion, context: RequestContext): ChatAnswer {
+    this.countHit(answer, context);
+    return {
+      result: answer.completion,
+      provider: answer.provider,
+      model: answer.model,
+      attempts: [],
+      cache: 'HIT',
+      costUsd: 0,
+    };
+  }
+
+  /** The same, replayed as a stream. */
+  private servedStream(answer: CachedCompletion, context: RequestContext): ChatAnswerStream {
+    this.countHit(answer, context);
     return {
       provider: answer.provider,
       model: answer.model,
       attempts: [],
-      cache: 'HIT' as const,
+      cache: 'HIT',
       costUsd: 0,
+      chunks: replayAsStream(answer.completion),
     };
+  }
+
+  private countHit(answer: CachedCompletion, context: RequestContext): void {
+    this.metrics.cacheLookup(true);
+    context.cache = 'HIT';
+    context.provider = answer.provider;
+    context.model = answer.model;
   }
 
   private missed(plan: CachePlan | undefined, context: RequestContext): 'MISS' | undefined {

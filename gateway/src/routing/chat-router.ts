@@ -35,8 +35,14 @@ export interface RoutedStream {
   chunks: AsyncIterable<ChatCompletionChunk>;
 }
 
-/** Removes gateway-only fields and substitutes the target's concrete model. */
+/**
+ * Removes gateway-only fields and substitutes the target's concrete model. Most requests have
+ * neither field and name the target's model already: they go on as they are (providers never
+ * change the request they are given), without the object rest copy, which V8 does in its runtime.
+ */
 function upstreamRequest(request: ChatCompletionRequest, model: string): ChatCompletionRequest {
+  if (request.provider === undefined && request.cache === undefined && request.model === model)
+    return request;
   const { provider: _provider, cache: _cache, ...rest } = request;
   return { ...rest, model };
 }

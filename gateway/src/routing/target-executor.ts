@@ -82,6 +82,30 @@ function reasonOf(verdict: Exclude<Verdict, { kind: 'aborted' }>): string {
 }
 
 /**
+ * One attempt's record, always of one shape (the span's ids undefined when not tracing): built
+ * field by field from a spread of shared fields, it was cloned and reshaped on every attempt.
+ */
+function attemptRecord(
+  target: ResolvedTarget,
+  span: TraceSpan,
+  outcome: 'success' | 'error',
+  latencyMs: number,
+  reason?: string,
+  status?: number,
+): AttemptRecord {
+  return {
+    provider: target.provider.id,
+    model: target.model,
+    outcome,
+    reason,
+    status,
+    latencyMs,
+    traceId: span.traceId,
+    spanId: span.traceId === undefined ? undefined : span.spanId,
+  };
+}
+
+/**
  * The error for a request whose client abort fired: the gateway's own reason when it ended the
  * request (a shutdown's 503), else the client went away (499, which nobody reads).
  */
@@ -149,7 +173,14 @@ export class TargetExecutor {
       previous = target.provider.id;
       const run = { target, kind, requestId, client, deadline, attempts, call, parent };
       const outcome = await this.runWithRetries(run, breaker);
-      if (outcome) return { ...outcome, target, attempts };
+      if (outcome)
+        return {
+          result: outcome.result,
+          attempt: outcome.attempt,
+          span: outcome.span,
+          target,
+          attempts,
+        };
       if (Date.now() >= deadline) break;
     }
     throw allProvidersFailed(attempts);
@@ -207,14 +238,6 @@ export class TargetExecutor {
       firstByteMs: this.routing.firstByteTimeoutMs,
       idleMs: this.routing.streamIdleTimeoutMs,
     });
-    const base: Pick<AttemptRecord, 'provider' | 'model' | 'traceId' | 'spanId'> = {
-      provider: run.target.provider.id,
-      model: run.target.model,
-    };
-    if (span.traceId !== undefined) {
-      base.traceId = span.traceId;
-      base.spanId = span.spanId;
-    }
     try {
       const context = {
         abort: attempt.source,
@@ -227,11 +250,11 @@ export class TargetExecutor {
       const result = await run.call(run.target, context, attempt);
       attempt.markFirstByte();
       breaker.recordSuccess();
-      this.record(run.kind, run.attempts, {
-        ...base,
-        outcome: 'success',
-        latencyMs: performance.now() - started,
-      });
+      this.record(
+        run.kind,
+        run.attempts,
+        attemptRecord(run.target, span, 'success', performance.now() - started),
+      );
       span.set(GATEWAY.outcome, 'success');
       return { result, attempt, span };
     } catch (thrown) {
@@ -240,13 +263,18 @@ export class TargetExecutor {
       span.set(GATEWAY.outcome, verdict.kind === 'aborted' ? 'aborted' : 'error');
       if (verdict.kind !== 'aborted') span.fail(errorTypeOf(verdict), reasonOf(verdict));
       if (verdict.kind !== 'aborted') {
-        this.record(run.kind, run.attempts, {
-          ...base,
-          outcome: 'error',
-          reason: reasonOf(verdict),
-          status: verdict.kind === 'internal' ? undefined : verdict.error.status,
-          latencyMs: performance.now() - started,
-        });
+        this.record(
+          run.kind,
+          run.attempts,
+          attemptRecord(
+            run.target,
+            span,
+            'error',
+            performance.now() - started,
+            reasonOf(verdict),
+            verdict.kind === 'internal' ? undefined : verdict.error.status,
+          ),
+        );
       }
       return { verdict, span };
     }
