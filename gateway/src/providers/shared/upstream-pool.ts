@@ -1,6 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { ProviderError } from '@app/contracts';
 import type { AbortSource } from '@app/http';
+import { headerList } from './header-list';
 import { exchangeJson } from './json-exchange';
 import { decodeServerSentEvents, type ServerSentEvent } from './sse-decoder';
 import { mapTransportError, serializeRequestBody, type AbortState } from './transport-error';
@@ -134,11 +135,11 @@ export class UpstreamPool {
     call: UpstreamCall,
   ): Dispatcher.DispatchOptions {
     if (body === undefined)
-      return { method: 'GET', path, headers: { ...headers, ...call.headers } };
+      return { method: 'GET', path, headers: headerList(headers, call.headers) };
     return {
       method: 'POST',
       path,
-      headers: { ...headers, 'content-type': 'application/json', ...call.headers },
+      headers: headerList(headers, call.headers, 'application/json'),
       body: serializeRequestBody(body),
     };
   }
