@@ -30,7 +30,7 @@ import {
 } from '@app/testing';
 import { WorkerProcess } from '@app/testing/processes/worker-process';
 import { deleteKeysWithPrefix } from '@app/testing/redis/delete-keys-with-prefix';
-import { benchCommand, optionList } from './support/bench-options';
+import { benchCommand, usageOf } from './support/bench-options';
 
 const OPTIONS = {
   texts: { type: 'string', default: '1024' },
@@ -41,15 +41,14 @@ const OPTIONS = {
   redis: { type: 'boolean', default: false },
   'redis-url': { type: 'string', default: 'redis://127.0.0.1:6379' },
 } as const;
-const USAGE = [
-  'npm run bench:embeddings -- [options]',
-  '',
-  'Texts/s through POST /v1/embeddings, one text per request next to batches (--backend',
-  'transformers|llamacpp; --redis adds gateway → BullMQ → worker).',
-  'Options [defaults]:',
-  optionList(OPTIONS),
-  '  --help                this text',
-].join('\n');
+const USAGE = usageOf(
+  'npm run bench:embeddings --',
+  [
+    'Texts/s through POST /v1/embeddings, one text per request next to batches (--backend',
+    'transformers|llamacpp; --redis adds gateway → BullMQ → worker).',
+  ],
+  OPTIONS,
+);
 const { values: options, fail } = benchCommand('npm run bench:embeddings --', USAGE, OPTIONS);
 const TEXTS = Number(options.texts);
 const CONCURRENCY = Number(options.concurrency);

@@ -30,7 +30,7 @@ import {
 import { ensureTestModels, writeTinyLlamaGguf } from '@app/testing';
 import { WorkerProcess } from '@app/testing/processes/worker-process';
 import { deleteKeysWithPrefix } from '@app/testing/redis/delete-keys-with-prefix';
-import { benchCommand, optionList } from './support/bench-options';
+import { benchCommand, usageOf } from './support/bench-options';
 import { createGatewayApp } from '../gateway/src/bootstrap';
 import { loadGatewayConfig } from '../gateway/src/gateway-config';
 
@@ -42,15 +42,14 @@ const OPTIONS = {
   'round-trip-threads': { type: 'string', default: '1' },
   redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
 } as const;
-const USAGE = [
-  'npm run bench:local -- [options]',
-  '',
-  'Tokens/s through gateway → BullMQ → worker next to node-llama-cpp called directly, and the',
-  `queue's round trip (needs Redis).`,
-  'Options [defaults]:',
-  optionList(OPTIONS),
-  '  --help                this text',
-].join('\n');
+const USAGE = usageOf(
+  'npm run bench:local --',
+  [
+    'Tokens/s through gateway → BullMQ → worker next to node-llama-cpp called directly, and the',
+    `queue's round trip (needs Redis).`,
+  ],
+  OPTIONS,
+);
 const { values: options } = benchCommand('npm run bench:local --', USAGE, OPTIONS);
 const THREADS = Number(options.threads);
 const TOKENS = Number(options.tokens);

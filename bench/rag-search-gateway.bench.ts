@@ -20,7 +20,7 @@ import { RagCollection, type CollectionSettings } from '@app/inference/rag/rag-c
 import { clusteredVectors, randomVectors } from '@app/testing/rag/synthetic-vectors';
 import { WorkerProcess } from '@app/testing/processes/worker-process';
 import { deleteKeysWithPrefix } from '@app/testing/redis/delete-keys-with-prefix';
-import { benchCommand, optionList } from './support/bench-options';
+import { benchCommand, usageOf } from './support/bench-options';
 import { printTable, timeSearches } from './rag-index.bench';
 import {
   benchEmbeddingModel,
@@ -44,15 +44,14 @@ const OPTIONS = {
   'index-requests': { type: 'string', default: '20' },
   redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
 } as const;
-const USAGE = [
-  'npm run bench:rag:gateway -- [options]',
-  '',
-  'RAG search as served: recall@10, searches/s and p99 in process, then POST /v1/rag/search and',
-  '/v1/rag/index through the gateway (--topology embedded|redis).',
-  'Options [defaults]:',
-  optionList(OPTIONS),
-  '  --help                this text',
-].join('\n');
+const USAGE = usageOf(
+  'npm run bench:rag:gateway --',
+  [
+    'RAG search as served: recall@10, searches/s and p99 in process, then POST /v1/rag/search and',
+    '/v1/rag/index through the gateway (--topology embedded|redis).',
+  ],
+  OPTIONS,
+);
 const { values: options } = benchCommand('npm run bench:rag:gateway --', USAGE, OPTIONS);
 const SIZE = Number(options.size);
 const QUERIES = Number(options.queries);

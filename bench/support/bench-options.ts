@@ -41,16 +41,29 @@ export function benchCommand<const T extends OptionConfigs>(
   }
 }
 
-/** `--help` lines for options whose names say what they are: `--name VALUE [default]`. */
-export function optionList(options: OptionConfigs): string {
-  return Object.entries(options)
-    .map(([name, config]) => {
-      const value = config.type === 'string' ? ' VALUE' : '';
-      const fallback =
-        config.default === undefined || config.default === false
-          ? ''
-          : ` [${String(config.default)}]`;
-      return `  --${name}${value}${fallback}`;
-    })
-    .join('\n');
+/**
+ * `--help` text for a bench whose option names say what they are: how to run it, what it
+ * measures, then one `--name VALUE [default]` line per option.
+ */
+export function usageOf(
+  script: string,
+  summary: readonly string[],
+  options: OptionConfigs,
+): string {
+  const lines = Object.entries(options).map(([name, config]) => {
+    const value = config.type === 'string' ? ' VALUE' : '';
+    const fallback =
+      config.default === undefined || config.default === false
+        ? ''
+        : ` [${String(config.default)}]`;
+    return `  --${name}${value}${fallback}`;
+  });
+  return [
+    `${script} [options]`,
+    '',
+    ...summary,
+    'Options [defaults]:',
+    ...lines,
+    '  --help                this text',
+  ].join('\n');
 }

@@ -82,13 +82,14 @@ function reasonOf(verdict: Exclude<Verdict, { kind: 'aborted' }>): string {
 }
 
 /**
- * One attempt's record, always of one shape (the span's ids undefined when not tracing): built
- * field by field from a spread of shared fields, it was cloned and reshaped on every attempt.
+ * One attempt's record, always of one shape (the span's ids undefined when not tracing or when
+ * the target was skipped): built from a spread of shared fields, it was cloned and reshaped on
+ * every attempt.
  */
 function attemptRecord(
   target: ResolvedTarget,
-  span: TraceSpan,
-  outcome: 'success' | 'error',
+  span: TraceSpan | undefined,
+  outcome: AttemptRecord['outcome'],
   latencyMs: number,
   reason?: string,
   status?: number,
@@ -100,8 +101,8 @@ function attemptRecord(
     reason,
     status,
     latencyMs,
-    traceId: span.traceId,
-    spanId: span.traceId === undefined ? undefined : span.spanId,
+    traceId: span?.traceId,
+    spanId: span?.spanId,
   };
 }
 
@@ -156,13 +157,7 @@ export class TargetExecutor {
     for (const target of route.targets) {
       const breaker = this.circuits.get(target.provider.id);
       if (!breaker.allowRequest()) {
-        this.record(kind, attempts, {
-          provider: target.provider.id,
-          model: target.model,
-          outcome: 'skipped',
-          reason: 'circuit open',
-          latencyMs: 0,
-        });
+        this.record(kind, attempts, attemptRecord(target, undefined, 'skipped', 0, 'circuit open'));
         startAttemptSpan(parent, kind, target, attempts.length, 'open')
           .set(GATEWAY.outcome, 'skipped')
           .end();

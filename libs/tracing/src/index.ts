@@ -2,7 +2,6 @@ export * from './tracing';
 export { NOOP_SPAN, NOOP_TRACING } from './noop-tracing';
 export { createTracing } from './create-tracing';
 export * from './gen-ai-attributes';
-export { traceLogFields } from './trace-log-fields';
 
 /** Nest injection token of the app's `Tracing`. */
 export const TRACING = Symbol('TRACING');

@@ -14,15 +14,16 @@ export function headerList(
 ): string[] {
   const list: string[] = [];
   for (const name in base) {
-    if (name === 'content-type' && contentType !== undefined) continue;
-    if (overrides !== undefined && Object.hasOwn(overrides, name)) continue;
+    if ((name === 'content-type' && contentType !== undefined) || replaces(overrides, name))
+      continue;
     list.push(name, base[name]);
   }
-  if (
-    contentType !== undefined &&
-    !(overrides !== undefined && Object.hasOwn(overrides, 'content-type'))
-  )
+  if (contentType !== undefined && !replaces(overrides, 'content-type'))
     list.push('content-type', contentType);
   if (overrides !== undefined) for (const name in overrides) list.push(name, overrides[name]);
   return list;
+}
+
+function replaces(overrides: Readonly<Record<string, string>> | undefined, name: string): boolean {
+  return overrides !== undefined && Object.hasOwn(overrides, name);
 }
