@@ -118,6 +118,9 @@ describe('durable state, PostgreSQL (DATABASE_URL)', () => {
     try {
       const gateway = await boot({ DATABASE_URL: proxy.rewrite(database.url) });
       const tenant = await createTenant(gateway);
+      // The tenant's own change messages (created, key issued) come back over Redis; landing after
+      // the first lookup, they would drop the key it cached. Let them in first.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       expect((await chat(gateway, tenant.key)).status).toBe(200);
 
       await proxy.cut();
