@@ -6,6 +6,7 @@ import {
   userMessage,
   type RunningGateway,
 } from './support/gateway-harness';
+import { metricValue } from './support/controls-helpers';
 
 const chatBody = { model: 'default', messages: userMessage() };
 
@@ -231,6 +232,15 @@ describe('routing, retries, circuit breakers and failover', () => {
     expect(received).toBe(2);
     await primary.http.waitForClientAbort(1, 3000);
     expect(primary.http.clientAborts).toBe(1);
+    // The stream had sent 200, but the client did not get the response: it counts as a 499.
+    const metrics = await fetch(`${gateway.baseUrl}/metrics`).then((response) => response.text());
+    const requests = (statusClass: string) =>
+      metricValue(metrics, 'ai_gateway_requests_total', {
+        api: 'openai',
+        status_class: statusClass,
+      });
+    expect(requests('4xx')).toBe(1);
+    expect(requests('2xx')).toBe(0);
   });
 
   it('pins one provider with the "provider" field', async () => {

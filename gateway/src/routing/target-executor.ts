@@ -1,6 +1,6 @@
 import { GatewayError, isClientFault, ProviderError } from '@app/contracts';
 import type { RoutingConfig } from '@app/config';
-import type { AbortSource } from '@app/http';
+import { CLIENT_CLOSED_REQUEST, type AbortSource } from '@app/http';
 import { GATEWAY, NOOP_SPAN, type TraceSpan } from '@app/tracing';
 import type { ProviderCallContext } from '../providers/chat-provider';
 import { recognizedTransportError, type AbortState } from '../providers/shared/transport-error';
@@ -108,12 +108,12 @@ function attemptRecord(
 
 /**
  * The error for a request whose client abort fired: the gateway's own reason when it ended the
- * request (a shutdown's 503), else the client went away (499, which nobody reads).
+ * request (a shutdown's 503), else the client went away (499, which the request log reports).
  */
 export function clientAbortError(client: AbortState): GatewayError {
   if (client.reason instanceof GatewayError) return client.reason;
   return new GatewayError(
-    499,
+    CLIENT_CLOSED_REQUEST,
     'Client closed the request',
     'invalid_request_error',
     'client_closed_request',

@@ -2,12 +2,17 @@ import type { FastifyReply } from 'fastify';
 import { AbortSource } from './abort-source';
 import { inFlightRequestsOf } from './in-flight-requests';
 
+/** The status logged for a request whose client went away before its response ended (nginx's). */
+export const CLIENT_CLOSED_REQUEST = 499;
+
 /**
  * What stops a request's upstream work: it fires when the client disconnects before its response
  * is complete, or when a shutdown's grace period is over (its reason is then the 503 to answer).
  * Returned as a getter that creates it on first use (a cache hit never needs one), registered
  * with the app's in-flight requests while the response is open. One `close` listener per request
- * does both, and reports the close to `closed` (the gateway's request log and metrics).
+ * does both, and reports the close to `closed` (the gateway's request log and metrics): the
+ * response's status when it was sent in full, else 499 (a stream cut short by its client has
+ * already sent 200, but that is not what the client got).
  */
 export function trackClientAbort(
   reply: FastifyReply,
@@ -17,11 +22,12 @@ export function trackClientAbort(
   let clientGone = false;
   reply.raw.once('close', () => {
     if (source) inFlightRequestsOf(reply.server).untrack(source);
-    if (!reply.raw.writableFinished) {
+    const finished = reply.raw.writableFinished;
+    if (!finished) {
       clientGone = true;
       source?.abort();
     }
-    closed?.(reply.raw.statusCode);
+    closed?.(finished ? reply.raw.statusCode : CLIENT_CLOSED_REQUEST);
   });
   return () => {
     if (!source) {
