@@ -9,3 +9,4 @@ export * from './json-depth-guard';
 export * from './in-flight-requests';
 export * from './request-credentials';
 export * from './error-dialects';
+export * from './json-text';

@@ -5,8 +5,7 @@ import {
   isCommonChatRequest,
   type ChatCompletionRequest,
 } from '@app/contracts';
-import { parseBody } from '@app/http';
-import { cachedCompletionJson, JSON_CONTENT_TYPE } from '../../cache/cached-completion-json';
+import { JSON_CONTENT_TYPE, jsonTextOf, parseBody } from '@app/http';
 import { ChatCompletionsService } from '../../chat/chat-completions.service';
 import type { RequestContext } from '../../request/request-context';
 import type { ClientRoute } from '../client-routes/client-route';
@@ -36,8 +35,9 @@ export class ChatCompletionsRoute implements ClientRoute {
     }
     const routed = await this.chat.complete(body, context);
     reply.headers(gatewayHeaders(routed));
-    if (routed.cache !== 'HIT') return routed.result;
+    // The upstream's own text when it came from an OpenAI-compatible one, the cached
+    // completion's text on a hit (serialized once), else serialized here.
     reply.header('content-type', JSON_CONTENT_TYPE);
-    return cachedCompletionJson(routed.result);
+    return jsonTextOf(routed.result);
   }
 }

@@ -97,6 +97,8 @@ export class OpenAICompatibleProvider implements ChatProvider {
         abort: context.abort,
         headers: this.requestHeaders(context),
         onHeaders: context.markFirstByte,
+        // Same wire format: the completion goes to the client as the upstream sent it.
+        forwardsAnswer: true,
       },
     );
   }

@@ -1,6 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { ProviderError } from '@app/contracts';
-import type { AbortSource } from '@app/http';
+import { parseKeepingJsonText, type AbortSource } from '@app/http';
 import { headerList } from './header-list';
 import { exchangeJson } from './json-exchange';
 import { decodeServerSentEvents, type ServerSentEvent } from './sse-decoder';
@@ -25,6 +25,11 @@ export interface UpstreamCall {
   headers?: Record<string, string>;
   /** Called when response headers arrive (stops the router's first-byte timer). */
   onHeaders?: () => void;
+  /**
+   * The answer is passed on unchanged (a chat completion): keep its text as its JSON
+   * (`parseKeepingJsonText`), so the client is sent that text instead of a re-serialization.
+   */
+  forwardsAnswer?: boolean;
 }
 
 /** What `readEvents`' callback returns to end the stream early (OpenAI's `[DONE]`). */
@@ -71,7 +76,9 @@ export class UpstreamPool {
     if (answer.statusCode >= 400)
       throw this.statusError(answer.statusCode, parseOrUndefined(answer.text), answer.headers);
     try {
-      return JSON.parse(answer.text) as T;
+      return call.forwardsAnswer
+        ? parseKeepingJsonText<T>(answer.text)
+        : (JSON.parse(answer.text) as T);
     } catch (error) {
       throw mapTransportError(error, call.abort);
     }
