@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { isoTimestamp } from '../runtime/iso-timestamp';
 import { BatchedLogStream } from './batched-log-stream';
 
 let lastMillisecond = 0;
@@ -9,7 +10,7 @@ function isoTime(): string {
   const now = Date.now();
   if (now !== lastMillisecond) {
     lastMillisecond = now;
-    lastTimestamp = `,"time":"${new Date(now).toISOString()}"`;
+    lastTimestamp = `,"time":"${isoTimestamp(now)}"`;
   }
   return lastTimestamp;
 }

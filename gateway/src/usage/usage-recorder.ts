@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { PriceTable } from '../cost/price-table';
 import { LOGGER } from '../logging/logger';
 import { GatewayMetrics } from '../observability/gateway-metrics';
+import { isoTimestamp } from '../runtime/iso-timestamp';
 import { subjectOf } from '../request/principal';
 import type { RequestContext } from '../request/request-context';
 import type { TokenCounterStore } from '../state/token-counter-store';
@@ -44,7 +45,8 @@ export class UsageRecorder {
     record.costUsd = costUsd;
     this.metrics.usage(provider, model, promptTokens, completionTokens, costUsd);
     const subject = subjectOf(record.principal);
-    const period = usagePeriod();
+    const now = Date.now();
+    const period = usagePeriod(now);
     if (promptTokens + completionTokens > 0)
       this.tokens
         .add(subject, period.minute, promptTokens + completionTokens)
@@ -56,7 +58,7 @@ export class UsageRecorder {
         });
     this.ledger.enqueue({
       id: usageEventId(),
-      occurredAt: new Date().toISOString(),
+      occurredAt: isoTimestamp(now),
       day: period.day,
       subject,
       provider,
