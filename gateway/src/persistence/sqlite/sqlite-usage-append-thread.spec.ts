@@ -68,6 +68,24 @@ afterEach(async () => {
 });
 
 describe('SQLite usage appends on a worker thread', () => {
+  it('writes every field of every event as given (rows cross to the thread as JSON arrays)', async () => {
+    const database = open();
+    const events = [
+      event({ subject: 'tenant "quoted"', model: 'modèle/ü', requestId: 'request\u0000nul' }),
+      event({ promptTokens: 0, completionTokens: 123_456, costNanoUsd: 9_007_199_254 }),
+    ];
+    await database.usage.append(events);
+    const raw = new BetterSqlite3(path(), { readonly: true });
+    raws.push(raw);
+    const stored = raw.prepare(
+      `SELECT id, occurred_at AS occurredAt, day, subject, provider, model,
+           prompt_tokens AS promptTokens, completion_tokens AS completionTokens,
+           cost_nano_usd AS costNanoUsd, request_id AS requestId
+         FROM usage_events WHERE id = ?`,
+    );
+    expect(events.map((each) => stored.get(each.id))).toEqual(events);
+  });
+
   it('commits off the calling thread, visible to the main connection once append resolves', async () => {
     const database = open();
     const first = event();

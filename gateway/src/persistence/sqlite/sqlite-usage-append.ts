@@ -4,6 +4,61 @@ import type { UsageEvent } from '../records';
 /** Appends a batch in one transaction (throws the driver's `SqliteError`, `code` included). */
 export type UsageAppender = (events: readonly UsageEvent[]) => void;
 
+/** A usage event as the append thread receives it: its fields in a fixed order, no names. */
+export type UsageEventRow = [
+  id: string,
+  occurredAt: string,
+  day: string,
+  subject: string,
+  provider: string,
+  model: string,
+  promptTokens: number,
+  completionTokens: number,
+  costNanoUsd: number,
+  requestId: string,
+];
+
+/**
+ * A batch as the JSON text the append thread parses back with `usageEventsFromRows`. Events as
+ * objects cost V8's structured clone a key per field to write and to read again (callgrind:
+ * ~14,000 instructions per row for both); rows of values as JSON text cost a fraction of it.
+ */
+export function usageEventRowsJson(events: readonly UsageEvent[]): string {
+  const rows: UsageEventRow[] = [];
+  for (const event of events)
+    rows.push([
+      event.id,
+      event.occurredAt,
+      event.day,
+      event.subject,
+      event.provider,
+      event.model,
+      event.promptTokens,
+      event.completionTokens,
+      event.costNanoUsd,
+      event.requestId,
+    ]);
+  return JSON.stringify(rows);
+}
+
+/** The inverse of `usageEventRowsJson`. SELF-CONTAINED, like `createUsageAppender` (below). */
+/* istanbul ignore next */
+export function usageEventsFromRows(json: string): UsageEvent[] {
+  const rows = JSON.parse(json) as UsageEventRow[];
+  return rows.map((row) => ({
+    id: row[0],
+    occurredAt: row[1],
+    day: row[2],
+    subject: row[3],
+    provider: row[4],
+    model: row[5],
+    promptTokens: row[6],
+    completionTokens: row[7],
+    costNanoUsd: row[8],
+    requestId: row[9],
+  }));
+}
+
 /**
  * The one copy of the ledger's write SQL: returns a function that appends a batch in one
  * transaction — the events whose id is new, and their sums added to `usage_daily`.
