@@ -46,6 +46,10 @@ export interface GatewayVariant {
   logLevel: string;
   /** Extra environment (the soak's throttling and config file). */
   env?: Record<string, string>;
+  /** Runs the gateway under another program: `valgrind [its options] node [node's flags]`. */
+  launcher?: { command: string; args: string[] };
+  /** How long boot may take (a gateway under valgrind takes ~30 s). @defaultValue 30 s */
+  bootTimeoutMs?: number;
 }
 
 export interface StartedGateway {
@@ -109,8 +113,8 @@ export async function startGatewayProcess(
   const adminKey = `admin-${randomUUID()}`;
   const gateway = ServerProcess.start({
     name: id,
-    command: process.execPath,
-    args: [join(variant.root, 'dist/gateway/src/main.js')],
+    command: variant.launcher?.command ?? process.execPath,
+    args: [...(variant.launcher?.args ?? []), join(variant.root, 'dist/gateway/src/main.js')],
     core: context.proxyCore,
     cwd: variant.root,
     // Tenants, keys and the usage ledger in a fresh SQLite file per run (the embedded default).
@@ -121,7 +125,11 @@ export async function startGatewayProcess(
     logFile: join(context.directory, `${id}.log`),
   });
   const origin = `http://127.0.0.1:${port}`;
-  await gateway.waitUntil(async () => (await fetch(`${origin}/health`)).ok, 'GET /health');
+  await gateway.waitUntil(
+    async () => (await fetch(`${origin}/health`)).ok,
+    'GET /health',
+    variant.bootTimeoutMs,
+  );
   const created = await fetch(`${origin}/admin/tenants`, {
     method: 'POST',
     headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
