@@ -1,9 +1,9 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import { BatchedLogStream } from './batched-log-stream';
-import { allowListLogger, createLogger, LOG_BUFFER_BYTES } from './logger';
+import { allowListLineWriter, createLogger, LOG_BUFFER_BYTES } from './logger';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -38,7 +38,7 @@ describe('createLogger (buffered destination)', () => {
     const log = logger(150);
     await sleep(50); // the file is opened asynchronously
     log.info('first');
-    allowListLogger(log).info('second, from the request log');
+    allowListLineWriter(log)({}, 'second, from the request log');
     await sleep(50);
     expect(linesIn()).toEqual([]);
     await sleep(300);
@@ -61,6 +61,54 @@ describe('createLogger (buffered destination)', () => {
     log.info('alone');
     await sleep(100);
     expect(linesIn().map((line) => line.msg)).toEqual(['alone']);
+  });
+});
+
+describe('allowListLineWriter', () => {
+  /** A logger as `createLogger` makes it, writing into `lines`; the time is pinned. */
+  const capturing = (level = 'info') => {
+    const lines: string[] = [];
+    const logger = pino(
+      {
+        name: 'gateway',
+        level,
+        base: { service: 'gateway' },
+        timestamp: () => ',"time":"2026-12-03T08:00:00.000Z"',
+      },
+      { write: (line: string) => void lines.push(line) },
+    );
+    return { logger, lines };
+  };
+  const withoutTime = (line: string) => line.replace(/,"time":"[^"]*"/, '');
+
+  it('writes the bytes pino writes for the same fields, undefined ones left out', () => {
+    const { logger, lines } = capturing();
+    const fields = {
+      requestId: 'req-1',
+      trace_id: undefined,
+      tenantId: 'ten_1',
+      path: '/v1/chat/completions?x="quoted"\u2028',
+      status: 200,
+      latencyMs: 3,
+      costUsd: 0.00001335,
+      cache: 'MISS',
+      payload: { messages: [{ role: 'user', content: 'héllo\n' }] },
+    };
+    logger.info(fields, 'request');
+    allowListLineWriter(logger)(fields, 'request');
+    expect(lines).toHaveLength(2);
+    expect(withoutTime(lines[1])).toBe(withoutTime(lines[0]));
+    expect(JSON.parse(lines[1])).toMatchObject({ level: 30, service: 'gateway', msg: 'request' });
+  });
+
+  it('writes a line without fields, and nothing when info is off', () => {
+    const { logger, lines } = capturing();
+    logger.info({}, 'bare');
+    allowListLineWriter(logger)({}, 'bare');
+    expect(withoutTime(lines[1])).toBe(withoutTime(lines[0]));
+    const quiet = capturing('warn');
+    allowListLineWriter(quiet.logger)({ status: 200 }, 'request');
+    expect(quiet.lines).toEqual([]);
   });
 });
 

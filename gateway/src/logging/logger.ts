@@ -65,16 +65,34 @@ export function createLogger(level: string, name: string, output: LogOutput = {}
   );
 }
 
+/** Writes one `info` line of plain fields with a message (see `allowListLineWriter`). */
+export type LineWriter = (fields: object, msg: string) => void;
+
+const INFO_LEVEL = 30;
+
 /**
- * A logger on the same destination without redaction, for lines built field by field from an
- * allow-list (the request log): redaction clones every logged object, which made logging the
- * largest allocator on the request path; a line that can hold no secret does not need it.
+ * `info` lines on the logger's destination, byte for byte what the logger would write for
+ * fields built from an allow-list (the request log): no redaction (redaction clones every logged
+ * object, and such a line can hold no secret) and no per-field serialization. pino builds a line
+ * by concatenating each field's serialization, a string of ~50 parts that is flattened again when
+ * the batch is joined; here the fields are one `JSON.stringify` and the line five parts
+ * (callgrind: ~20,000 instructions per request line through pino). Fields must be plain values:
+ * `undefined` ones are left out, as pino does. A level above `info` writes nothing.
  */
-export function allowListLogger(logger: Logger): Logger {
+export function allowListLineWriter(logger: Logger): LineWriter {
+  if (!logger.isLevelEnabled('info')) return () => undefined;
   const stream = (logger as unknown as Record<symbol, pino.DestinationStream>)[
     pino.symbols.streamSym
   ];
-  return pino({ level: logger.level, base: logger.bindings(), timestamp: isoTime }, stream);
+  const bindings = JSON.stringify(logger.bindings()).slice(1, -1);
+  const afterTime = bindings ? `,${bindings}` : '';
+  return (fields, msg) => {
+    const json = JSON.stringify(fields);
+    const body = json.length > 2 ? `,${json.slice(1, -1)}` : '';
+    stream.write(
+      `{"level":${INFO_LEVEL}${isoTime()}${afterTime}${body},"msg":${JSON.stringify(msg)}}\n`,
+    );
+  };
 }
 
 export const LOGGER = Symbol('LOGGER');

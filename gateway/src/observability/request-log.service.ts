@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { GatewayMetrics } from './gateway-metrics';
 import { subjectOf } from '../request/principal';
 import type { RequestContext } from '../request/request-context';
-import { allowListLogger, LOGGER } from '../logging/logger';
+import { allowListLineWriter, LOGGER, type LineWriter } from '../logging/logger';
 
 /**
  * When a client request's response closes (sent, streamed, refused or aborted), writes its one
@@ -15,7 +15,7 @@ import { allowListLogger, LOGGER } from '../logging/logger';
 export class RequestLogService {
   private readonly logPayloads: boolean;
   /** Request lines hold only the fields listed in finish(): no redaction pass needed. */
-  private readonly lines: Logger;
+  private readonly writeLine: LineWriter;
 
   constructor(
     @Inject(LOGGER) logger: Logger,
@@ -23,17 +23,17 @@ export class RequestLogService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.logPayloads = config.server.logPayloads;
-    this.lines = allowListLogger(logger);
+    this.writeLine = allowListLineWriter(logger);
   }
 
   finish(context: RequestContext, status: number, path: string): void {
     const totalMs = performance.now() - context.startedAt;
     this.metrics.requestFinished(status, (totalMs - context.upstreamMs) / 1000, context.dialect);
     const { span } = context;
-    // One object shape for every line: pino leaves out the fields that are undefined (the span's
+    // One object shape for every line: JSON leaves out the fields that are undefined (the span's
     // ids when not tracing, the payload unless LOG_PAYLOADS), so a spread of optional fields
     // would only cost V8 a new shape per line.
-    this.lines.info(
+    this.writeLine(
       {
         requestId: context.requestId,
         trace_id: span.traceId,
