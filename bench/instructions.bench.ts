@@ -1,10 +1,10 @@
 /**
  * Instructions per proxied chat completion, counted by valgrind's callgrind: the gateway as
  * `bench:overhead` runs it (tenant key, limits checked, metrics on, one log line per request,
- * cache off) answers `--warmup` requests uninstrumented, then `--requests` counted ones, from 8
- * keep-alive connections. Prints instructions per request (all threads), the part spent in V8's
- * compilers and GC (which vary with when tiering and collections happen), the rest, and the
- * functions that cost most; with `--baseline DIR`, the same for another build and the largest
+ * cache off; with `--cache` on, every request after the first a hit) answers `--warmup` requests
+ * uninstrumented, then `--requests` counted ones, from 8 keep-alive connections. Prints
+ * instructions per request (all threads), the part spent in V8's compilers and GC (which vary
+ * with when tiering and collections happen), the rest, and the functions that cost most; with `--baseline DIR`, the same for another build and the largest
  * differences. Unlike CPU time, the counts do not move with the host's other load: use it to
  * tell whether a change removed work, and `bench:overhead` for what it is worth in time.
  *
@@ -35,13 +35,15 @@ const OPTIONS = {
   warmup: { type: 'string', default: '10000' },
   baseline: { type: 'string' },
   top: { type: 'string', default: '25' },
+  cache: { type: 'boolean', default: false },
 } as const;
 const SCRIPT = 'npm run bench:instructions --';
 const USAGE = usageOf(
   SCRIPT,
   [
     'Instructions per proxied chat completion under valgrind (callgrind), for this build and,',
-    'with --baseline DIR, another one (a directory holding dist/ and node_modules).',
+    'with --baseline DIR, another one (a directory holding dist/ and node_modules). With --cache,',
+    'the response cache is on and every request after the first is a hit.',
   ],
   OPTIONS,
 );
@@ -105,7 +107,7 @@ async function profileBuild(root: string, context: BenchContext, label: string) 
       id: 'gateway',
       root,
       endpoint: 'chat',
-      cache: false,
+      cache: command.values.cache === true,
       logLevel: 'info',
       env: VGDB_ENV,
       launcher: {
