@@ -125,7 +125,7 @@ async function profileBuild(root: string, context: BenchContext, label: string) 
     callgrindControl(pid, 'off');
     callgrindControl(pid, 'dump');
     await gateway.process.stop(30_000);
-    return readInstructionProfile(outputFile, pid);
+    return readInstructionProfile(outputFile, pid, root);
   } finally {
     await gateway?.process.stop();
     await upstream.process.stop();

@@ -77,15 +77,20 @@ const GC =
 
 /**
  * The dump files of `outputFile` (`name.PID` and its numbered parts), summed by function with
- * JIT addresses named from V8's `/tmp/perf-PID.map` (`node --perf-basic-prof`).
+ * JIT addresses named from V8's `/tmp/perf-PID.map` (`node --perf-basic-prof`), their paths relative
+ * to `root` (the build's directory).
  */
-export function readInstructionProfile(outputFile: string, pid: number): InstructionProfile {
+export function readInstructionProfile(
+  outputFile: string,
+  pid: number,
+  root: string,
+): InstructionProfile {
   const directory = dirname(outputFile);
   const files = readdirSync(directory)
     .filter((name) => name.startsWith(`${basename(outputFile).replace('%p', String(pid))}`))
     .map((name) => `${directory}/${name}`);
   if (files.length === 0) throw new Error(`no callgrind output for ${outputFile} (pid ${pid})`);
-  const names = jitNames(`/tmp/perf-${pid}.map`);
+  const names = jitNames(`/tmp/perf-${pid}.map`, root);
   const costs = new Map<string, number>();
   for (const file of files) {
     const annotated = run('callgrind_annotate', ['--inclusive=no', '--threshold=100', file]);
@@ -107,7 +112,7 @@ export function readInstructionProfile(outputFile: string, pid: number): Instruc
 }
 
 /** Replaces `???:0x… [???]` with the JIT function at that address, when the map has it. */
-function jitNames(mapFile: string): (name: string) => string {
+function jitNames(mapFile: string, root: string): (name: string) => string {
   if (!existsSync(mapFile)) return (name) => name;
   const entries = readFileSync(mapFile, 'utf8')
     .trim()
@@ -127,8 +132,8 @@ function jitNames(mapFile: string): (name: string) => string {
     // The last mapping wins: V8 reuses addresses for newer code.
     for (let index = entries.length - 1; index >= 0; index -= 1) {
       const entry = entries[index];
-      if (entry.start <= at && at < entry.end)
-        return `JIT ${entry.name.replace(`${process.cwd()}/`, '')}`;
+      // Paths relative to the build, so two builds' functions compare by name.
+      if (entry.start <= at && at < entry.end) return `JIT ${entry.name.replace(`${root}/`, '')}`;
     }
     return 'JIT (unnamed)';
   };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ProviderError, type ChatCompletion, type ChatCompletionRequest } from '@app/contracts';
 import pino from 'pino';
 import { ScriptedChatProvider } from '../../test/support/scripted-chat-provider';
@@ -110,6 +111,27 @@ describe('cacheKeyFor', () => {
       model: 'gpt-4o-mini',
     };
     expect(cacheKeyFor(reordered, TENANT)).toBe(cacheKeyFor(request(), TENANT));
+  });
+
+  it('is the sha256 of the sorted-key JSON (keys stored by earlier versions still match)', () => {
+    const text =
+      '{"messages":[{"content":"What is the capital of France?","role":"user"}],"model":"gpt-4o-mini"}';
+    expect(cacheKeyFor(request(), TENANT)).toBe(
+      `${TENANT}:${createHash('sha256').update(text).digest('hex')}`,
+    );
+  });
+
+  it('sorts nested objects too, and leaves undefined fields out', () => {
+    const schema = (first: 'a' | 'b') => ({
+      type: 'json_schema' as const,
+      json_schema:
+        first === 'a'
+          ? { name: 'answer', schema: { a: 1, b: [{ y: 2, x: 1 }] } }
+          : { schema: { b: [{ x: 1, y: 2 }], a: 1 }, name: 'answer', strict: undefined },
+    });
+    expect(cacheKeyFor(request({ response_format: schema('a') }), TENANT)).toBe(
+      cacheKeyFor(request({ response_format: schema('b') }), TENANT),
+    );
   });
 
   it('scopes every key by tenant, so the same request never shares an answer across tenants', () => {
