@@ -2,11 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { DatabaseUnavailableError } from '../database-unavailable';
 import type { UsageEvent } from '../records';
 import { applyConnectionSettings } from './sqlite-connection-settings';
-import {
-  createUsageAppender,
-  usageEventRowsJson,
-  usageEventsFromRows,
-} from './sqlite-usage-append';
+import { createUsageAppender, usageEventRow } from './sqlite-usage-append';
 
 /** How long `close()` lets the thread close its connection before terminating it. */
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -15,9 +11,8 @@ const CLOSE_TIMEOUT_MS = 10_000;
  * The thread's body: plain JavaScript evaluated by `new Worker(source, { eval: true })`, not a
  * module file. Tests run the gateway in-process under ts-jest, where only `.ts` sources exist (a
  * Worker cannot load them), and production runs `dist/` `.js`: a path to either is wrong in the
- * other. An evaluated string works in both. The connection settings, the rows' decoding and the
- * append logic are not repeated here: they are `applyConnectionSettings`',
- * `usageEventsFromRows`' and `createUsageAppender`'s source text
+ * other. An evaluated string works in both. The connection settings and the append logic are not
+ * repeated here: they are `applyConnectionSettings`' and `createUsageAppender`'s source text
  * (compiled JS in both cases), and better-sqlite3 is required by the absolute path the main
  * thread resolved (an eval worker resolves bare names from the working directory, not from this
  * file).
@@ -27,7 +22,6 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const applyConnectionSettings = (${applyConnectionSettings.toString()});
 const createUsageAppender = (${createUsageAppender.toString()});
-const usageEventsFromRows = (${usageEventsFromRows.toString()});
 let connection;
 let append;
 function open() {
@@ -49,7 +43,7 @@ parentPort.on('message', (message) => {
   }
   try {
     if (!append) open();
-    append(usageEventsFromRows(message.rows));
+    append(JSON.parse(message.rows));
     parentPort.postMessage({ id: message.id });
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
@@ -109,7 +103,8 @@ export class UsageAppendThread {
       this.jobs.set(id, { resolve, reject });
       if (this.jobs.size === 1) worker.ref();
       try {
-        worker.postMessage({ type: 'append', id, rows: usageEventRowsJson(events) });
+        // Rows of values as JSON text (see `UsageEventRow`), bound by the thread as they come.
+        worker.postMessage({ type: 'append', id, rows: JSON.stringify(events.map(usageEventRow)) });
       } catch (error) {
         this.jobs.delete(id);
         if (this.jobs.size === 0) worker.unref();

@@ -1,10 +1,13 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { UsageEvent } from '../records';
 
-/** Appends a batch in one transaction (throws the driver's `SqliteError`, `code` included). */
-export type UsageAppender = (events: readonly UsageEvent[]) => void;
-
-/** A usage event as the append thread receives it: its fields in a fixed order, no names. */
+/**
+ * A usage event as the ledger's insert binds it: its fields in the order of the `usage_events`
+ * columns, no names. The one place that order is written: rows cross to the append thread like
+ * this (JSON text of value arrays: events as objects cost V8's structured clone a key per field
+ * to write and to read again, ~14,000 instructions per row for both in callgrind) and are bound
+ * as they come.
+ */
 export type UsageEventRow = [
   id: string,
   occurredAt: string,
@@ -18,50 +21,28 @@ export type UsageEventRow = [
   requestId: string,
 ];
 
-/**
- * A batch as the JSON text the append thread parses back with `usageEventsFromRows`. Events as
- * objects cost V8's structured clone a key per field to write and to read again (callgrind:
- * ~14,000 instructions per row for both); rows of values as JSON text cost a fraction of it.
- */
-export function usageEventRowsJson(events: readonly UsageEvent[]): string {
-  const rows: UsageEventRow[] = [];
-  for (const event of events)
-    rows.push([
-      event.id,
-      event.occurredAt,
-      event.day,
-      event.subject,
-      event.provider,
-      event.model,
-      event.promptTokens,
-      event.completionTokens,
-      event.costNanoUsd,
-      event.requestId,
-    ]);
-  return JSON.stringify(rows);
+export function usageEventRow(event: UsageEvent): UsageEventRow {
+  return [
+    event.id,
+    event.occurredAt,
+    event.day,
+    event.subject,
+    event.provider,
+    event.model,
+    event.promptTokens,
+    event.completionTokens,
+    event.costNanoUsd,
+    event.requestId,
+  ];
 }
 
-/** The inverse of `usageEventRowsJson`. SELF-CONTAINED, like `createUsageAppender` (below). */
-/* istanbul ignore next */
-export function usageEventsFromRows(json: string): UsageEvent[] {
-  const rows = JSON.parse(json) as UsageEventRow[];
-  return rows.map((row) => ({
-    id: row[0],
-    occurredAt: row[1],
-    day: row[2],
-    subject: row[3],
-    provider: row[4],
-    model: row[5],
-    promptTokens: row[6],
-    completionTokens: row[7],
-    costNanoUsd: row[8],
-    requestId: row[9],
-  }));
-}
+/** Appends a batch in one transaction (throws the driver's `SqliteError`, `code` included). */
+export type UsageAppender = (rows: readonly UsageEventRow[]) => void;
 
 /**
- * The one copy of the ledger's write SQL: returns a function that appends a batch in one
- * transaction — the events whose id is new, and their sums added to `usage_daily`.
+ * The one copy of the ledger's write SQL: returns a function that appends a batch of rows
+ * (`usageEventRow`) in one transaction — the events whose id is new, and their sums added to
+ * `usage_daily`.
  *
  * SELF-CONTAINED ON PURPOSE: `sqlite-usage-append-thread.ts` ships this function's source text
  * (`Function.prototype.toString`) to a worker thread, so it may use only its parameter and
@@ -92,31 +73,20 @@ export function createUsageAppender(connection: BetterSqlite3.Database): UsageAp
     completion_tokens: number;
     cost_nano_usd: number;
   }
-  const appendInTransaction = connection.transaction((events: readonly UsageEvent[]) => {
+  const appendInTransaction = connection.transaction((rows: readonly UsageEventRow[]) => {
     const sums = new Map<string, DailySum>();
-    for (const event of events) {
-      // Positional, not named (`@id`…): the driver looks each name up on the object, which made
+    for (const row of rows) {
+      // Positional, not named (`@id`…): the driver looks each name up on an object, which made
       // binding a row ~2× slower, on the thread that shares the gateway's core.
-      const inserted = insertEvent.run(
-        event.id,
-        event.occurredAt,
-        event.day,
-        event.subject,
-        event.provider,
-        event.model,
-        event.promptTokens,
-        event.completionTokens,
-        event.costNanoUsd,
-        event.requestId,
-      );
-      if (inserted.changes === 0) continue;
-      const key = `${event.day}\u0000${event.subject}\u0000${event.model}`;
+      if (insertEvent.run(row).changes === 0) continue;
+      const [, , day, subject, , model, promptTokens, completionTokens, costNanoUsd] = row;
+      const key = `${day}\u0000${subject}\u0000${model}`;
       let sum = sums.get(key);
       if (!sum) {
         sum = {
-          day: event.day,
-          subject: event.subject,
-          model: event.model,
+          day,
+          subject,
+          model,
           requests: 0,
           prompt_tokens: 0,
           completion_tokens: 0,
@@ -125,13 +95,13 @@ export function createUsageAppender(connection: BetterSqlite3.Database): UsageAp
         sums.set(key, sum);
       }
       sum.requests += 1;
-      sum.prompt_tokens += event.promptTokens;
-      sum.completion_tokens += event.completionTokens;
-      sum.cost_nano_usd += event.costNanoUsd;
+      sum.prompt_tokens += promptTokens;
+      sum.completion_tokens += completionTokens;
+      sum.cost_nano_usd += costNanoUsd;
     }
     for (const sum of sums.values()) addToDaily.run(sum);
   });
-  return (events) => {
-    if (events.length > 0) appendInTransaction(events);
+  return (rows) => {
+    if (rows.length > 0) appendInTransaction(rows);
   };
 }

@@ -8,7 +8,7 @@ import {
 } from '../record-rows';
 import type { UsageEvent, UsageQuery, UsageSummary } from '../records';
 import type { UsageLedger } from '../repositories';
-import { createUsageAppender, type UsageAppender } from './sqlite-usage-append';
+import { createUsageAppender, usageEventRow, type UsageAppender } from './sqlite-usage-append';
 import type { UsageAppendThread } from './sqlite-usage-append-thread';
 
 export class SqliteUsageLedger implements UsageLedger {
@@ -35,7 +35,7 @@ export class SqliteUsageLedger implements UsageLedger {
   /** One transaction: the events that are new, and their sums added to `usage_daily`. */
   async append(events: readonly UsageEvent[]): Promise<void> {
     if (this.appendThread) return this.appendThread.append(events);
-    this.appendHere?.(events);
+    this.appendHere?.(events.map(usageEventRow));
   }
 
   async spentSince(subject: string, sinceDay = ALL_DAYS): Promise<number> {
