@@ -2,17 +2,9 @@ import pino, { type Logger } from 'pino';
 import { isoTimestamp } from '../runtime/iso-timestamp';
 import { BatchedLogStream } from './batched-log-stream';
 
-let lastMillisecond = 0;
-let lastTimestamp = '';
-
-/** pino's ISO timestamp, formatted once per millisecond instead of once per line. */
+/** pino's `time` field, ISO-formatted (see `isoTimestamp`). */
 function isoTime(): string {
-  const now = Date.now();
-  if (now !== lastMillisecond) {
-    lastMillisecond = now;
-    lastTimestamp = `,"time":"${isoTimestamp(now)}"`;
-  }
-  return lastTimestamp;
+  return `,"time":"${isoTimestamp()}"`;
 }
 
 /**
