@@ -132,8 +132,10 @@ function jitNames(mapFile: string, root: string): (name: string) => string {
     // The last mapping wins: V8 reuses addresses for newer code.
     for (let index = entries.length - 1; index >= 0; index -= 1) {
       const entry = entries[index];
-      // Paths relative to the build, so two builds' functions compare by name.
-      if (entry.start <= at && at < entry.end) return `JIT ${entry.name.replace(`${root}/`, '')}`;
+      // Paths relative to the build (and its dependencies to node_modules, which a second build
+      // may link from the first), so two builds' functions compare by name.
+      if (entry.start <= at && at < entry.end)
+        return `JIT ${entry.name.replace(`${root}/`, '').replace(/ \/\S*?\/node_modules\//, ' node_modules/')}`;
     }
     return 'JIT (unnamed)';
   };
