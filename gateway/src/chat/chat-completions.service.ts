@@ -117,10 +117,14 @@ export class ChatCompletionsService {
       );
       context.span.set(GATEWAY.attempts, routed.attempts.length);
       const cache = this.missed(plan, context);
+      // From here until the stream ends, a client that leaves waits for the usage in its line.
+      const accounted = context.startAccounting();
+      context.provider = routed.provider;
+      context.model = routed.model;
       return {
         ...routed,
         cache,
-        chunks: this.accountStream(routed, request, context, started, settle),
+        chunks: this.accountStream(routed, request, context, started, settle, accounted),
       };
     } catch (error) {
       settle?.(undefined);
@@ -135,6 +139,7 @@ export class ChatCompletionsService {
     context: RequestContext,
     started: number,
     settle: SettleLead | undefined,
+    accounted: () => void,
   ) {
     const assembler = new StreamAssembler();
     let finished = false;
@@ -145,13 +150,17 @@ export class ChatCompletionsService {
       }
       finished = true;
     } finally {
-      context.upstreamMs += performance.now() - started;
-      // A stream cut short has no usage chunk: account what was delivered, never zero.
-      const usage = assembler.usage ?? assembler.deliveredUsage(estimatePromptTokens(request));
-      this.usage.record(context, routed.provider, routed.model, usage);
-      const answer = finished && assembler.complete ? assembler.toCompletion() : undefined;
-      if (answer) this.keepPayload(context, request, answer);
-      settle?.(answer && { completion: answer, provider: routed.provider, model: routed.model });
+      try {
+        context.upstreamMs += performance.now() - started;
+        // A stream cut short has no usage chunk: account what was delivered, never zero.
+        const usage = assembler.usage ?? assembler.deliveredUsage(estimatePromptTokens(request));
+        this.usage.record(context, routed.provider, routed.model, usage);
+        const answer = finished && assembler.complete ? assembler.toCompletion() : undefined;
+        if (answer) this.keepPayload(context, request, answer);
+        settle?.(answer && { completion: answer, provider: routed.provider, model: routed.model });
+      } finally {
+        accounted();
+      }
     }
   }
 

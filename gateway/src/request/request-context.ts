@@ -65,6 +65,8 @@ export class RequestContext {
   private directives: ClientCacheDirectives | undefined;
   /** The source of a request that no client can abort (an admin or ops call): never fired. */
   private unattended: AbortSource | undefined;
+  /** Settles when the stream being accounted has recorded its usage (see `startAccounting`). */
+  private accounting: Promise<void> | undefined;
 
   constructor(init: RequestContextInit) {
     this.requestId = init.requestId;
@@ -90,10 +92,46 @@ export class RequestContext {
     return this.abort.signal;
   }
 
+  /**
+   * Marks a stream's usage as not recorded yet, until the returned function is called (once the
+   * stream ends, however it ends). A client that goes away mid-stream closes the response before
+   * that: `whenAccounted` holds its request line until the usage it was charged is in it.
+   */
+  startAccounting(): () => void {
+    let settle!: () => void;
+    const accounting = new Promise<void>((resolve) => (settle = resolve));
+    this.accounting = accounting;
+    return () => {
+      if (this.accounting === accounting) this.accounting = undefined;
+      settle();
+    };
+  }
+
+  /**
+   * Runs `report` now, or once the stream being accounted has recorded its usage (at most
+   * `maxWaitMs` later: the line is never lost to a stream that fails to end).
+   */
+  whenAccounted(report: () => void, maxWaitMs = ACCOUNTING_WAIT_MS): void {
+    const accounting = this.accounting;
+    if (!accounting) return report();
+    let reported = false;
+    const once = () => {
+      if (reported) return;
+      reported = true;
+      clearTimeout(timer);
+      report();
+    };
+    const timer = setTimeout(once, maxWaitMs).unref();
+    void accounting.then(once);
+  }
+
   get cacheDirectives(): ClientCacheDirectives {
     return (this.directives ??= cacheDirectives(this.cacheControl));
   }
 }
+
+/** How long a request line waits for its abandoned stream's usage (see `whenAccounted`). */
+const ACCOUNTING_WAIT_MS = 10_000;
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 

@@ -9,7 +9,10 @@ const CONTEXT = 'gatewayContext';
 
 type WithContext = FastifyRequest & { [CONTEXT]: RequestContext | null };
 
-/** Called once per client request when its response closes (sent, streamed or aborted). */
+/**
+ * Called once per client request when its response closes (sent, streamed or aborted); for a
+ * stream its client abandoned, once the stream's usage is recorded (`whenAccounted`).
+ */
 export type RequestClosed = (context: RequestContext, status: number, path: string) => void;
 
 /**
@@ -33,7 +36,9 @@ export function installRequestContext(
     const path = request.url.length > 256 ? `${request.url.slice(0, 256)}…` : request.url;
     const abort =
       api === 'client'
-        ? trackClientAbort(reply, (status) => onClosed(context, status, path))
+        ? trackClientAbort(reply, (status) =>
+            context.whenAccounted(() => onClosed(context, status, path)),
+          )
         : undefined;
     const context = new RequestContext({
       requestId,
