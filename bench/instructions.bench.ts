@@ -2,13 +2,14 @@
  * Instructions per proxied chat completion, counted by valgrind's callgrind: the gateway as
  * `bench:overhead` runs it (tenant key, limits checked, metrics on, one log line per request,
  * cache off; with `--cache` on, every request after the first a hit) answers `--warmup` requests
- * uninstrumented, then `--requests` counted ones, from 8 keep-alive connections. Prints
+ * uninstrumented, then `--requests` counted ones, from `--connections` keep-alive connections (8). Prints
  * instructions per request (all threads), the part spent in V8's compilers and GC (which vary
  * with when tiering and collections happen), the rest, and the functions that cost most; with `--baseline DIR`, the same for another build and the largest
  * differences. Unlike CPU time, the counts do not move with the host's other load: use it to
  * tell whether a change removed work, and `bench:overhead` for what it is worth in time.
  *
- *   npm run bench:instructions -- [--requests 3000] [--warmup 10000] [--baseline ../other-build]
+ *   npm run bench:instructions -- [--requests 3000] [--warmup 10000] [--connections 8]
+ *     [--baseline ../other-build] [--cache]
  *
  * Needs valgrind (Debian: `apt-get install -y valgrind`). About 1.5 minutes per build.
  */
@@ -36,6 +37,7 @@ const OPTIONS = {
   baseline: { type: 'string' },
   top: { type: 'string', default: '25' },
   cache: { type: 'boolean', default: false },
+  connections: { type: 'string', default: '8' },
 } as const;
 const SCRIPT = 'npm run bench:instructions --';
 const USAGE = usageOf(
@@ -43,12 +45,13 @@ const USAGE = usageOf(
   [
     'Instructions per proxied chat completion under valgrind (callgrind), for this build and,',
     'with --baseline DIR, another one (a directory holding dist/ and node_modules). With --cache,',
-    'the response cache is on and every request after the first is a hit.',
+    'the response cache is on and every request after the first is a hit. --connections 1 counts',
+    'what one request at a time costs (what p50 at one connection pays; 8 amortize event-loop turns).',
   ],
   OPTIONS,
 );
 const command = benchCommand(SCRIPT, USAGE, OPTIONS);
-const positive = (name: 'requests' | 'warmup' | 'top') => {
+const positive = (name: 'requests' | 'warmup' | 'top' | 'connections') => {
   const value = Number(command.values[name]);
   if (!Number.isInteger(value) || value <= 0) command.fail(`--${name} must be a positive integer`);
   return value;
@@ -56,7 +59,7 @@ const positive = (name: 'requests' | 'warmup' | 'top') => {
 const REQUESTS = positive('requests');
 const WARMUP = positive('warmup');
 const TOP = positive('top');
-const CONNECTIONS = 8;
+const CONNECTIONS = positive('connections');
 
 /** `count` chat completions over `CONNECTIONS` keep-alive connections; any non-200 fails the run. */
 async function send(gateway: StartedGateway, count: number): Promise<void> {
