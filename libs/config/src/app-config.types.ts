@@ -151,7 +151,7 @@ export interface PersistenceConfig {
   poolMax: number;
   /** How long a replica trusts a cached key lookup (API_KEY_CACHE_TTL_MS). @defaultValue 5000 */
   apiKeyCacheTtlMs: number;
-  /** Usage rows are written at least this often (USAGE_FLUSH_INTERVAL_MS). @defaultValue 1000 */
+  /** Usage rows are written at least this often (USAGE_FLUSH_INTERVAL_MS). @defaultValue 100 */
   usageFlushIntervalMs: number;
   /** …or as soon as this many are waiting (USAGE_BATCH_SIZE). @defaultValue 500 */
   usageBatchSize: number;

@@ -125,7 +125,7 @@ export const coreEnvShape = {
   DATA_DIR: envString(),
   DATABASE_POOL_MAX: envInt(10, { min: 1, max: 1000 }),
   API_KEY_CACHE_TTL_MS: envInt(5000, { min: 0, max: 3_600_000 }),
-  USAGE_FLUSH_INTERVAL_MS: envInt(1000, { min: 10, max: 600_000 }),
+  USAGE_FLUSH_INTERVAL_MS: envInt(100, { min: 10, max: 600_000 }),
   USAGE_BATCH_SIZE: envInt(500, { min: 1, max: 10_000 }),
   USAGE_BUFFER_MAX_ROWS: envInt(100_000, { min: 1 }),
   SPEND_CACHE_TTL_MS: envInt(5000, { min: 0, max: 3_600_000 }),
