@@ -83,7 +83,12 @@ const providers: Provider[] = [
     provide: REDIS_CLIENT,
     inject: [APP_CONFIG, LOGGER],
     useFactory: (config: AppConfig, logger: Logger) =>
-      config.redisUrl ? connectRedis(config.redisUrl, logger, config.redisCommandTimeoutMs) : null,
+      config.redisUrl
+        ? connectRedis(config.redisUrl, logger, {
+            commandTimeoutMs: config.redisCommandTimeoutMs,
+            autoPipelining: config.redisAutoPipelining,
+          })
+        : null,
   },
   {
     provide: CACHE_STORE,

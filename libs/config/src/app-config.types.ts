@@ -182,6 +182,11 @@ export interface AppConfig {
   redisKeyPrefix: string;
   /** Longest wait for one Redis command before the feature degrades. @defaultValue 500 */
   redisCommandTimeoutMs: number;
+  /**
+   * ioredis auto-pipelining (REDIS_AUTO_PIPELINING): fewer writes at saturation, but each batch's
+   * pipeline object is promoted by V8 and full GCs come several times as often. @defaultValue false
+   */
+  redisAutoPipelining: boolean;
   providers: ProviderConfig[];
   routing: RoutingConfig;
   worker: WorkerConfig;

@@ -33,6 +33,8 @@ export const coreEnvShape = {
   REDIS_KEY_PREFIX: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('gateway:')),
   /** Longest wait for one Redis command (and for a silent connection) before degrading. */
   REDIS_COMMAND_TIMEOUT_MS: envInt(500, { min: 10 }),
+  /** Batch the commands of one event-loop turn into one write (ioredis auto-pipelining). */
+  REDIS_AUTO_PIPELINING: envBoolean(false),
 
   // --- routing and resilience -----------------------------------------------------------------
   PROVIDER_ORDER: envList(),

@@ -114,6 +114,7 @@ function appConfig(
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    redisAutoPipelining: env.REDIS_AUTO_PIPELINING ?? false,
     providers,
     routing: {
       defaultChain,
