@@ -53,12 +53,7 @@ describe('the request log line of a stream the client abandons', () => {
     }
     expect(received).toBe(3);
     const line = await waitFor(
-      async () =>
-        gateway.logs
-          .split('\n')
-          .filter((text) => text.includes('"msg":"request"'))
-          .map((text) => JSON.parse(text) as Record<string, unknown>)
-          .find((entry) => entry.requestId === requestId),
+      async () => gateway.logLines('request').find((entry) => entry.requestId === requestId),
       5_000,
       'the request log line',
     );
@@ -66,7 +61,8 @@ describe('the request log line of a stream the client abandons', () => {
     expect(line.completionTokens).toBeGreaterThan(0);
     expect(line.promptTokens).toBeGreaterThan(0);
     // Exactly one line for the request.
-    const lines = gateway.logs.split('\n').filter((text) => text.includes(`"${requestId}"`));
-    expect(lines.filter((text) => text.includes('"msg":"request"'))).toHaveLength(1);
+    expect(
+      gateway.logLines('request').filter((entry) => entry.requestId === requestId),
+    ).toHaveLength(1);
   });
 });

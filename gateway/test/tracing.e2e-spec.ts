@@ -163,10 +163,8 @@ describe('OpenTelemetry traces across gateway and providers', () => {
     // in batches (LOG_FLUSH_INTERVAL_MS after the first), which can be after the spans arrived.
     const failures = await waitFor(
       async () => {
-        const found = gateway.logs
-          .split('\n')
-          .filter((text) => text.includes('provider attempt failed'))
-          .map((text) => JSON.parse(text) as Record<string, unknown>)
+        const found = gateway
+          .logLines('provider attempt failed')
           .filter((entry) => entry.trace_id === client.traceId);
         return found.length >= 2 ? found : undefined;
       },
@@ -179,12 +177,7 @@ describe('OpenTelemetry traces across gateway and providers', () => {
     ]);
     // The request's log line names the trace (same batching).
     const line = await waitFor(
-      async () =>
-        gateway.logs
-          .split('\n')
-          .filter((text) => text.includes('"msg":"request"'))
-          .map((text) => JSON.parse(text) as Record<string, unknown>)
-          .find((entry) => entry.trace_id === client.traceId),
+      async () => gateway.logLines('request').find((entry) => entry.trace_id === client.traceId),
       5_000,
       'the request log line',
     );

@@ -48,6 +48,15 @@ export class GatewayProcess {
     return this.output;
   }
 
+  /** The log lines written so far with this message (`"msg"`, e.g. `request`), parsed. */
+  logLines(msg: string): Record<string, unknown>[] {
+    const field = `"msg":${JSON.stringify(msg)}`;
+    return this.output
+      .split('\n')
+      .filter((text) => text.includes(field))
+      .map((text) => JSON.parse(text) as Record<string, unknown>);
+  }
+
   /**
    * Starts a gateway on a free port with exactly `env` (plus PORT=0); resolves once it logs that it
    * listens (so LOG_LEVEL must be info or finer). Without DATA_DIR, WORKER_DATA_DIR or
