@@ -38,7 +38,7 @@ describe('createLogger (buffered destination)', () => {
     const log = logger(150);
     await sleep(50); // the file is opened asynchronously
     log.info('first');
-    allowListLineWriter(log)({}, 'second, from the request log');
+    allowListLineWriter(log, 'second, from the request log')({});
     await sleep(50);
     expect(linesIn()).toEqual([]);
     await sleep(300);
@@ -95,7 +95,7 @@ describe('allowListLineWriter', () => {
       payload: { messages: [{ role: 'user', content: 'héllo\n' }] },
     };
     logger.info(fields, 'request');
-    allowListLineWriter(logger)(fields, 'request');
+    allowListLineWriter(logger, 'request')(fields);
     expect(lines).toHaveLength(2);
     expect(withoutTime(lines[1])).toBe(withoutTime(lines[0]));
     expect(JSON.parse(lines[1])).toMatchObject({ level: 30, service: 'gateway', msg: 'request' });
@@ -104,10 +104,10 @@ describe('allowListLineWriter', () => {
   it('writes a line without fields, and nothing when info is off', () => {
     const { logger, lines } = capturing();
     logger.info({}, 'bare');
-    allowListLineWriter(logger)({}, 'bare');
+    allowListLineWriter(logger, 'bare')({});
     expect(withoutTime(lines[1])).toBe(withoutTime(lines[0]));
     const quiet = capturing('warn');
-    allowListLineWriter(quiet.logger)({ status: 200 }, 'request');
+    allowListLineWriter(quiet.logger, 'request')({ status: 200 });
     expect(quiet.lines).toEqual([]);
   });
 });

@@ -23,7 +23,7 @@ export class RequestLogService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.logPayloads = config.server.logPayloads;
-    this.writeLine = allowListLineWriter(logger);
+    this.writeLine = allowListLineWriter(logger, 'request');
   }
 
   finish(context: RequestContext, status: number, path: string): void {
@@ -33,26 +33,23 @@ export class RequestLogService {
     // One object shape for every line: JSON leaves out the fields that are undefined (the span's
     // ids when not tracing, the payload unless LOG_PAYLOADS), so a spread of optional fields
     // would only cost V8 a new shape per line.
-    this.writeLine(
-      {
-        requestId: context.requestId,
-        trace_id: span.traceId,
-        span_id: span.spanId,
-        tenantId: subjectOf(context.principal),
-        path,
-        api: context.dialect,
-        provider: context.provider,
-        model: context.model,
-        status,
-        latencyMs: Math.round(totalMs),
-        upstreamMs: Math.round(context.upstreamMs),
-        promptTokens: context.promptTokens,
-        completionTokens: context.completionTokens,
-        costUsd: context.costUsd,
-        cache: context.cache,
-        payload: this.logPayloads ? context.payload : undefined,
-      },
-      'request',
-    );
+    this.writeLine({
+      requestId: context.requestId,
+      trace_id: span.traceId,
+      span_id: span.spanId,
+      tenantId: subjectOf(context.principal),
+      path,
+      api: context.dialect,
+      provider: context.provider,
+      model: context.model,
+      status,
+      latencyMs: Math.round(totalMs),
+      upstreamMs: Math.round(context.upstreamMs),
+      promptTokens: context.promptTokens,
+      completionTokens: context.completionTokens,
+      costUsd: context.costUsd,
+      cache: context.cache,
+      payload: this.logPayloads ? context.payload : undefined,
+    });
   }
 }
