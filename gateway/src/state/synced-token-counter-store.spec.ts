@@ -53,9 +53,9 @@ describe('SyncedTokenCounterStore (tokens per minute, Redis topology)', () => {
   });
   afterEach(() => deleteRedisPrefix(prefix));
 
-  const replica = () => {
+  const replica = (now: () => number = Date.now) => {
     const redis = new CountedStore(new RedisTokenCounterStore(client, prefix));
-    const synced = new SyncedTokenCounterStore(redis, SYNC_MS, logger as never);
+    const synced = new SyncedTokenCounterStore(redis, SYNC_MS, logger as never, now);
     return { redis, synced };
   };
 
@@ -63,8 +63,9 @@ describe('SyncedTokenCounterStore (tokens per minute, Redis topology)', () => {
     const { redis, synced } = replica();
     for (let call = 0; call < 20; call += 1) await synced.add('tenant-a', 1000, 15);
     await synced.add('tenant-b', 1000, 7);
-    expect(await synced.read('tenant-a', 1000)).toBe(300);
+    // Asserted before the read: the read waits on Redis, and the send's timer may fire meanwhile.
     expect(redis.adds).toBe(0);
+    expect(await synced.read('tenant-a', 1000)).toBe(300);
 
     await sleep(SYNC_MS * 3);
     expect(redis.adds).toBe(2);
@@ -74,16 +75,20 @@ describe('SyncedTokenCounterStore (tokens per minute, Redis topology)', () => {
   });
 
   it('reads Redis at most once per interval, and sees another replica’s tokens after it', async () => {
+    // The second replica's clock moves only when the test moves it: on a busy CI host the real
+    // one could pass SYNC_MS between two awaits, and the read 'within the interval' would not be.
+    let clock = 1_000_000;
     const first = replica();
-    const second = replica();
+    const second = replica(() => clock);
     expect(await second.synced.read('tenant-a', 1000)).toBe(0);
     await first.synced.add('tenant-a', 1000, 40);
     await first.synced.flush();
     // Within the interval the second replica answers from what it read.
+    clock += SYNC_MS - 1;
     expect(await second.synced.read('tenant-a', 1000)).toBe(0);
     expect(second.redis.reads).toBe(1);
 
-    await sleep(SYNC_MS + 10);
+    clock += 1;
     expect(await second.synced.read('tenant-a', 1000)).toBe(40);
     expect(second.redis.reads).toBe(2);
     await second.synced.add('tenant-a', 1000, 2);

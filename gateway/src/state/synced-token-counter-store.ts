@@ -41,6 +41,8 @@ export class SyncedTokenCounterStore implements TokenCounterStore {
     private readonly shared: TokenCounterStore,
     private readonly syncMs: number,
     private readonly logger?: Logger,
+    /** The clock that ages what was read (a test's own, so a slow host cannot age it). */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Counts at once; answers this replica's view of the total. */
@@ -53,7 +55,7 @@ export class SyncedTokenCounterStore implements TokenCounterStore {
 
   async read(subject: string, minute: number): Promise<number> {
     const counter = this.counterOf(subject, minute);
-    if (Date.now() - counter.readAt >= this.syncMs) {
+    if (this.now() - counter.readAt >= this.syncMs) {
       counter.reading ??= this.readShared(counter);
       await counter.reading;
     }
@@ -91,7 +93,7 @@ export class SyncedTokenCounterStore implements TokenCounterStore {
   }
 
   private async readShared(counter: Counter): Promise<void> {
-    const asked = Date.now();
+    const asked = this.now();
     try {
       counter.shared = await this.shared.read(counter.subject, counter.minute);
       counter.readAt = asked;
@@ -108,7 +110,7 @@ export class SyncedTokenCounterStore implements TokenCounterStore {
       const tokens = counter.unsent;
       counter.unsent = 0;
       counter.sending += tokens;
-      const asked = Date.now();
+      const asked = this.now();
       sends.push(
         this.shared.add(counter.subject, counter.minute, tokens).then(
           (total) => {
