@@ -17,7 +17,7 @@ export async function openDatabase(config: PersistenceConfig, logger: Logger): P
   } else {
     const { SqliteDatabase } =
       require('./sqlite/sqlite-database') as typeof import('./sqlite/sqlite-database');
-    database = new SqliteDatabase(config.sqlitePath);
+    database = new SqliteDatabase(config.sqlitePath, { cacheSizeKb: config.sqliteCacheSizeKb });
   }
   const migrated = database.appliedMigrations;
   logger.info(

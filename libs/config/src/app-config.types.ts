@@ -149,6 +149,8 @@ export interface PersistenceConfig {
   sqlitePath: string;
   /** Largest PostgreSQL connection pool per gateway process (DATABASE_POOL_MAX). @defaultValue 10 */
   poolMax: number;
+  /** Page cache per SQLite connection, KiB (SQLITE_CACHE_SIZE_KB). @defaultValue 2048 */
+  sqliteCacheSizeKb: number;
   /** How long a replica trusts a cached key lookup (API_KEY_CACHE_TTL_MS). @defaultValue 5000 */
   apiKeyCacheTtlMs: number;
   /** Usage rows are written at least this often (USAGE_FLUSH_INTERVAL_MS). @defaultValue 100 */

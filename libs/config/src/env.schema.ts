@@ -126,6 +126,8 @@ export const coreEnvShape = {
   /** Where the gateway keeps its SQLite file and RAG collections (and the worker its RAG data). */
   DATA_DIR: envString(),
   DATABASE_POOL_MAX: envInt(10, { min: 1, max: 1000 }),
+  /** Page cache of each SQLite connection, in KiB (better-sqlite3 builds SQLite with 16,000). */
+  SQLITE_CACHE_SIZE_KB: envInt(2048, { min: 64, max: 1_048_576 }),
   API_KEY_CACHE_TTL_MS: envInt(5000, { min: 0, max: 3_600_000 }),
   USAGE_FLUSH_INTERVAL_MS: envInt(100, { min: 10, max: 600_000 }),
   USAGE_BATCH_SIZE: envInt(500, { min: 1, max: 10_000 }),

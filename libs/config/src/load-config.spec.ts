@@ -244,7 +244,14 @@ prices:
         databaseUrl: undefined,
         dataDir: './data',
         sqlitePath: join('./data', 'gateway.sqlite'),
+        sqliteCacheSizeKb: 2048,
       });
+      expect(
+        loadConfig({ SQLITE_CACHE_SIZE_KB: '8192' }, DESCRIPTORS).persistence.sqliteCacheSizeKb,
+      ).toBe(8192);
+      expect(() => loadConfig({ SQLITE_CACHE_SIZE_KB: '1' }, DESCRIPTORS)).toThrow(
+        /SQLITE_CACHE_SIZE_KB/,
+      );
       expect(loadConfig({ WORKER_DATA_DIR: '/old' }, DESCRIPTORS).persistence.dataDir).toBe('/old');
       const both = loadConfig({ DATA_DIR: '/new', WORKER_DATA_DIR: '/old' }, DESCRIPTORS);
       expect(both.persistence.sqlitePath).toBe(join('/new', 'gateway.sqlite'));

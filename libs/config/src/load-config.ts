@@ -197,6 +197,7 @@ function appConfig(
       dataDir,
       sqlitePath: join(dataDir, 'gateway.sqlite'),
       poolMax: env.DATABASE_POOL_MAX,
+      sqliteCacheSizeKb: env.SQLITE_CACHE_SIZE_KB,
       apiKeyCacheTtlMs: env.API_KEY_CACHE_TTL_MS,
       usageFlushIntervalMs: env.USAGE_FLUSH_INTERVAL_MS,
       usageBatchSize: env.USAGE_BATCH_SIZE,

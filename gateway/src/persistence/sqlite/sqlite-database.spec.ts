@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describeRepositoryConformance } from '../../../test/support/repository-conformance';
-import { SqliteDatabase } from './sqlite-database';
+import { applyConnectionSettings } from './sqlite-connection-settings';
+import { DEFAULT_CACHE_SIZE_KB, SqliteDatabase } from './sqlite-database';
 
 let directory = mkdtempSync(join(tmpdir(), 'sqlite-repositories-'));
 const path = () => join(directory, 'nested', 'gateway.sqlite');
@@ -25,6 +26,19 @@ describe('SqliteDatabase', () => {
     const raw = new BetterSqlite3(path(), { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('bounds each connection’s page cache (SQLITE_CACHE_SIZE_KB), not better-sqlite3’s 16,000 KiB', () => {
+    const raw = new BetterSqlite3(':memory:');
+    try {
+      expect(raw.pragma('cache_size', { simple: true })).toBe(-16000);
+      applyConnectionSettings(raw, 512);
+      expect(raw.pragma('cache_size', { simple: true })).toBe(-512);
+      applyConnectionSettings(raw, DEFAULT_CACHE_SIZE_KB);
+      expect(raw.pragma('cache_size', { simple: true })).toBe(-2048);
     } finally {
       raw.close();
     }

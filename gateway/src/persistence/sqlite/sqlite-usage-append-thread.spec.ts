@@ -39,7 +39,7 @@ function open(options?: { busyTimeoutMs?: number }): SqliteDatabase {
 }
 
 function thread(busyTimeoutMs: number): UsageAppendThread {
-  const appender = new UsageAppendThread(path(), busyTimeoutMs);
+  const appender = new UsageAppendThread(path(), { busyTimeoutMs, cacheSizeKb: 2048 });
   opened.push(appender);
   return appender;
 }

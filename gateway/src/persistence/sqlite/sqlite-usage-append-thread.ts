@@ -27,7 +27,7 @@ let append;
 function open() {
   connection = new Database(workerData.path, { timeout: workerData.busyTimeoutMs, fileMustExist: true });
   try {
-    applyConnectionSettings(connection);
+    applyConnectionSettings(connection, workerData.cacheSizeKb);
     append = createUsageAppender(connection);
   } catch (error) {
     connection.close();
@@ -91,7 +91,7 @@ export class UsageAppendThread {
 
   constructor(
     private readonly path: string,
-    private readonly busyTimeoutMs: number,
+    private readonly settings: { busyTimeoutMs: number; cacheSizeKb: number },
   ) {}
 
   append(events: readonly UsageEvent[]): Promise<void> {
@@ -142,7 +142,7 @@ export class UsageAppendThread {
     const worker = new Worker(THREAD_SOURCE, {
       eval: true,
       name: 'sqlite-usage-append',
-      workerData: { driver: this.driver, path: this.path, busyTimeoutMs: this.busyTimeoutMs },
+      workerData: { driver: this.driver, path: this.path, ...this.settings },
       // Its own V8 heap: a young generation of 3 MB (two 1 MB semi-spaces) is plenty for one
       // batch's rows at a time; V8's default lets it grow to 4 MB semi-spaces (measured: 4 MB of
       // the gateway's RSS committed for it). The old generation stays unlimited.
