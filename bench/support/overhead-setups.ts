@@ -152,7 +152,11 @@ export function messagesDirectSetup(context: BenchContext, upstream: Upstream): 
   });
 }
 
-export async function startFloor(context: BenchContext, upstream: Upstream): Promise<Setup> {
+export async function startFloor(
+  context: BenchContext,
+  upstream: Upstream,
+  env: Record<string, string> = {},
+): Promise<Setup> {
   const port = await freePort();
   const proxy = ServerProcess.start({
     name: 'floor proxy',
@@ -165,7 +169,7 @@ export async function startFloor(context: BenchContext, upstream: Upstream): Pro
       new URL(upstream.origin).port,
     ],
     core: context.proxyCore,
-    env: { PATH: process.env.PATH },
+    env: { PATH: process.env.PATH, ...env },
     logFile: join(context.directory, 'floor.log'),
   });
   const origin = `http://127.0.0.1:${port}`;
