@@ -39,7 +39,24 @@ const key: ApiKeyRecord = {
   preview: 'gw-sk-abcd…',
   createdAt: '2025-01-01T00:00:00.000Z',
 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Time, for the cache's TTLs, moves only when a test moves it: only `Date` is faked (timers and
+ * promises stay real). On the real clock a busy CI host could pass a 50 ms TTL between two
+ * awaits, and an entry a test expects fresh would not be.
+ */
+const elapse = (ms: number) => jest.setSystemTime(Date.now() + ms);
+const REAL_TIMERS = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+] as const;
 
 describe('CredentialCache', () => {
   let database: SqliteDatabase;
@@ -56,12 +73,16 @@ describe('CredentialCache', () => {
     );
 
   beforeEach(async () => {
+    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.parse('2025-01-31T10:00:00Z') });
     database = new SqliteDatabase(':memory:');
     await database.tenants.create(tenant, key);
     keys = new CountingKeys(database.apiKeys);
     feed = new LocalTenantChangeFeed();
   });
-  afterEach(() => database.close());
+  afterEach(async () => {
+    jest.useRealTimers();
+    await database.close();
+  });
 
   it('answers repeated and concurrent lookups of one key with one database read', async () => {
     const cache = cacheWith(60_000);
@@ -81,7 +102,7 @@ describe('CredentialCache', () => {
     expect(cache.fresh('hash-1')?.credential?.tenant.id).toBe('t1');
     // An unknown key is remembered too: fresh, with no credential.
     expect(cache.fresh('unknown')).toEqual(expect.objectContaining({ credential: undefined }));
-    await sleep(80);
+    elapse(80);
     expect(cache.fresh('hash-1')).toBeUndefined();
     await cache.find('hash-1');
     await feed.publish('t1');
@@ -100,7 +121,7 @@ describe('CredentialCache', () => {
     const shortLived = cacheWith(50);
     await shortLived.find('hash-1');
     await database.tenants.update({ ...tenant, disabled: true });
-    await sleep(80);
+    elapse(80);
     expect((await shortLived.find('hash-1'))?.tenant.disabled).toBe(true);
   });
 
@@ -121,7 +142,7 @@ describe('CredentialCache', () => {
   it('keeps answering from expired entries while the database is unavailable; unknown keys get 503', async () => {
     const cache = cacheWith(20);
     await cache.find('hash-1');
-    await sleep(40);
+    elapse(40);
     keys.down = true;
     expect((await cache.find('hash-1'))?.tenant.id).toBe('t1');
     await expect(cache.find('never-seen')).rejects.toMatchObject({
