@@ -31,6 +31,7 @@ const routing = (overrides: Partial<RoutingConfig> = {}): RoutingConfig => ({
 describe('TargetExecutor', () => {
   let circuits: CircuitRegistry;
   let finished: AttemptRecord[];
+  afterEach(() => jest.useRealTimers());
 
   const setup = (overrides: Partial<RoutingConfig> = {}) => {
     const config = routing(overrides);
@@ -193,6 +194,9 @@ describe('TargetExecutor', () => {
   });
 
   it('releases a half-open trial without judging the provider when the request is the problem', async () => {
+    // The breaker's clock (Date) moves only when the test moves it: on the real one a busy host
+    // could pass the 50 ms recovery before the 'open' below is read. Timers stay real.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout'] });
     const executor = setup({ failureThreshold: 1, recoveryTimeoutMs: 50 });
     const [provider] = providers([{ fail: httpFailure(500) }]);
     await expect(executor.execute(routeOf(provider), ...chatCall())).rejects.toBeInstanceOf(
@@ -200,7 +204,7 @@ describe('TargetExecutor', () => {
     );
     expect(stateOf(provider).state).toBe('open');
     const breaker = circuits.get(provider.id);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    jest.setSystemTime(Date.now() + 80);
     provider.then({ fail: GatewayError.unsupportedField('p1', 'logit_bias') });
     await expect(executor.execute(routeOf(provider), ...chatCall())).rejects.toMatchObject({
       status: 400,
