@@ -49,7 +49,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deleteKeysWithPrefix } from '../libs/testing/src/redis/delete-keys-with-prefix';
 import { benchCommand } from './support/bench-options';
-import { killEveryChildNow, pinThisProcess, type ServerProcess } from './support/bench-process';
+import { pinThisProcess, runBench, type ServerProcess } from './support/bench-process';
 import { stealAllowanceSeconds } from './support/host-steal';
 import { startGateway, type GatewayVariant } from './support/overhead-gateway';
 import { measure, verifySetup } from './support/overhead-measure';
@@ -345,19 +345,7 @@ async function main(): Promise<void> {
   }
 }
 
-process.once('exit', killEveryChildNow);
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    killEveryChildNow();
-    progress(`interrupted${logDirectory ? `; logs of the setups kept in ${logDirectory}` : ''}`);
-    process.exit(130);
-  });
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    killEveryChildNow();
-    process.exit(1);
-  },
-);
+runBench(main, {
+  onInterrupt: () =>
+    progress(`interrupted${logDirectory ? `; logs of the setups kept in ${logDirectory}` : ''}`),
+});

@@ -18,7 +18,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchCommand, usageOf } from './support/bench-options';
-import { killEveryChildNow } from './support/bench-process';
+import { runBench } from './support/bench-process';
 import {
   callgrindArgs,
   callgrindControl,
@@ -189,12 +189,4 @@ async function main(): Promise<void> {
   }
 }
 
-process.once('exit', killEveryChildNow);
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error((error as Error).message);
-    killEveryChildNow();
-    process.exit(1);
-  },
-);
+runBench(main, { describeError: (error) => (error as Error).message });

@@ -32,8 +32,8 @@ import { join } from 'node:path';
 import { benchCommand } from './support/bench-options';
 import { deleteKeysWithPrefix } from '../libs/testing/src/redis/delete-keys-with-prefix';
 import {
-  killEveryChildNow,
   pinThisProcess,
+  runBench,
   runStreamingLines,
   type ServerProcess,
 } from './support/bench-process';
@@ -303,23 +303,11 @@ async function main(): Promise<void> {
   }
 }
 
-process.once('exit', killEveryChildNow);
-for (const signal of ['SIGINT', 'SIGTERM'] as const)
-  process.once(signal, () => {
-    killEveryChildNow();
+runBench(main, {
+  onInterrupt: () => {
     progress(`interrupted${logDirectory ? `; logs kept in ${logDirectory}` : ''}`);
     // The run's Redis keys go too (at most 3 s: an interrupt must end the run).
     const cleanup = runPrefix ? deleteKeysWithPrefix(runPrefix, SETTINGS.redisUrl) : undefined;
-    void Promise.race([cleanup, new Promise((resolve) => setTimeout(resolve, 3000))]).finally(() =>
-      process.exit(130),
-    );
-  });
-
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    killEveryChildNow();
-    process.exit(1);
+    return Promise.race([cleanup, new Promise((resolve) => setTimeout(resolve, 3000))]);
   },
-);
+});

@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchCommand, usageOf } from './support/bench-options';
-import { killEveryChildNow, pinThisProcess, runCommand } from './support/bench-process';
+import { killEveryChildNow, pinThisProcess, runBench, runCommand } from './support/bench-process';
 import { percentile, type LatencyJob, type LatencyResult } from './support/latency-client';
 import { startGatewayProcess } from './support/overhead-gateway';
 import { CHAT_BODY } from './support/overhead-requests';
@@ -222,12 +222,4 @@ async function main(): Promise<void> {
   }
 }
 
-process.once('exit', killEveryChildNow);
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    killEveryChildNow();
-    process.exit(1);
-  },
-);
+runBench(main);

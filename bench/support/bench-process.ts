@@ -13,6 +13,35 @@ export function killEveryChildNow(): void {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
+/**
+ * Runs a bench's `main` and ends the process with its outcome (exit code 0, or 1 after printing
+ * the error, `describeError`'s text if given). Every child it started is stopped whatever happens:
+ * on exit, on error, and on Ctrl-C or SIGTERM, which then awaits `onInterrupt` (a message naming
+ * kept logs, a bounded cleanup) and exits with 130.
+ */
+export function runBench(
+  main: () => Promise<void>,
+  options: {
+    onInterrupt?: () => unknown;
+    describeError?: (error: unknown) => unknown;
+  } = {},
+): void {
+  process.once('exit', killEveryChildNow);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      killEveryChildNow();
+      void Promise.resolve(options.onInterrupt?.()).finally(() => process.exit(130));
+    });
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(options.describeError ? options.describeError(error) : error);
+      killEveryChildNow();
+      process.exit(1);
+    },
+  );
+}
+
 /** Pins this process (all its threads) to `core`, so the orchestrator stays off the measured core. */
 export function pinThisProcess(core: number | undefined): void {
   if (core !== undefined)
