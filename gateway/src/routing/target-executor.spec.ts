@@ -9,6 +9,7 @@ import { CircuitRegistry } from './circuit-registry';
 import type { ResolvedRoute } from './route-resolver';
 import type { AttemptRecord } from './router-observer';
 import { TargetExecutor } from './target-executor';
+import { elapse, useFakeDate } from '../../test/support/fake-date';
 import { AbortSource } from '@app/http';
 
 const routing = (overrides: Partial<RoutingConfig> = {}): RoutingConfig => ({
@@ -195,8 +196,8 @@ describe('TargetExecutor', () => {
 
   it('releases a half-open trial without judging the provider when the request is the problem', async () => {
     // The breaker's clock (Date) moves only when the test moves it: on the real one a busy host
-    // could pass the 50 ms recovery before the 'open' below is read. Timers stay real.
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout'] });
+    // could pass the 50 ms recovery before the 'open' below is read.
+    useFakeDate();
     const executor = setup({ failureThreshold: 1, recoveryTimeoutMs: 50 });
     const [provider] = providers([{ fail: httpFailure(500) }]);
     await expect(executor.execute(routeOf(provider), ...chatCall())).rejects.toBeInstanceOf(
@@ -204,7 +205,7 @@ describe('TargetExecutor', () => {
     );
     expect(stateOf(provider).state).toBe('open');
     const breaker = circuits.get(provider.id);
-    jest.setSystemTime(Date.now() + 80);
+    elapse(80);
     provider.then({ fail: GatewayError.unsupportedField('p1', 'logit_bias') });
     await expect(executor.execute(routeOf(provider), ...chatCall())).rejects.toMatchObject({
       status: 400,

@@ -6,6 +6,7 @@ import { SqliteDatabase } from '../persistence/sqlite/sqlite-database';
 import { LocalTenantChangeFeed } from '../persistence/tenant-change-feed';
 import { CredentialCache } from './credential-cache';
 import { loadGatewayConfig } from '../gateway-config';
+import { elapse, useFakeDate } from '../../test/support/fake-date';
 
 /** The real SQLite key repository, counting lookups, with a switch for an unreachable database. */
 class CountingKeys {
@@ -39,24 +40,6 @@ const key: ApiKeyRecord = {
   preview: 'gw-sk-abcd…',
   createdAt: '2025-01-01T00:00:00.000Z',
 };
-/**
- * Time, for the cache's TTLs, moves only when a test moves it: only `Date` is faked (timers and
- * promises stay real). On the real clock a busy CI host could pass a 50 ms TTL between two
- * awaits, and an entry a test expects fresh would not be.
- */
-const elapse = (ms: number) => jest.setSystemTime(Date.now() + ms);
-const REAL_TIMERS = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-] as const;
 
 describe('CredentialCache', () => {
   let database: SqliteDatabase;
@@ -73,7 +56,8 @@ describe('CredentialCache', () => {
     );
 
   beforeEach(async () => {
-    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.parse('2025-01-31T10:00:00Z') });
+    // The cache's TTLs age only when a test calls `elapse`.
+    useFakeDate(Date.parse('2025-01-31T10:00:00Z'));
     database = new SqliteDatabase(':memory:');
     await database.tenants.create(tenant, key);
     keys = new CountingKeys(database.apiKeys);
