@@ -64,3 +64,54 @@ describe('RedisResponseStore', () => {
     }
   });
 });
+
+describe('RedisRateLimitStore', () => {
+  it("counts one turn's hits on a key with one script call, in arrival order", async () => {
+    const own = uniqueRedisPrefix('rate-turn');
+    const calls = jest.spyOn(client, 'evalsha');
+    try {
+      const limits = new RedisRateLimitStore(client, own);
+      const turn = await Promise.all(
+        Array.from({ length: 6 }, () => limits.increment('t', 60_000, 4)),
+      );
+      expect(calls).toHaveBeenCalledTimes(1);
+      expect(turn.map((record) => record.totalHits)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(turn.map((record) => record.isBlocked)).toEqual([
+        false,
+        false,
+        false,
+        false,
+        true,
+        true,
+      ]);
+      // Two keys in one turn: one call each; a later turn continues the window.
+      const [other, next] = await Promise.all([
+        limits.increment('u', 60_000, 4),
+        limits.increment('t', 60_000, 4),
+      ]);
+      expect(calls).toHaveBeenCalledTimes(3);
+      expect([other.totalHits, next.totalHits]).toEqual([1, 7]);
+      expect(await client.pttl(`${own}rl:t`)).toBeGreaterThan(59_000);
+    } finally {
+      calls.mockRestore();
+      await deleteRedisPrefix(own);
+    }
+  });
+
+  it("two replicas' turns on one key never answer the same total", async () => {
+    const own = uniqueRedisPrefix('rate-replicas');
+    try {
+      const [a, b] = [new RedisRateLimitStore(client, own), new RedisRateLimitStore(client, own)];
+      const records = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          (index % 2 ? a : b).increment('shared', 60_000, 100),
+        ),
+      );
+      expect(records.map((record) => record.totalHits).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 10 }, (_, index) => index + 1),
+      );
+    } finally {
+      await deleteRedisPrefix(own);
+    }
+  });
+});
