@@ -3,7 +3,7 @@
  * floor proxy at the same rate and the same instants, watching what a long run shows and a short
  * bench does not: latency swings, errors, and memory (the gateway's and Redis') that grows.
  *
- *   npm run bench:soak -- [--minutes 5] [--rate 200] [--window 30] [--stream-share 0.2]
+ *   npm run bench:soak -- [--minutes 5] [--rate 200] [--window 30] [--warmup-seconds 20] [--stream-share 0.2]
  *                         [--flaky-share 0.1] [--fail-rate 0.3] [--responses-share 0]
  *                         [--warmup-windows 2] [--gateway-env NAME=VALUE ...] [--keep-logs]
  *
@@ -17,6 +17,10 @@
  * gateway retries and fails over; `--responses-share` go to POST /v1/responses, stored as by
  * default (RESPONSES_TTL_SECONDS). `--gateway-env` adds a setting (e.g. RESPONSES_MAX_STORED=2000).
  * The load (bench/support/soak-client.ts) runs on core 0.
+ *
+ * A warm-up at the same rate comes first (`--warmup-seconds`, printed as window `warm` and not
+ * judged): in its first ~10 s the gateway's V8 compiles its hot paths on the core it shares with
+ * the floor (tens of ms of stalls, as in any fresh Node process), and its cache fills to its cap.
  *
  * Per window: p50/p99 of gateway and floor (time to first byte for streams), the ratio of the
  * p99s (issue #16: ≤ 3×), errors by class, the gateway's RSS, heap used and event-loop delay (its
@@ -65,6 +69,7 @@ a summary. Options (defaults in brackets):
   --minutes M              length of the run [5]
   --rate R                 requests per second [200]
   --window S               seconds per reported window [30]
+  --warmup-seconds S       seconds at the rate before the first window, printed, not judged [20]
   --stream-share F         share of calls that stream [0.2]
   --flaky-share F          share of calls to a route whose first upstream fails [0.1]
   --fail-rate F            share of the flaky upstream's calls answered 503 [0.3]
@@ -79,6 +84,7 @@ const { values: options, fail } = benchCommand('npm run bench:soak --', USAGE, {
   minutes: { type: 'string', default: '5' },
   rate: { type: 'string', default: '200' },
   window: { type: 'string', default: '30' },
+  'warmup-seconds': { type: 'string', default: '20' },
   'stream-share': { type: 'string', default: '0.2' },
   'flaky-share': { type: 'string', default: '0.1' },
   'fail-rate': { type: 'string', default: '0.3' },
@@ -97,6 +103,7 @@ const SETTINGS = {
   minutes: number('minutes'),
   rate: number('rate'),
   windowSeconds: number('window'),
+  warmupSeconds: number('warmup-seconds'),
   streamShare: number('stream-share'),
   flakyShare: number('flaky-share'),
   failRate: number('fail-rate'),
@@ -197,6 +204,7 @@ async function soak(
       model: BENCH_MODEL,
     },
     rate: SETTINGS.rate,
+    warmupSeconds: SETTINGS.warmupSeconds,
     seconds: SETTINGS.minutes * 60,
     windowSeconds: SETTINGS.windowSeconds,
     streamShare: SETTINGS.streamShare,
@@ -284,7 +292,8 @@ async function main(): Promise<void> {
     servers.push(gateway.process);
     await verify(gateway);
     progress(
-      `soak: ${SETTINGS.minutes} min at ${SETTINGS.rate} req/s to the gateway (Redis prefix ${prefix}) and to the floor; ` +
+      `soak: ${SETTINGS.minutes} min at ${SETTINGS.rate} req/s, after a ${SETTINGS.warmupSeconds} s warm-up, ` +
+        `to the gateway (Redis prefix ${prefix}) and to the floor; ` +
         `load average ${loadavg()
           .map((value) => value.toFixed(2))
           .join(' ')}`,

@@ -8,7 +8,10 @@
  * Latency is from the scheduled send time (a stall counts for every request it delays); for a
  * stream it is the time to its first byte, and a stream that does not end with [DONE] is an error.
  * Prints one JSON line per window (by completion time): per target the count, p50/p99/max and
- * errors by class (HTTP status, `transport`, `stream-cut`).
+ * errors by class (HTTP status, `transport`, `stream-cut`). The first `warmupSeconds` of the
+ * timetable are a warm-up at the same rate, printed as window 0 with `warmup: true`: both
+ * processes compile their hot paths (V8's tiers, lazily compiled functions) and the gateway's
+ * cache fills to its cap while it runs.
  *
  *   node dist-tools/bench/support/soak-client.js '<SoakJob as JSON>'
  */
@@ -29,6 +32,9 @@ export interface SoakJob {
   gateway: SoakTarget;
   floor: SoakTarget;
   rate: number;
+  /** Seconds at `rate` before the first window, reported as window 0. */
+  warmupSeconds: number;
+  /** Seconds of measured windows after the warm-up. */
   seconds: number;
   windowSeconds: number;
   streamShare: number;
@@ -45,7 +51,9 @@ export interface SoakSide {
 }
 
 export interface SoakWindow {
+  /** 0 for the warm-up. */
   window: number;
+  warmup?: boolean;
   gateway: SoakSide;
   floor: SoakSide;
   /** How late this client sent (p99, ms): a busy load core shows here. */
@@ -126,10 +134,10 @@ async function run(job: SoakJob): Promise<void> {
   let buckets = { gateway: newBucket(), floor: newBucket() };
   let sendLags: number[] = [];
   let window = 0;
-  const flush = () => {
-    window += 1;
+  const flush = (warmup = false) => {
     const line: SoakWindow = {
-      window,
+      window: warmup ? 0 : (window += 1),
+      ...(warmup ? { warmup } : {}),
       gateway: summarise(buckets.gateway),
       floor: summarise(buckets.floor),
       sendLagP99Ms: percentile(Float64Array.from(sendLags).sort(), 99),
@@ -161,10 +169,22 @@ async function run(job: SoakJob): Promise<void> {
     });
     inFlight.add(request);
   };
-  const total = Math.round(job.rate * job.seconds);
+  const total = Math.round(job.rate * (job.warmupSeconds + job.seconds));
   const intervalMs = 1000 / job.rate;
   const start = performance.now() + 20;
-  const windowTimer = setInterval(flush, job.windowSeconds * 1000);
+  let windowTimer: NodeJS.Timeout | undefined;
+  const startWindows = () => {
+    windowTimer = setInterval(flush, job.windowSeconds * 1000);
+  };
+  if (job.warmupSeconds > 0)
+    setTimeout(
+      () => {
+        flush(true);
+        startWindows();
+      },
+      start + job.warmupSeconds * 1000 - performance.now(),
+    );
+  else startWindows();
   let sent = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {

@@ -73,7 +73,7 @@ export function printWindow(record: WindowRecord): void {
   }
   const { gateway, floor, metrics } = record;
   line([
-    String(record.window),
+    record.warmup ? 'warm' : String(record.window),
     record.minute.toFixed(1),
     String(gateway.count),
     ms(gateway.p50Ms),
@@ -122,8 +122,10 @@ export async function printSoakSummary(
 ): Promise<void> {
   // The last window is short (the requests still in flight when the timetable ended).
   const full = records.filter(
-    (record) => record.gateway.count >= 0.5 * settings.rate * settings.windowSeconds,
+    (record) =>
+      !record.warmup && record.gateway.count >= 0.5 * settings.rate * settings.windowSeconds,
   );
+  const warmup = records.find((record) => record.warmup);
   const ratio = settings.p99Ratio ?? 3;
   const within = full.filter((record) => record.gateway.p99Ms <= ratio * record.floor.p99Ms);
   const after = full.slice(settings.warmupWindows);
@@ -141,6 +143,11 @@ export async function printSoakSummary(
       `floor ${ms(Math.min(...full.map((r) => r.floor.p99Ms)))}–${ms(Math.max(...full.map((r) => r.floor.p99Ms)))} ms): ` +
       (within.length === full.length ? 'met' : 'MISSED'),
   );
+  if (warmup)
+    console.log(
+      `  warm-up (${warmup.gateway.count} requests, not judged): gateway p99 ${ms(warmup.gateway.p99Ms)} ms, ` +
+        `floor ${ms(warmup.floor.p99Ms)} ms (${(warmup.gateway.p99Ms / warmup.floor.p99Ms).toFixed(2)}×)`,
+    );
   const missed = full.filter((record) => !within.includes(record));
   if (missed.some((record) => record.stealSeconds !== undefined))
     console.log(
