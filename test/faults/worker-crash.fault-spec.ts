@@ -29,12 +29,25 @@ function workerEnv(models: TestModelPaths): Record<string, string> {
   };
 }
 
-const longJob = (stream: boolean) => ({
+/**
+ * The generated test model has random weights: at temperature 0 its answer's length depends only
+ * on the prompt, and a random prompt may hit the end-of-sequence token within a few tokens (one
+ * such job ended before any worker was seen busy, and the test failed on its setup). These
+ * prompts run to `max_tokens` (1500 tokens, ~1.2 s on one idle thread); the next one is tried
+ * when a job still ends first (another CPU's floating point may take another greedy path).
+ */
+const LONG_PROMPTS = [
+  'Tell a long story',
+  'Tell a very long story',
+  'Tell a long story about a lighthouse keeper',
+];
+
+const longJob = (stream: boolean, prompt = LONG_PROMPTS[0]) => ({
   model: 'local-llm',
   max_tokens: 1500,
   temperature: 0,
   stream,
-  messages: [{ role: 'user', content: `Tell a long story ${randomUUID()}` }],
+  messages: [{ role: 'user', content: prompt }],
 });
 
 /**
@@ -88,18 +101,31 @@ describe('worker crash mid-job', () => {
     await deleteKeysWithPrefix(queuePrefix);
   });
 
+  /** A call whose job a worker is seen running; the next prompt when a job ends before that. */
+  async function callSeenBusy() {
+    const early: string[] = [];
+    for (const prompt of LONG_PROMPTS) {
+      const pending = timedCall(`${gateway.baseUrl}/v1/chat/completions`, {
+        key: ADMIN_KEY,
+        body: longJob(false, prompt),
+      });
+      const seen = await Promise.race([
+        busyWorker(),
+        pending.then((answer) => {
+          // Only a job that finished (200) is set-up luck; any other early end is a failure.
+          if (answer.status !== 200)
+            throw new Error(`the call ended (${answer.status}) before a worker was seen busy`);
+          early.push(`'${prompt}' answered ${answer.json.usage?.completion_tokens} tokens`);
+          return undefined;
+        }),
+      ]);
+      if (seen) return { busy: seen, pending };
+    }
+    throw new Error(`every call ended before a worker was seen busy (${early.join(', ')})`);
+  }
+
   it('answers a non-stream request from another worker within 15 s of the crash', async () => {
-    const pending = timedCall(`${gateway.baseUrl}/v1/chat/completions`, {
-      key: ADMIN_KEY,
-      body: longJob(false),
-    });
-    // If the call ends before any worker is seen busy, say how it ended rather than time out.
-    const busy = await Promise.race([
-      busyWorker(),
-      pending.then((early) => {
-        throw new Error(`the call ended (${early.status}) before a worker was seen busy`);
-      }),
-    ]);
+    const { busy, pending } = await callSeenBusy();
     const killedAt = Date.now();
     await busy.kill();
     const answer = await pending;
