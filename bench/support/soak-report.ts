@@ -164,7 +164,7 @@ export async function printSoakSummary(
   if (after.length < 2)
     console.log(
       `  memory slopes: not measured, ${after.length} full window(s) after the ${settings.warmupWindows} warm-up windows; ` +
-        `a slope needs 2 (run for at least ${((settings.warmupWindows + 2) * settings.windowSeconds) / 60} minutes)`,
+        `a slope needs 2 (run for at least ${+(((settings.warmupWindows + 2) * settings.windowSeconds) / 60).toFixed(2)} minutes)`,
     );
   else
     console.log(
