@@ -172,19 +172,15 @@ async function run(job: SoakJob): Promise<void> {
   const total = Math.round(job.rate * (job.warmupSeconds + job.seconds));
   const intervalMs = 1000 / job.rate;
   const start = performance.now() + 20;
+  // The windows start when the warm-up ends (at once without one).
   let windowTimer: NodeJS.Timeout | undefined;
-  const startWindows = () => {
-    windowTimer = setInterval(flush, job.windowSeconds * 1000);
-  };
-  if (job.warmupSeconds > 0)
-    setTimeout(
-      () => {
-        flush(true);
-        startWindows();
-      },
-      start + job.warmupSeconds * 1000 - performance.now(),
-    );
-  else startWindows();
+  setTimeout(
+    () => {
+      if (job.warmupSeconds > 0) flush(true);
+      windowTimer = setInterval(flush, job.windowSeconds * 1000);
+    },
+    start + job.warmupSeconds * 1000 - performance.now(),
+  );
   let sent = 0;
   await new Promise<void>((resolve) => {
     const tick = () => {
