@@ -1,15 +1,18 @@
 /** @jest-environment ./libs/testing/src/jest/onnx-runtime-environment.ts */
-import { randomUUID } from 'node:crypto';
 import { ensureTestModels, FakeOpenAIServer, type TestModelPaths } from '@app/testing';
 import { anthropicClient, TINY_PNG_BASE64, WEATHER_TOOL } from './support/anthropic-client';
 import { startGateway, type RunningGateway } from './support/gateway-harness';
 
 // Embedded topology: no REDIS_URL, so the local tier runs the models inside the gateway process.
 // Random weights write nonsense: assert protocol and counts, never words.
+// The harness turns the response cache off, so one prompt serves every call. A fixed prompt with
+// greedy decoding gives the same answer every run ("Say hello" runs to max_tokens, 8 tokens): a
+// random prompt, or sampling, sometimes drew the end-of-sequence token first and answered with 0
+// output tokens (one CI run failed so on the Anthropic stream below).
+const PROMPT = 'Say hello';
 const chatBody = () => ({
   model: 'local-llm',
-  // Unique prompts so no cached answer stands in for the model.
-  messages: [{ role: 'user' as const, content: `Say hello ${randomUUID()}` }],
+  messages: [{ role: 'user' as const, content: PROMPT }],
   temperature: 0,
   max_tokens: 8,
 });
@@ -134,7 +137,8 @@ describe('local tier in-process (embedded mode, no Redis)', () => {
     const messageBody = (model = 'local-llm') => ({
       model,
       max_tokens: 8,
-      messages: [{ role: 'user' as const, content: `Say hello ${randomUUID()}` }],
+      temperature: 0,
+      messages: [{ role: 'user' as const, content: PROMPT }],
     });
 
     it('creates a message from the in-process model', async () => {
@@ -187,11 +191,9 @@ describe('local tier in-process (embedded mode, no Redis)', () => {
       const routed = await client.messages
         .create({
           ...messageBody('local/local-llm'),
+          // Greedy (messageBody's temperature 0): sampled, a random-weight model sometimes
+          // reached max_tokens before closing the call.
           max_tokens: 128,
-          // Greedy decoding of the seeded test model: the same call every run. Sampled, a
-          // random-weight model sometimes reached max_tokens before closing the call. (The
-          // SDK's param types leave `temperature` out; the Messages API takes it.)
-          ...({ temperature: 0 } as object),
           tools: [tool],
           tool_choice: { type: 'any' },
         })
