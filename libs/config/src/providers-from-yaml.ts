@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { ProviderConfig } from './app-config.types';
 import { gatewayYamlSchema, type GatewayYaml } from './gateway-yaml.schema';
@@ -20,7 +19,10 @@ export function readGatewayYaml(
 ): GatewayYaml {
   let raw: unknown;
   try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
+    // Loaded only with GATEWAY_CONFIG set: the default boot need not evaluate the YAML parser.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+    const { parse } = require('yaml') as typeof import('yaml');
+    raw = parse(readFileSync(path, 'utf8'));
   } catch (error) {
     problems.push(`GATEWAY_CONFIG: cannot read ${path}: ${(error as Error).message}`);
     return {};

@@ -1,10 +1,11 @@
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ProviderError } from '@app/contracts';
 import { parseKeepingJsonText, type AbortSource } from '@app/http';
 import { headerList } from './header-list';
 import { exchangeJson } from './json-exchange';
 import { decodeServerSentEvents, type ServerSentEvent } from './sse-decoder';
 import { mapTransportError, serializeRequestBody, type AbortState } from './transport-error';
+import { Pool, requestOn } from './undici-pool';
 
 /** Reads one response header (the first value of a repeated one). */
 export interface HeaderReader {
@@ -94,7 +95,7 @@ export class UpstreamPool {
     const request = this.requestOf(path, headers, body, call);
     let response: Dispatcher.ResponseData;
     try {
-      response = await this.pool.request({ ...request, signal: call.abort.signal });
+      response = await requestOn(this.pool, { ...request, signal: call.abort.signal });
     } catch (error) {
       throw mapTransportError(error, call.abort);
     }
