@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -103,6 +103,27 @@ describe('SQLite usage appends on a worker thread', () => {
     });
     expect(workerOf(threadOf(database))).toBeDefined();
   });
+
+  // Linux with util-linux's chrt (as on CI and in the Docker image): see scheduleThreadAsBatch.
+  (process.platform === 'linux' ? it : it.skip)(
+    'runs the thread under SCHED_BATCH, leaving the event loop under the default policy',
+    async () => {
+      const SCHED_OTHER = 0;
+      const SCHED_BATCH = 3;
+      /** Field 41 of /proc/PID/task/TID/stat (the fields after the parenthesised name start at 3). */
+      const policyOf = (thread: number) => {
+        const stat = readFileSync(`/proc/self/task/${thread}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3]);
+      };
+      const threads = () => readdirSync('/proc/self/task').map(Number);
+      const before = new Set(threads());
+      const database = open();
+      await database.usage.append([event()]);
+      const started = threads().filter((thread) => !before.has(thread));
+      expect(started.map(policyOf)).toContain(SCHED_BATCH);
+      expect(policyOf(process.pid)).toBe(SCHED_OTHER);
+    },
+  );
 
   it('skips ids already stored, adding only new events to the daily sums', async () => {
     const database = open();

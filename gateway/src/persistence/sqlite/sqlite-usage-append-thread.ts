@@ -3,6 +3,7 @@ import { DatabaseUnavailableError } from '../database-unavailable';
 import type { UsageEvent } from '../records';
 import { applyConnectionSettings } from './sqlite-connection-settings';
 import { createUsageAppender, usageEventRow } from './sqlite-usage-append';
+import { scheduleThreadAsBatch } from './thread-priority';
 
 /** How long `close()` lets the thread close its connection before terminating it. */
 const CLOSE_TIMEOUT_MS = 10_000;
@@ -22,6 +23,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const applyConnectionSettings = (${applyConnectionSettings.toString()});
 const createUsageAppender = (${createUsageAppender.toString()});
+(${scheduleThreadAsBatch.toString()})();
 let connection;
 let append;
 function open() {
