@@ -3,7 +3,7 @@ import { DatabaseUnavailableError } from '../database-unavailable';
 import type { UsageEvent } from '../records';
 import { applyConnectionSettings } from './sqlite-connection-settings';
 import { createUsageAppender, usageEventRow } from './sqlite-usage-append';
-import { scheduleThreadAsBatch } from './thread-priority';
+import { scheduleThreadAsBatch } from './thread-scheduling';
 
 /** How long `close()` lets the thread close its connection before terminating it. */
 const CLOSE_TIMEOUT_MS = 10_000;
