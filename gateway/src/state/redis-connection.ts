@@ -7,11 +7,13 @@ import type { Logger } from 'pino';
 /**
  * ioredis, loaded on first use: only the Redis topology connects, and the embedded default need
  * not evaluate its ~0.3 MB of source (with `@ioredis/commands`) at every boot: the heap it holds
- * counts towards RSS under load, which issue #16 bounds.
+ * counts towards RSS under load, which issue #16 bounds. Kept once loaded: `isRedisOutage` runs on
+ * every failed call during an outage, and `require` resolves its name again each time.
  */
+let ioredisModule: typeof import('ioredis') | undefined;
 function ioredis(): typeof import('ioredis') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (above)
-  return require('ioredis') as typeof import('ioredis');
+  return (ioredisModule ??= require('ioredis') as typeof import('ioredis'));
 }
 
 /**
