@@ -60,7 +60,7 @@ describe('worker crash mid-job', () => {
   let gateway: GatewayProcess;
   const workers: WorkerProcess[] = [];
 
-  const busyWorker = () =>
+  const busyWorker = (signal?: AbortSignal) =>
     waitFor(
       async () => {
         const details = await Promise.all(
@@ -74,6 +74,7 @@ describe('worker crash mid-job', () => {
       // the job up (the bound is timed from the kill).
       30_000,
       'a worker to start the job',
+      signal,
     );
 
   beforeAll(async () => {
@@ -109,8 +110,13 @@ describe('worker crash mid-job', () => {
         key: ADMIN_KEY,
         body: longJob(false, prompt),
       });
+      // The poll stops once the race is decided: a call that ends first must not leave it
+      // running (and asking the workers) under the next prompt's poll.
+      const lost = new AbortController();
+      const polling = busyWorker(lost.signal);
+      polling.catch(() => undefined);
       const seen = await Promise.race([
-        busyWorker(),
+        polling,
         pending.then((answer) => {
           // Only a job that finished (200) is set-up luck; any other early end is a failure.
           if (answer.status !== 200)
@@ -118,7 +124,7 @@ describe('worker crash mid-job', () => {
           early.push(`'${prompt}' answered ${answer.json.usage?.completion_tokens} tokens`);
           return undefined;
         }),
-      ]);
+      ]).finally(() => lost.abort());
       if (seen) return { busy: seen, pending };
     }
     throw new Error(`every call ended before a worker was seen busy (${early.join(', ')})`);

@@ -47,6 +47,10 @@ export class RedisServerProcess {
         lazyConnect: true,
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
+        // disconnect() arms a timer (2 s by default) to destroy a socket that does not close; a
+        // probe whose connection was refused has closed before it listens, so the timer stayed
+        // and held the test process open ("Jest did not exit") after the last test.
+        disconnectTimeout: 0,
       });
       client.on('error', () => undefined);
       try {

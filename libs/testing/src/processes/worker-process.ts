@@ -85,14 +85,19 @@ export class WorkerProcess {
   }
 }
 
-/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+/**
+ * Polls until `check` returns a value, or fails after `timeoutMs`; stops polling (rejecting with
+ * the signal's reason) once `signal` aborts, for a wait that lost a race and is no longer wanted.
+ */
 export async function waitFor<T>(
   check: () => Promise<T | undefined>,
   timeoutMs: number,
   what: string,
+  signal?: AbortSignal,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    signal?.throwIfAborted();
     const value = await check().catch(() => undefined);
     if (value !== undefined) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
